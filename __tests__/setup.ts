@@ -1,0 +1,4 @@
+// CDKTF's jest matchers (toHaveResourceWithProperties, toBeValidTerraform, …).
+import { Testing } from 'cdktf';
+
+Testing.setupJest();

@@ -1,0 +1,191 @@
+import { z } from 'zod';
+
+// Regions per partition, from the AWS regional services list; Identity Center runs in each.
+// A region outside this list is a typo far more often than a new region.
+export const REGIONS_BY_PARTITION = {
+  aws: [
+    'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'af-south-1', 'ap-east-1', 'ap-south-1',
+    'ap-south-2', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4',
+    'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ca-central-1', 'ca-west-1',
+    'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-south-1',
+    'eu-south-2', 'eu-north-1', 'il-central-1', 'me-south-1', 'me-central-1', 'sa-east-1',
+  ],
+  'aws-us-gov': ['us-gov-west-1', 'us-gov-east-1'],
+} as const;
+
+export type Partition = keyof typeof REGIONS_BY_PARTITION;
+const ALL_REGIONS: readonly string[] = Object.values(REGIONS_BY_PARTITION).flat();
+
+// Identity Center limits: permission set names are 1-32 of [\w+=,.@-]; sessions PT1H to PT12H.
+const PERMISSION_SET_NAME = /^[\w+=,.@-]{1,32}$/;
+const SESSION_DURATIONS = Array.from({ length: 12 }, (_, i) => `PT${i + 1}H`);
+// Characters Identity Center's SCIM and identity store refuse in names (tutorial, "Considerations").
+const FORBIDDEN_NAME_CHARACTERS = /[\t\n\r"<>;:%]/;
+
+const userName = z
+  .string()
+  .min(1, 'put the user name (the part before @ in the Entra user principal name, e.g. "NikkiWolf")')
+  .regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" or "-" only (it becomes the part before @)');
+
+const personName = (what: string) =>
+  z
+    .string()
+    .min(1, `put the ${what}; Identity Center requires it`)
+    .refine((value) => !FORBIDDEN_NAME_CHARACTERS.test(value), {
+      message: `remove tabs, line breaks and the characters " < > ; : % from the ${what}; Identity Center refuses them`,
+    });
+
+const userSchema = z.object({
+  userName,
+  givenName: personName('given name'),
+  familyName: personName('family name'),
+  displayName: personName('display name'),
+  department: personName('department (the ABAC attribute)'),
+});
+
+const policyStatementSchema = z.object({
+  Sid: z.string().optional(),
+  Effect: z.enum(['Allow', 'Deny']),
+  Action: z.array(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9*]+$/, 'write actions as "service:Action"')).min(1),
+  Resource: z.array(z.string()).min(1),
+});
+
+const permissionSetSchema = z
+  .object({
+    name: z.string().regex(PERMISSION_SET_NAME, 'use 1 to 32 characters from letters, digits and +=,.@_-'),
+    description: z.string().min(1, 'describe what the permission set grants').max(700),
+    sessionDuration: z.enum(SESSION_DURATIONS, { message: `use one of ${SESSION_DURATIONS.join(', ')}` }),
+    inlinePolicy: z.object({ Version: z.literal('2012-10-17'), Statement: z.array(policyStatementSchema).min(1) }).optional(),
+    awsManagedPolicies: z.array(z.string().regex(/^[\w+=,.@/-]+$/, 'put the AWS managed policy name, e.g. "AdministratorAccess"')).default([]),
+  })
+  .refine((ps) => ps.inlinePolicy !== undefined || ps.awsManagedPolicies.length > 0, {
+    message: 'give the permission set an inlinePolicy or at least one awsManagedPolicies entry',
+  });
+
+const assignmentSchema = z.object({
+  user: userName,
+  permissionSet: z.string().min(1, 'name a permission set from identityCenter.permissionSets'),
+});
+
+const accessControlAttributeSchema = z.object({
+  key: z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, 'use 1 to 128 letters, digits or _.:/=+-@'),
+  // Where Identity Center reads the value when the SAML assertion does not pass it.
+  identityStorePath: z.string().regex(/^[a-zA-Z.]+$/, 'use an identity store attribute path such as "enterprise.department"'),
+});
+
+const awsInstanceSchema = z
+  .object({
+    profile: z.string().min(1, 'put the AWS CLI profile name'),
+    partition: z.enum(['aws', 'aws-us-gov'], { message: 'use "aws" or "aws-us-gov"' }),
+    region: z.string().refine((r) => ALL_REGIONS.includes(r), {
+      message: `use a region where Identity Center runs, e.g. us-east-1 or us-gov-west-1 (known: ${ALL_REGIONS.join(', ')})`,
+    }),
+  })
+  .superRefine((instance, ctx) => {
+    const regions: readonly string[] = REGIONS_BY_PARTITION[instance.partition];
+    if (ALL_REGIONS.includes(instance.region) && !regions.includes(instance.region)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['region'],
+        message: `${instance.region} is not in partition ${instance.partition}; use one of ${regions.join(', ')}`,
+      });
+    }
+  });
+
+const identityCenterSchema = z
+  .object({
+    permissionSets: z.array(permissionSetSchema).min(1),
+    // Guide step 2.2: users created by hand in Identity Center (the rest arrive by SCIM).
+    users: z.array(userName),
+    assignments: z.array(assignmentSchema),
+    accessControlAttributes: z.array(accessControlAttributeSchema),
+  })
+  .superRefine((ic, ctx) => {
+    reportDuplicates(ic.permissionSets.map((ps) => ps.name), ['permissionSets'], 'permission set', ctx);
+    reportDuplicates(ic.users, ['users'], 'user', ctx);
+    reportDuplicates(ic.assignments.map((a) => `${a.user} → ${a.permissionSet}`), ['assignments'], 'assignment', ctx);
+    reportDuplicates(ic.accessControlAttributes.map((a) => a.key), ['accessControlAttributes'], 'attribute key', ctx);
+    const permissionSetNames = new Set(ic.permissionSets.map((ps) => ps.name));
+    const userNames = new Set(ic.users);
+    ic.assignments.forEach((a, i) => {
+      if (!userNames.has(a.user)) {
+        ctx.addIssue({ code: 'custom', path: ['assignments', i, 'user'], message: `"${a.user}" is not in identityCenter.users; add it there or fix the name` });
+      }
+      if (!permissionSetNames.has(a.permissionSet)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['assignments', i, 'permissionSet'],
+          message: `"${a.permissionSet}" is not in identityCenter.permissionSets; use one of ${[...permissionSetNames].join(', ')}`,
+        });
+      }
+    });
+  });
+
+const entraSchema = z
+  .object({
+    nickname: z.string().min(1),
+    shortName: z.string().min(1),
+    // azuread provider "environment": global (commercial) or usgovernment (GCC High); design.md §3.
+    environment: z.enum(['global', 'usgovernment']),
+    galleryTemplateName: z.string().min(1),
+    // Guide steps 1.4 and 4.3.7: users assigned to each enterprise app.
+    assignedUsers: z.array(userName),
+    abacClaim: z.object({ name: z.url('put the full SAML attribute name (a URL)'), source: z.string().min(1) }),
+  });
+
+export const INSTANCE_NAMES = ['aws-commercial', 'aws-govcloud'] as const;
+export type InstanceName = (typeof INSTANCE_NAMES)[number];
+
+export const configSchema = z
+  .object({
+    aws: z.object({ 'aws-commercial': awsInstanceSchema, 'aws-govcloud': awsInstanceSchema }),
+    // The people of the guide; each is an Entra user, and Identity Center holds those it names.
+    users: z.array(userSchema).min(1),
+    identityCenter: identityCenterSchema,
+    entra: entraSchema,
+  })
+  .superRefine((config, ctx) => {
+    reportDuplicates(config.users.map((u) => u.userName), ['users'], 'user', ctx);
+    const known = new Set(config.users.map((u) => u.userName));
+    const reportUnknown = (names: string[], path: (string | number)[]) =>
+      names.forEach((name, i) => {
+        if (!known.has(name)) ctx.addIssue({ code: 'custom', path: [...path, i], message: `"${name}" is not in users; add it there or fix the name` });
+      });
+    reportUnknown(config.identityCenter.users, ['identityCenter', 'users']);
+    reportUnknown(config.entra.assignedUsers, ['entra', 'assignedUsers']);
+    const expected: Record<InstanceName, Partition> = { 'aws-commercial': 'aws', 'aws-govcloud': 'aws-us-gov' };
+    for (const name of INSTANCE_NAMES) {
+      if (config.aws[name].partition !== expected[name]) {
+        ctx.addIssue({ code: 'custom', path: ['aws', name, 'partition'], message: `${name} must use partition "${expected[name]}"` });
+      }
+    }
+  });
+
+export type AppConfig = z.infer<typeof configSchema>;
+export type AwsInstanceConfig = AppConfig['aws'][InstanceName];
+export type IdentityCenterConfig = AppConfig['identityCenter'];
+export type PermissionSetConfig = IdentityCenterConfig['permissionSets'][number];
+export type UserConfig = AppConfig['users'][number];
+export type EntraConfig = AppConfig['entra'];
+
+function reportDuplicates(values: string[], path: (string | number)[], what: string, ctx: z.RefinementCtx): void {
+  values.forEach((value, i) => {
+    if (values.indexOf(value) !== i) {
+      ctx.addIssue({ code: 'custom', path: [...path, i], message: `duplicate ${what} "${value}"; each must appear once` });
+    }
+  });
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration in config.ts:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the hardcoded configuration once, before anything is synthesized or called. */
+export function parseConfig(raw: unknown): AppConfig {
+  const result = configSchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+}

@@ -1,0 +1,72 @@
+/**
+ * The product's configuration: hardcoded on purpose (the user asked for hardcoded profiles and names
+ * over variables). Credentials never live here: AWS profiles, `az login` and CI's OIDC supply them.
+ * Validated once by `loadConfig()` before anything is synthesized or called.
+ */
+import { AppConfig, parseConfig } from './config-schema';
+
+export const rawConfig = {
+  aws: {
+    'aws-commercial': { profile: 'aws-commercial', partition: 'aws', region: 'us-east-1' },
+    'aws-govcloud': { profile: 'aws-govcloud', partition: 'aws-us-gov', region: 'us-gov-west-1' },
+  },
+
+  // Guide steps 1.2 and 4.1. The user principal name is `<userName>@<tenant default domain>`;
+  // the domain is read from the tenant, never written here.
+  users: [
+    { userName: 'NikkiWolf', givenName: 'Nikki', familyName: 'Wolf', displayName: 'Nikki Wolf', department: 'Operations' },
+    { userName: 'RichRoe', givenName: 'Richard', familyName: 'Roe', displayName: 'Richard Roe', department: 'Engineering' },
+  ],
+
+  identityCenter: {
+    permissionSets: [
+      {
+        // Guide step 2.1.
+        name: 'RegionalAdmin',
+        description: 'Manage AWS Regions from the Account page (guide step 2.1)',
+        sessionDuration: 'PT1H',
+        inlinePolicy: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'Statement1',
+              Effect: 'Allow',
+              Action: ['account:ListRegions', 'account:GetRegionOptStatus', 'account:DisableRegion', 'account:EnableRegion'],
+              Resource: ['*'],
+            },
+          ],
+        },
+      },
+      {
+        // Guide "Assign access to AWS accounts": the predefined AdministratorAccess permission set.
+        name: 'AdministratorAccess',
+        description: 'Full administrator access to the management account (guide: Assign access to AWS accounts)',
+        sessionDuration: 'PT1H',
+        awsManagedPolicies: ['AdministratorAccess'],
+      },
+    ],
+    // Guide step 2.2: NikkiWolf is created by hand in Identity Center; RichRoe arrives by SCIM.
+    users: ['NikkiWolf'],
+    // Assignments target the account the profile resolves to: the Organization's management account.
+    assignments: [
+      { user: 'NikkiWolf', permissionSet: 'RegionalAdmin' }, // guide step 2.3
+      { user: 'NikkiWolf', permissionSet: 'AdministratorAccess' }, // guide: Assign access to AWS accounts
+    ],
+    // Guide step 5: attributes for access control.
+    accessControlAttributes: [{ key: 'Department', identityStorePath: 'enterprise.department' }],
+  },
+
+  entra: {
+    nickname: 'azure-identity-provider',
+    shortName: 'azure-id',
+    environment: 'global',
+    // reference/entra-graph.md: template id 21ed01d2-ec13-4e9e-86c1-cd546719ebc4.
+    galleryTemplateName: 'AWS IAM Identity Center (successor to AWS Single Sign-On)',
+    assignedUsers: ['NikkiWolf', 'RichRoe'],
+    abacClaim: { name: 'https://aws.amazon.com/SAML/Attributes/AccessControl:Department', source: 'department' },
+  },
+};
+
+export function loadConfig(raw: unknown = rawConfig): AppConfig {
+  return parseConfig(raw);
+}

@@ -1,0 +1,66 @@
+import { relative, join } from 'node:path';
+import { Construct } from 'constructs';
+import { App, DataResource, TerraformStack } from 'cdktf';
+import { POST_APPLY_STEPS, PRE_DESTROY_STEPS } from '../scripts/steps/catalog';
+
+export const NOT_PURE_TERRAFORM_LABEL =
+  'NOT PURE TERRAFORM: runs the labelled federation scripts (npm run federation) after apply and before destroy';
+
+/** What the scripts need, all read from Terraform; the script validates it on arrival. */
+export interface FederationLinkInput {
+  readonly instance: string;
+  readonly awsProfile: string;
+  readonly region: string;
+  readonly partition: string;
+  readonly instanceArn: string;
+  readonly identityStoreId: string;
+  readonly tenantId: string;
+  readonly entraEnvironment: string;
+  readonly applicationClientId: string;
+  readonly applicationObjectId: string;
+  readonly servicePrincipalId: string;
+  readonly signingCertificateThumbprint: string;
+  /** Users that SCIM provisions (RichRoe) and users created by hand in Identity Center (NikkiWolf). */
+  readonly scimUsers: { userName: string; objectId: string; userPrincipalName: string }[];
+  readonly samlUsers: { userName: string; objectId: string; userPrincipalName: string }[];
+}
+
+export interface FederationLinkProps {
+  readonly input: FederationLinkInput;
+  /** The project root, where `npm run federation` works. */
+  readonly projectRoot: string;
+}
+
+/**
+ * The federation link (design.md §2): a terraform_data whose provisioners run the steps no
+ * provider can do. Destroy-time provisioners may reference only `self`, so every value travels in
+ * `input` and reaches the script as one JSON environment variable: no secret is among them.
+ */
+export class FederationLink extends Construct {
+  readonly resource: DataResource;
+
+  constructor(scope: Construct, id: string, props: FederationLinkProps) {
+    super(scope, id);
+    const { input } = props;
+    const stack = TerraformStack.of(this);
+    // Terraform runs in cdktf.out/stacks/<stack>; the scripts run from the project root.
+    const workingDir = relative(join(App.of(this).outdir, 'stacks', stack.node.id), props.projectRoot) || '.';
+    const script = (command: string) => `npm run --silent federation -- ${command} --instance ${input.instance}`;
+    const environment = { FEDERATION_INPUT: '${jsonencode(self.input)}' };
+
+    this.resource = new DataResource(this, 'link', {
+      input: {
+        label: NOT_PURE_TERRAFORM_LABEL,
+        postApplySteps: POST_APPLY_STEPS.map((step) => step.label),
+        preDestroySteps: PRE_DESTROY_STEPS.map((step) => step.label),
+        ...input,
+      },
+      // Only a new instance or a new app makes a new link; everything else is re-run safely by hand.
+      triggersReplace: { instanceArn: input.instanceArn, servicePrincipalId: input.servicePrincipalId },
+      provisioners: [
+        { type: 'local-exec', command: script('post-apply'), workingDir, environment },
+        { type: 'local-exec', when: 'destroy', command: script('pre-destroy'), workingDir, environment },
+      ],
+    });
+  }
+}

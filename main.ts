@@ -1,0 +1,52 @@
+import { App, Annotations } from 'cdktf';
+import { loadConfig, rawConfig } from './config';
+import { isExampleContext, loadFederationContext, LOOKUP_COMMAND } from './federation-context';
+import { AwsIdentityCenterStack } from './stacks/aws-identity-center-stack';
+import { EntraStack } from './stacks/entra-stack';
+import { INSTANCE_NAMES } from './config-schema';
+
+/** Builds the app: config → three stacks. Validation runs first, so a bad value stops synth early. */
+export function buildApp(app: App = new App(), raw: unknown = rawConfig): App {
+  const config = loadConfig(raw);
+  const context = loadFederationContext();
+  const awsStacks = INSTANCE_NAMES.map(
+    (name) =>
+      new AwsIdentityCenterStack(app, name, {
+        instance: config.aws[name],
+        identityCenter: config.identityCenter,
+        users: config.users,
+        entraDomain: context.entra.defaultDomain,
+      }),
+  );
+  const entra = new EntraStack(app, config.entra.shortName, { config, context, projectRoot: __dirname });
+  // Deploy order only: azure-id reads the AWS side through its own data sources.
+  awsStacks.forEach((stack) => entra.addDependency(stack));
+  if (isExampleContext(context)) {
+    [...awsStacks, entra].forEach((stack) => Annotations.of(stack).addWarning(`federation.context.json holds example values; run \`${LOOKUP_COMMAND}\` before deploying to real accounts.`));
+  }
+  return app;
+}
+
+/** The CLI keeps annotations in manifest.json; print them so a person sees them in the synth output. */
+function printAnnotations(app: App): void {
+  const messages = new Set(
+    app.node
+      .findAll()
+      .flatMap((node) => node.node.metadata)
+      .filter((entry) => entry.type === '@cdktf/info' || entry.type === '@cdktf/warn')
+      .map((entry) => `${entry.type === '@cdktf/warn' ? 'warning' : 'note'}: ${entry.data}`),
+  );
+  messages.forEach((message) => console.warn(message));
+}
+
+if (require.main === module) {
+  try {
+    const app = buildApp();
+    app.synth();
+    printAnnotations(app);
+  } catch (error) {
+    // One clear message, no stack trace, for errors we explain ourselves.
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+}

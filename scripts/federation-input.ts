@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { INSTANCE_NAMES } from '../config-schema';
+
+const user = z.object({ userName: z.string().min(1), objectId: z.string().min(1), userPrincipalName: z.string().min(3) });
+
+/**
+ * What the federation link's provisioners pass in FEDERATION_INPUT (jsonencode(self.input)).
+ * The labels ride along so the state shows what the link runs; the script does not need them.
+ */
+export const federationInputSchema = z.object({
+  instance: z.enum(INSTANCE_NAMES),
+  awsProfile: z.string().min(1),
+  region: z.string().min(1),
+  partition: z.enum(['aws', 'aws-us-gov']),
+  instanceArn: z.string().regex(/^arn:aws(-us-gov)?:sso:::instance\/ssoins-[0-9a-f]+$/, 'must be an Identity Center instance ARN'),
+  identityStoreId: z.string().regex(/^d-[0-9a-z]{10}$/, 'must be an identity store id (d-xxxxxxxxxx)'),
+  tenantId: z.guid(),
+  entraEnvironment: z.enum(['global', 'usgovernment']),
+  applicationClientId: z.guid(),
+  applicationObjectId: z.guid(),
+  servicePrincipalId: z.guid(),
+  signingCertificateThumbprint: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'must be a SHA-1 thumbprint'),
+  scimUsers: z.array(user),
+  samlUsers: z.array(user),
+});
+
+export type FederationInput = z.infer<typeof federationInputSchema>;
+
+export class FederationInputError extends Error {
+  constructor(problems: string[]) {
+    super(
+      `FEDERATION_INPUT is not what the federation link passes:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+        'It is set by the azure-id stack\'s provisioners; to run a step by hand, copy the input from `terraform state show` of the federation link.',
+    );
+    this.name = 'FederationInputError';
+  }
+}
+
+export function parseFederationInput(json: string | undefined): FederationInput {
+  if (!json) throw new FederationInputError(['it is not set']);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    throw new FederationInputError(['it is not JSON']);
+  }
+  const result = federationInputSchema.safeParse(raw);
+  if (!result.success) throw new FederationInputError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  return result.data;
+}

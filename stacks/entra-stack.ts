@@ -1,0 +1,74 @@
+import { Construct } from 'constructs';
+import { TerraformStack } from 'cdktf';
+import { AzureadProvider } from '@cdktf/provider-azuread/lib/provider';
+import { DataAzureadDomains } from '@cdktf/provider-azuread/lib/data-azuread-domains';
+import { DataAzureadClientConfig } from '@cdktf/provider-azuread/lib/data-azuread-client-config';
+import { DataAzureadApplicationTemplate } from '@cdktf/provider-azuread/lib/data-azuread-application-template';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { AppConfig, INSTANCE_NAMES } from '../config-schema';
+import { FederationContext } from '../federation-context';
+import { AwsPartitionProvider } from '../constructs/aws-partition-provider';
+import { IdentityCenterInstance } from '../constructs/identity-center-instance';
+import { EntraTestUser } from '../constructs/entra-test-user';
+import { EntraEnterpriseApp } from '../constructs/entra-enterprise-app';
+import { FederationLink } from '../constructs/federation-link';
+
+export interface EntraStackProps {
+  readonly config: AppConfig;
+  readonly context: FederationContext;
+  readonly projectRoot: string;
+}
+
+/** The Entra tenant (azure-identity-provider, "azure-id"): apps, users, claims and the federation links. */
+export class EntraStack extends TerraformStack {
+  constructor(scope: Construct, name: string, props: EntraStackProps) {
+    super(scope, name);
+    const { config, context } = props;
+    new AzureadProvider(this, 'azuread', { environment: config.entra.environment });
+    new RandomProvider(this, 'random');
+    const client = new DataAzureadClientConfig(this, 'tenant');
+    const domain = new DataAzureadDomains(this, 'default_domain', { onlyDefault: true }).domains.get(0).domainName;
+    const template = new DataAzureadApplicationTemplate(this, 'gallery_template', { displayName: config.entra.galleryTemplateName });
+
+    const users = config.users
+      .filter((user) => config.entra.assignedUsers.includes(user.userName))
+      .map((user) => new EntraTestUser(this, user.userName, { user, domain }));
+    const describe = (user: EntraTestUser) => ({ userName: user.userName, objectId: user.objectId, userPrincipalName: user.userPrincipalName });
+
+    for (const instanceName of INSTANCE_NAMES) {
+      const awsInstance = config.aws[instanceName];
+      // The AWS values are read here through an aliased provider per partition rather than by
+      // CDKTF cross-stack references: those read the other stack's state, which across partitions
+      // needs that partition's credentials and backend (design.md §3). This stack's federation
+      // scripts need both profiles anyway, and the data sources read Identity Center itself.
+      const { provider } = new AwsPartitionProvider(this, `${instanceName}_provider`, { instance: awsInstance, alias: instanceName });
+      const identityCenter = new IdentityCenterInstance(this, `${instanceName}_instance`, { instanceName, provider });
+      const app = new EntraEnterpriseApp(this, `${instanceName}_app`, {
+        instanceName,
+        templateId: template.templateId,
+        saml: context.instances[instanceName],
+        abacClaim: config.entra.abacClaim,
+        assignedUsers: users,
+      });
+      new FederationLink(this, `${instanceName}_federation`, {
+        projectRoot: props.projectRoot,
+        input: {
+          instance: instanceName,
+          awsProfile: awsInstance.profile,
+          region: identityCenter.region,
+          partition: identityCenter.partition,
+          instanceArn: identityCenter.instanceArn,
+          identityStoreId: identityCenter.identityStoreId,
+          tenantId: client.tenantId,
+          entraEnvironment: config.entra.environment,
+          applicationClientId: app.clientId,
+          applicationObjectId: app.applicationObjectId,
+          servicePrincipalId: app.servicePrincipalId,
+          signingCertificateThumbprint: app.signingCertificateThumbprint,
+          scimUsers: users.filter((u) => !config.identityCenter.users.includes(u.userName)).map(describe),
+          samlUsers: users.filter((u) => config.identityCenter.users.includes(u.userName)).map(describe),
+        },
+      });
+    }
+  }
+}
