@@ -1,0 +1,186 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { App } from 'cdktf';
+import { AzureadProvider } from '@cdktf/provider-azuread/lib/provider';
+import { Application } from '@cdktf/provider-azuread/lib/application';
+import { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal';
+import { ServicePrincipalTokenSigningCertificate } from '@cdktf/provider-azuread/lib/service-principal-token-signing-certificate';
+import { ServicePrincipalClaimsMappingPolicyAssignment } from '@cdktf/provider-azuread/lib/service-principal-claims-mapping-policy-assignment';
+import { User } from '@cdktf/provider-azuread/lib/user';
+import { DataAzureadApplicationTemplate } from '@cdktf/provider-azuread/lib/data-azuread-application-template';
+import { DataAzureadDomains } from '@cdktf/provider-azuread/lib/data-azuread-domains';
+import { DataResource } from 'cdktf';
+import { INSTANCE_NAMES } from '../config-schema';
+import { buildApp } from '../main';
+import { NOT_PURE_TERRAFORM_LABEL } from '../constructs/federation-link';
+import { POST_APPLY_STEPS, PRE_DESTROY_STEPS } from '../scripts/steps/catalog';
+import { parsed, synthStack, withEnv } from './support/synth';
+
+const stack = synthStack('azure-id');
+const json = parsed(stack);
+const context = JSON.parse(readFileSync(resolve(__dirname, '../federation.context.json'), 'utf8'));
+const byType = (type: string): Record<string, any> => json.resource[type] ?? {};
+const only = (type: string, nameFragment: string) => Object.entries(byType(type)).filter(([id]) => id.includes(nameFragment)).map(([, r]) => r);
+
+describe('azure-id stack', () => {
+  it('uses the azuread provider with credentials from outside', () => {
+    expect(stack).toHaveProviderWithProperties(AzureadProvider, { environment: 'global' });
+    expect(json.provider.azuread[0]).not.toHaveProperty('client_secret');
+  });
+
+  it('reads the gallery template and the default domain from the tenant', () => {
+    expect(stack).toHaveDataSourceWithProperties(DataAzureadApplicationTemplate, {
+      display_name: 'AWS IAM Identity Center (successor to AWS Single Sign-On)',
+    });
+    expect(stack).toHaveDataSourceWithProperties(DataAzureadDomains, { only_default: true });
+  });
+
+  it('creates NikkiWolf and RichRoe on the default domain with their department, and no password in the code', () => {
+    for (const [userName, displayName, department] of [
+      ['NikkiWolf', 'Nikki Wolf', 'Operations'],
+      ['RichRoe', 'Richard Roe', 'Engineering'],
+    ]) {
+      expect(stack).toHaveResourceWithProperties(User, {
+        user_principal_name: expect.stringMatching(new RegExp(`^${userName}@\\$\\{data\\.azuread_domains\\.default_domain\\.domains\\[0\\]\\.domain_name\\}$`)),
+        display_name: displayName,
+        department,
+        force_password_change: true,
+        password: expect.stringMatching(/^\$\{random_password\.[\w-]+\.result\}$/),
+      });
+    }
+    expect(Object.keys(byType(User.tfResourceType))).toHaveLength(2);
+  });
+
+  describe.each(INSTANCE_NAMES)('for %s', (instance) => {
+    const saml = context.instances[instance];
+
+    it('instantiates the gallery app with the SAML values of guide step 3.1', () => {
+      const [application] = only(Application.tfResourceType, instance);
+      expect(application).toMatchObject({
+        display_name: `AWS IAM Identity Center (${instance})`,
+        template_id: '${data.azuread_application_template.gallery_template.template_id}',
+        identifier_uris: [saml.issuer],
+        web: { redirect_uris: [saml.acsUrl] },
+      });
+      const [servicePrincipal] = only(ServicePrincipal.tfResourceType, instance);
+      expect(servicePrincipal).toMatchObject({
+        use_existing: true,
+        preferred_single_sign_on_mode: 'saml',
+        login_url: saml.accessPortalUrl,
+        app_role_assignment_required: true,
+      });
+    });
+
+    it('has a token signing certificate and the ABAC Department claim from user.department', () => {
+      expect(only(ServicePrincipalTokenSigningCertificate.tfResourceType, instance)).toHaveLength(1);
+      const [policy] = only('azuread_claims_mapping_policy', instance);
+      expect(JSON.parse(policy.definition[0])).toEqual({
+        ClaimsMappingPolicy: {
+          Version: 1,
+          IncludeBasicClaimSet: 'true',
+          ClaimsSchema: [{ Source: 'user', ID: 'department', SamlClaimType: 'https://aws.amazon.com/SAML/Attributes/AccessControl:Department' }],
+        },
+      });
+      expect(only(ServicePrincipalClaimsMappingPolicyAssignment.tfResourceType, instance)).toHaveLength(1);
+    });
+
+    it('assigns NikkiWolf and RichRoe to the app role User, read from the service principal', () => {
+      const assignments = only('azuread_app_role_assignment', instance);
+      expect(assignments.map((a) => a.principal_object_id).sort()).toEqual([
+        expect.stringMatching(/^\$\{azuread_user\.NikkiWolf_user_\w+\.object_id\}$/),
+        expect.stringMatching(/^\$\{azuread_user\.RichRoe_user_\w+\.object_id\}$/),
+      ]);
+      for (const assignment of assignments) expect(assignment.app_role_id).toMatch(/\.app_role_ids\["User"\]\}$/);
+    });
+
+    it('reads the AWS side through an aliased provider for that partition', () => {
+      const provider = json.provider.aws.find((p: any) => p.alias === instance);
+      expect(provider).toMatchObject({ profile: instance, region: instance === 'aws-govcloud' ? 'us-gov-west-1' : 'us-east-1' });
+      const [instances] = only('aws_ssoadmin_instances', instance).concat(Object.entries(json.data.aws_ssoadmin_instances).filter(([id]) => id.includes(instance)).map(([, d]) => d));
+      expect(instances.provider).toBe(`aws.${instance}`);
+    });
+
+    it('links the two sides with a labelled terraform_data that runs the scripts after apply and before destroy', () => {
+      const [link] = only(DataResource.tfResourceType, instance);
+      expect(link.input).toMatchObject({
+        label: NOT_PURE_TERRAFORM_LABEL,
+        postApplySteps: POST_APPLY_STEPS.map((s) => s.label),
+        preDestroySteps: PRE_DESTROY_STEPS.map((s) => s.label),
+        instance,
+        awsProfile: instance,
+        instanceArn: expect.stringMatching(new RegExp(`^\\$\\{element\\(data\\.aws_ssoadmin_instances\\.${instance}_instance_instances_\\w+\\.arns, 0\\)\\}$`)),
+        identityStoreId: expect.stringContaining('identity_store_ids'),
+        tenantId: '${data.azuread_client_config.tenant.tenant_id}',
+        servicePrincipalId: expect.stringMatching(/^\$\{azuread_service_principal\.[\w-]+\.object_id\}$/),
+        signingCertificateThumbprint: expect.stringMatching(/\.thumbprint\}$/),
+        scimUsers: [expect.objectContaining({ userName: 'RichRoe' })],
+        samlUsers: [expect.objectContaining({ userName: 'NikkiWolf' })],
+      });
+      expect(link.triggers_replace).toEqual({ instanceArn: link.input.instanceArn, servicePrincipalId: link.input.servicePrincipalId });
+      const environment = { FEDERATION_INPUT: '${jsonencode(self.input)}' };
+      expect(link.provisioner).toEqual([
+        { 'local-exec': { command: `npm run --silent federation -- post-apply --instance ${instance}`, environment, working_dir: expect.any(String) } },
+        { 'local-exec': { command: `npm run --silent federation -- pre-destroy --instance ${instance}`, environment, working_dir: expect.any(String), when: 'destroy' } },
+      ]);
+      // Nothing secret travels to the scripts through Terraform (the labels may name the SCIM token).
+      const { label, postApplySteps, preDestroySteps, ...values } = link.input;
+      expect(JSON.stringify({ values, provisioner: link.provisioner })).not.toMatch(/password|secret|bearer|random_/i);
+    });
+  });
+});
+
+describe('federation link provisioners, run as Terraform would run them', () => {
+  // Stand-ins for what Terraform resolves the references to at apply time.
+  const resolved: Record<string, unknown> = {
+    region: 'us-gov-west-1',
+    partition: 'aws-us-gov',
+    instanceArn: 'arn:aws-us-gov:sso:::instance/ssoins-7907a1b2c3d4e5f6',
+    identityStoreId: 'd-9867012345',
+    tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+    applicationClientId: '0c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c',
+    applicationObjectId: '1c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c',
+    servicePrincipalId: '2c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c',
+    signingCertificateThumbprint: 'A1B2C3D4E5F60718293A4B5C6D7E8F9012345678',
+  };
+  const resolveUser = (user: any) => ({ ...user, objectId: '3c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c', userPrincipalName: `${user.userName}@contoso.onmicrosoft.com` });
+
+  it.each(['post-apply', 'pre-destroy'])('%s receives every input the script needs, from the stack directory', (phase) => {
+    const outdir = join(mkdtempSync(join(tmpdir(), 'federation-link-')), 'cdktf.out');
+    const app = new App({ outdir });
+    buildApp(app);
+    app.synth();
+    const stackDir = join(outdir, 'stacks', 'azure-id');
+    const synthesized = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
+    const [link] = Object.entries(synthesized.resource.terraform_data).filter(([id]) => id.startsWith('aws-govcloud')).map(([, r]) => r as any);
+    const input = { ...link.input, ...resolved, scimUsers: link.input.scimUsers.map(resolveUser), samlUsers: link.input.samlUsers.map(resolveUser) };
+    const provisioner = link.provisioner.find((p: any) => (phase === 'pre-destroy') === (p['local-exec'].when === 'destroy'))['local-exec'];
+
+    const output = execFileSync('sh', ['-c', provisioner.command], {
+      cwd: resolve(stackDir, provisioner.working_dir),
+      env: { ...process.env, FEDERATION_INPUT: JSON.stringify(input), FEDERATION_DRY_RUN: '1' },
+      encoding: 'utf8',
+    });
+    expect(output).toContain(`${phase} for aws-govcloud (aws-us-gov, us-gov-west-1, d-9867012345, tenant 72f988bf-86f1-41af-91ab-2d7cd011db47):`);
+    const steps = phase === 'post-apply' ? POST_APPLY_STEPS : PRE_DESTROY_STEPS;
+    for (const step of steps) expect(output).toContain(step.label);
+  });
+});
+
+describe('federation context', () => {
+  it('stops synth with the command that fills a missing value', () => {
+    withEnv({ FEDERATION_CONTEXT_FILE: resolve(__dirname, 'fixtures/context-missing-acs-url.json') }, () => {
+      expect(() => buildApp(new App({ outdir: mkdtempSync(join(tmpdir(), 'ctx-')) }))).toThrow(
+        /is missing values:\n {2}- instances\.aws-govcloud\.acsUrl: .*\nFill it with `npm run federation -- lookup`/,
+      );
+    });
+  });
+
+  it('warns while the committed values are examples', () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'ctx-')) });
+    buildApp(app);
+    const warnings = app.node.findAll().flatMap((n) => n.node.metadata).filter((m) => m.type === '@cdktf/warn').map((m) => m.data);
+    expect(warnings).toContain('federation.context.json holds example values; run `npm run federation -- lookup` before deploying to real accounts.');
+  });
+});
