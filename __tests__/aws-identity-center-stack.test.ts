@@ -41,7 +41,7 @@ describe.each(INSTANCE_NAMES)('%s stack', (name) => {
     const [instances] = Object.values(json.data.aws_ssoadmin_instances) as any[];
     expect(instances.lifecycle.postcondition).toEqual([
       {
-        condition: 'length(self.arns) > 0',
+        condition: '${length(self.arns) > 0}',
         error_message: expect.stringContaining(`Identity Center in ${name} has no Organization instance: enable it in the console`),
       },
     ]);

@@ -31,7 +31,7 @@ export class IdentityCenterInstance extends Construct {
       lifecycle: {
         postcondition: [
           {
-            condition: 'length(self.arns) > 0',
+            condition: '${length(self.arns) > 0}',
             errorMessage:
               `Identity Center in ${props.instanceName} has no Organization instance: enable it in the console ` +
               '(IAM Identity Center → Enable, in the management account and the configured region), then run again.',

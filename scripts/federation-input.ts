@@ -12,7 +12,7 @@ export const federationInputSchema = z.object({
   awsProfile: z.string().min(1),
   region: z.string().min(1),
   partition: z.enum(['aws', 'aws-us-gov']),
-  instanceArn: z.string().regex(/^arn:aws(-us-gov)?:sso:::instance\/ssoins-[0-9a-f]+$/, 'must be an Identity Center instance ARN'),
+  instanceArn: z.string().regex(/^arn:aws(-us-gov)?:sso:::instance\/(sso)?ins-[a-zA-Z0-9.-]{16}$/, 'must be an Identity Center instance ARN'),
   identityStoreId: z.string().regex(/^d-[0-9a-z]{10}$/, 'must be an identity store id (d-xxxxxxxxxx)'),
   tenantId: z.guid(),
   entraEnvironment: z.enum(['global', 'usgovernment']),
