@@ -1,4 +1,5 @@
-// CDKTF's jest matchers (toHaveResourceWithProperties, toBeValidTerraform, …).
+// CDKTF's jest matchers (toHaveResourceWithProperties, toHaveProviderWithProperties, …) and their types.
+import 'cdktf/lib/testing/adapters/jest';
 import { Testing } from 'cdktf';
 
 Testing.setupJest();

@@ -6,7 +6,6 @@ export class MotoServer {
   private constructor(
     readonly endpoint: string,
     private readonly child: ChildProcess,
-    private readonly output: string[],
   ) {}
 
   static async start(command = 'moto_server'): Promise<MotoServer> {
@@ -15,7 +14,7 @@ export class MotoServer {
     const output: string[] = [];
     child.stdout?.on('data', (chunk) => output.push(String(chunk)));
     child.stderr?.on('data', (chunk) => output.push(String(chunk)));
-    const server = new MotoServer(`http://127.0.0.1:${port}`, child, output);
+    const server = new MotoServer(`http://127.0.0.1:${port}`, child);
     try {
       await waitUntil(`moto answers on port ${port}`, async () => {
         if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}: ${output.join('').slice(-500)}`);
