@@ -1,13 +1,21 @@
-import { App, Annotations } from 'cdktf';
+import { join } from 'node:path';
+import { App, Annotations, LocalBackend } from 'cdktf';
 import { loadConfig, rawConfig } from './config';
 import { isExampleContext, loadFederationContext, LOOKUP_COMMAND } from './federation-context';
 import { AwsIdentityCenterStack } from './stacks/aws-identity-center-stack';
 import { EntraStack } from './stacks/entra-stack';
 import { INSTANCE_NAMES } from './config-schema';
 
+export interface BuildOptions {
+  /** The configuration to validate and build; the hardcoded one by default. */
+  readonly rawConfig?: unknown;
+  /** Where local state goes; CDKTF's default is the current directory. Tests and rehearsals use their own. */
+  readonly stateDir?: string;
+}
+
 /** Builds the app: config → three stacks. Validation runs first, so a bad value stops synth early. */
-export function buildApp(app: App = new App(), raw: unknown = rawConfig): App {
-  const config = loadConfig(raw);
+export function buildApp(app: App = new App(), options: BuildOptions = {}): App {
+  const config = loadConfig(options.rawConfig ?? rawConfig);
   const context = loadFederationContext();
   const awsStacks = INSTANCE_NAMES.map(
     (name) =>
@@ -21,6 +29,8 @@ export function buildApp(app: App = new App(), raw: unknown = rawConfig): App {
   const entra = new EntraStack(app, config.entra.shortName, { config, context, projectRoot: __dirname });
   // Deploy order only: azure-id reads the AWS side through its own data sources.
   awsStacks.forEach((stack) => entra.addDependency(stack));
+  const stateDir = options.stateDir;
+  if (stateDir) [...awsStacks, entra].forEach((stack) => new LocalBackend(stack, { path: join(stateDir, `terraform.${stack.node.id}.tfstate`) }));
   if (isExampleContext(context)) {
     [...awsStacks, entra].forEach((stack) => Annotations.of(stack).addWarning(`federation.context.json holds example values; run \`${LOOKUP_COMMAND}\` before deploying to real accounts.`));
   }

@@ -5,7 +5,7 @@ import { buildApp } from '../../main';
 /** The whole app, synthesized in memory with the shipped (or a changed) config. */
 export function synthApp(raw: unknown = rawConfig): App {
   const app = Testing.app();
-  buildApp(app, raw);
+  buildApp(app, { rawConfig: raw });
   return app;
 }
 

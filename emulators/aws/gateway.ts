@@ -1,0 +1,141 @@
+import { createServer, IncomingMessage, request as httpRequest, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { Call, checkProtocol, Forwarded, JsonService } from './json-service';
+import { AwsError, isWriteOperation, readBody, sendAwsError, sendJson, signingScope } from './protocol';
+import { ScimError, ScimServer } from './scim';
+
+export interface RequestCount {
+  readonly service: string;
+  readonly operation: string;
+  readonly count: number;
+  readonly write: boolean;
+}
+
+/** Counts every request by service and operation, so tests can assert how many writes a run made. */
+export class RequestLog {
+  private readonly counts = new Map<string, RequestCount>();
+
+  record(service: string, operation: string, write: boolean): void {
+    const key = `${service} ${operation}`;
+    const current = this.counts.get(key);
+    this.counts.set(key, { service, operation, write, count: (current?.count ?? 0) + 1 });
+  }
+
+  all(): RequestCount[] {
+    return [...this.counts.values()].sort((a, b) => `${a.service} ${a.operation}`.localeCompare(`${b.service} ${b.operation}`));
+  }
+
+  writes(): RequestCount[] {
+    return this.all().filter((c) => c.write);
+  }
+
+  reset(): void {
+    this.counts.clear();
+  }
+}
+
+const SCIM_PATH = /^\/([^/]+)\/scim\/v2\/(.+)$/;
+
+/**
+ * The front door of the AWS emulator: answers what moto lacks (the JsonServices given and SCIM)
+ * and forwards everything else to moto untouched.
+ */
+export class Gateway {
+  readonly log = new RequestLog();
+  private readonly server: Server;
+
+  constructor(
+    private readonly motoEndpoint: string,
+    private readonly services: JsonService[],
+    private readonly scim: ScimServer,
+  ) {
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch((error) => sendJson(res, 500, { __type: 'InternalFailure', message: String(error?.message ?? error) }));
+    });
+  }
+
+  async listen(port = 0): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    const scim = SCIM_PATH.exec(url.pathname);
+    if (scim) return this.routeScim(req, res, scim[1], scim[2], url.searchParams, body);
+
+    const target = req.headers['x-amz-target'];
+    const [prefix, operation] = typeof target === 'string' ? target.split('.') : [];
+    const service = this.services.find((s) => s.targetPrefix === prefix);
+    if (!service) {
+      this.log.record(...describeForwarded(req, url, body));
+      return pipe(res, await this.forward(req, body));
+    }
+    this.log.record(service.name, operation, isWriteOperation(operation));
+    const contentType = `application/x-amz-json-${service.jsonVersion}`;
+    try {
+      const scope = signingScope(req.headers.authorization);
+      checkProtocol(service, operation, req.headers['content-type'], scope);
+      const call: Call = { operation, body: JSON.parse(body.toString('utf8') || '{}'), scope: scope!, forward: () => this.forward(req, body) };
+      const handler = service.operations[operation];
+      const answer = handler ? await handler(call) : await call.forward();
+      if (answer instanceof Forwarded) pipe(res, answer);
+      else sendJson(res, 200, answer, contentType);
+    } catch (error) {
+      if (error instanceof AwsError) sendAwsError(res, error, contentType);
+      else throw error;
+    }
+  }
+
+  private async routeScim(req: IncomingMessage, res: ServerResponse, tenantId: string, resourcePath: string, query: URLSearchParams, body: Buffer): Promise<void> {
+    const method = req.method ?? 'GET';
+    this.log.record('scim', `${method} ${resourcePath.split('/')[0]}`, method !== 'GET');
+    try {
+      const parsed = body.length ? JSON.parse(body.toString('utf8')) : undefined;
+      const answer = await this.scim.handle(method, tenantId, resourcePath, query, req.headers.authorization, parsed);
+      if (answer.body === undefined) {
+        res.writeHead(answer.status);
+        res.end();
+      } else sendJson(res, answer.status, answer.body, 'application/scim+json');
+    } catch (error) {
+      const scimError = error instanceof ScimError ? error : error instanceof SyntaxError ? new ScimError(400, 'The body is not JSON', 'invalidSyntax') : undefined;
+      if (!scimError) throw error;
+      sendJson(res, scimError.status, scimError.toJSON(), 'application/scim+json');
+    }
+  }
+
+  private forward(req: IncomingMessage, body: Buffer): Promise<Forwarded> {
+    const target = new URL(req.url ?? '/', this.motoEndpoint);
+    return new Promise((resolve, reject) => {
+      const outgoing = httpRequest(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
+        readBody(answer).then((data) => resolve(new Forwarded(answer.statusCode ?? 500, flatHeaders(answer.headers), data)), reject);
+      });
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
+  }
+}
+
+function pipe(res: ServerResponse, answer: Forwarded): void {
+  const { 'transfer-encoding': _chunked, 'content-length': _length, ...headers } = answer.headers;
+  res.writeHead(answer.status, { ...headers, 'content-length': answer.body.length });
+  res.end(answer.body);
+}
+
+function flatHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]));
+}
+
+/** Service and operation of a request that moto answers: query protocol (STS) or REST. */
+function describeForwarded(req: IncomingMessage, url: URL, body: Buffer): [string, string, boolean] {
+  const service = signingScope(req.headers.authorization)?.service ?? 'unknown';
+  const action = new URLSearchParams(body.toString('utf8')).get('Action') ?? url.searchParams.get('Action');
+  const operation = action ?? `${req.method} ${url.pathname}`;
+  return [service, operation, action ? isWriteOperation(action) : req.method !== 'GET'];
+}

@@ -1,0 +1,65 @@
+import { MotoServer } from '../moto-server';
+import { AppsAuth } from './apps-auth';
+import { Gateway, RequestLog } from './gateway';
+import { identityStoreService, UserOverlay } from './identity-store';
+import { ProvisioningTenants } from './provisioning';
+import { ScimServer } from './scim';
+import { ssoAdminExtensions } from './sso-admin';
+
+/** What the emulator holds beyond moto, for "nothing left behind" checks. */
+export interface EmulatorLeftovers {
+  readonly provisioningTenants: number;
+  readonly bearerTokens: number;
+  readonly scimObjects: number;
+  readonly externalIdps: number;
+}
+
+/**
+ * The local AWS: moto (public APIs) behind a gateway that adds exactly what moto lacks for this
+ * product. `endpoint` is what AWS_ENDPOINT_URL should be; `stop()` ends both processes.
+ */
+export class AwsEmulator {
+  private constructor(
+    readonly endpoint: string,
+    readonly moto: MotoServer,
+    private readonly gateway: Gateway,
+    readonly provisioning: ProvisioningTenants,
+    readonly appsAuth: AppsAuth,
+    private readonly scim: ScimServer,
+  ) {}
+
+  static async start(options: { motoCommand?: string; port?: number } = {}): Promise<AwsEmulator> {
+    const moto = await MotoServer.start(options.motoCommand);
+    try {
+      let endpoint = '';
+      const overlays = new Map<string, UserOverlay>();
+      const provisioning = new ProvisioningTenants(() => endpoint);
+      const appsAuth = new AppsAuth();
+      const scim = new ScimServer(provisioning, overlays, moto.endpoint);
+      const gateway = new Gateway(moto.endpoint, [ssoAdminExtensions(), identityStoreService(overlays), provisioning.service(), appsAuth.service()], scim);
+      endpoint = await gateway.listen(options.port);
+      return new AwsEmulator(endpoint, moto, gateway, provisioning, appsAuth, scim);
+    } catch (error) {
+      await moto.stop();
+      throw error;
+    }
+  }
+
+  get requests(): RequestLog {
+    return this.gateway.log;
+  }
+
+  leftovers(): EmulatorLeftovers {
+    return {
+      provisioningTenants: this.provisioning.tenants.size,
+      bearerTokens: this.provisioning.tokenCount(),
+      scimObjects: this.scim.objectCount(),
+      externalIdps: this.appsAuth.idps.size,
+    };
+  }
+
+  async stop(): Promise<void> {
+    await this.gateway.close();
+    await this.moto.stop();
+  }
+}

@@ -1,0 +1,130 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { JsonService } from './json-service';
+import { AwsError, conflict, invalid, notFound, partitionOf } from './protocol';
+
+export interface ProvisioningTenant {
+  readonly TenantId: string;
+  readonly IdentityStoreId: string;
+  readonly ScimEndpoint: string;
+  readonly CreationTime: number;
+  readonly region: string;
+}
+
+interface BearerToken {
+  readonly TokenId: string;
+  readonly Token: string;
+  readonly CreationTime: number;
+  readonly ExpirationTime: number;
+}
+
+const MAX_TOKENS = 2;
+const TOKEN_LIFETIME_S = 365 * 24 * 3600;
+const publicTenant = ({ region, ...tenant }: ProvisioningTenant) => tenant;
+
+/**
+ * Automatic provisioning (guide step 4.2): the console-only provisioning tenant and bearer token
+ * operations on the identity store service (reference/aws-console-apis.md), with its limits:
+ * at most two tokens per tenant, and a token's value shown only in the answer that creates it.
+ */
+export class ProvisioningTenants {
+  readonly tenants = new Map<string, ProvisioningTenant>();
+  private readonly tokens = new Map<string, BearerToken[]>();
+
+  constructor(private readonly scimBaseUrl: () => string) {}
+
+  /** The tenant a SCIM request's bearer token belongs to, or undefined when it is unknown or expired. */
+  authorize(tenantId: string, token: string | undefined): ProvisioningTenant | undefined {
+    const now = Date.now() / 1000;
+    const valid = (this.tokens.get(tenantId) ?? []).some((t) => t.Token === token && t.ExpirationTime > now);
+    return valid ? this.tenants.get(tenantId) : undefined;
+  }
+
+  tokenCount(): number {
+    return [...this.tokens.values()].reduce((sum, list) => sum + list.length, 0);
+  }
+
+  private tenant(identityStoreId: string, tenantId: string): ProvisioningTenant {
+    const tenant = this.tenants.get(tenantId);
+    if (!tenant || tenant.IdentityStoreId !== identityStoreId) throw notFound(`Provisioning tenant ${tenantId} not found`);
+    return tenant;
+  }
+
+  service(): JsonService {
+    const required = (body: any, ...names: string[]) =>
+      names.forEach((name) => {
+        if (!body[name]) throw invalid(`${name} is required`);
+      });
+    return {
+      name: 'identitystore-provisioning',
+      targetPrefix: 'AWSIdentityStoreService',
+      signingName: 'identitystore',
+      jsonVersion: '1.1',
+      consoleOnly: true,
+      operations: {
+        CreateProvisioningTenant: ({ body, scope }) => {
+          required(body, 'IdentityStoreId');
+          if ([...this.tenants.values()].some((t) => t.IdentityStoreId === body.IdentityStoreId)) {
+            throw conflict(`Identity store ${body.IdentityStoreId} already has a provisioning tenant`);
+          }
+          const TenantId = randomUUID();
+          const tenant: ProvisioningTenant = {
+            TenantId,
+            IdentityStoreId: body.IdentityStoreId,
+            ScimEndpoint: `${this.scimBaseUrl()}/${TenantId}/scim/v2`,
+            CreationTime: Date.now() / 1000,
+            region: scope.region,
+          };
+          this.tenants.set(TenantId, tenant);
+          this.tokens.set(TenantId, []);
+          return { ProvisioningTenant: publicTenant(tenant) };
+        },
+        DescribeProvisioningTenant: ({ body }) => {
+          required(body, 'IdentityStoreId', 'TenantId');
+          return { ProvisioningTenant: publicTenant(this.tenant(body.IdentityStoreId, body.TenantId)) };
+        },
+        ListProvisioningTenants: ({ body }) => {
+          required(body, 'IdentityStoreId');
+          return { ProvisioningTenants: [...this.tenants.values()].filter((t) => t.IdentityStoreId === body.IdentityStoreId).map(publicTenant) };
+        },
+        DeleteProvisioningTenant: ({ body }) => {
+          required(body, 'IdentityStoreId', 'TenantId');
+          this.tenant(body.IdentityStoreId, body.TenantId);
+          this.tenants.delete(body.TenantId);
+          this.tokens.delete(body.TenantId);
+          return {};
+        },
+        CreateBearerToken: ({ body }) => {
+          required(body, 'IdentityStoreId', 'TenantId');
+          this.tenant(body.IdentityStoreId, body.TenantId);
+          const list = this.tokens.get(body.TenantId)!;
+          if (list.length >= MAX_TOKENS) {
+            throw new AwsError(400, 'ServiceQuotaExceededException', `A provisioning tenant can have at most ${MAX_TOKENS} bearer tokens`);
+          }
+          const now = Math.floor(Date.now() / 1000);
+          const token: BearerToken = { TokenId: randomUUID(), Token: randomBytes(96).toString('base64'), CreationTime: now, ExpirationTime: now + TOKEN_LIFETIME_S };
+          list.push(token);
+          return { BearerToken: token };
+        },
+        ListBearerTokens: ({ body }) => {
+          required(body, 'IdentityStoreId', 'TenantId');
+          this.tenant(body.IdentityStoreId, body.TenantId);
+          return { BearerTokens: this.tokens.get(body.TenantId)!.map(({ Token, ...listed }) => listed) };
+        },
+        DeleteBearerToken: ({ body }) => {
+          required(body, 'IdentityStoreId', 'TenantId', 'TokenId');
+          this.tenant(body.IdentityStoreId, body.TenantId);
+          const list = this.tokens.get(body.TenantId)!;
+          const index = list.findIndex((t) => t.TokenId === body.TokenId);
+          if (index < 0) throw notFound(`Bearer token ${body.TokenId} not found`);
+          list.splice(index, 1);
+          return {};
+        },
+      },
+    };
+  }
+}
+
+/** The issuer Identity Center writes into the ExternalIds of users that SCIM created (design.md §3). */
+export function scimIssuer(tenant: ProvisioningTenant): string {
+  return `arn:${partitionOf(tenant.region)}:identitystore:::provisioningtenant/${tenant.TenantId}`;
+}

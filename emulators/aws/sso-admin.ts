@@ -1,0 +1,89 @@
+import { Forwarded, JsonService } from './json-service';
+import { conflict, notFound } from './protocol';
+
+type Tag = { Key: string; Value: string };
+
+/**
+ * sso-admin operations moto 5.2.1 lacks (design.md §3): without them `terraform apply` of a
+ * permission set or the ABAC attributes hangs on retried HTTP 500s. Tags given at creation are
+ * captured on the way to moto, so ListTagsForResource reports what Terraform set.
+ */
+export function ssoAdminExtensions(): JsonService & { tagsOf(arn: string): Tag[] } {
+  const tags = new Map<string, Map<string, string>>();
+  const provisioning = new Map<string, unknown>();
+  const accessControl = new Map<string, unknown>();
+  const setTags = (arn: string, list: Tag[] = []) => {
+    const current = tags.get(arn) ?? new Map<string, string>();
+    list.forEach(({ Key, Value }) => current.set(Key, Value));
+    tags.set(arn, current);
+  };
+  const tagsOf = (arn: string): Tag[] => [...(tags.get(arn) ?? new Map())].map(([Key, Value]) => ({ Key, Value }));
+  const accessControlOf = (instanceArn: string) => {
+    const configuration = accessControl.get(instanceArn);
+    if (!configuration) throw notFound(`No access control attribute configuration for ${instanceArn}`);
+    return configuration;
+  };
+
+  return {
+    name: 'sso-admin',
+    targetPrefix: 'SWBExternalService',
+    signingName: 'sso',
+    jsonVersion: '1.1',
+    consoleOnly: false,
+    tagsOf,
+    operations: {
+      CreatePermissionSet: async ({ body, forward }) => {
+        const answer = await forward();
+        if (answer.ok) setTags(answer.json().PermissionSet.PermissionSetArn, body.Tags);
+        return answer;
+      },
+      DeletePermissionSet: async ({ body, forward }) => {
+        const answer = await forward();
+        if (answer.ok) tags.delete(body.PermissionSetArn);
+        return answer;
+      },
+      ListTagsForResource: ({ body }) => ({ Tags: tagsOf(body.ResourceArn) }),
+      TagResource: ({ body }) => {
+        setTags(body.ResourceArn, body.Tags);
+        return {};
+      },
+      UntagResource: ({ body }) => {
+        (body.TagKeys as string[]).forEach((key) => tags.get(body.ResourceArn)?.delete(key));
+        return {};
+      },
+      ProvisionPermissionSet: async ({ forward }) => {
+        const answer: Forwarded = await forward();
+        if (answer.ok) {
+          const status = answer.json().PermissionSetProvisioningStatus;
+          provisioning.set(status.RequestId, status);
+        }
+        return answer;
+      },
+      DescribePermissionSetProvisioningStatus: ({ body }) => {
+        const status = provisioning.get(body.ProvisionPermissionSetRequestId);
+        if (!status) throw notFound(`No provisioning request ${body.ProvisionPermissionSetRequestId}`);
+        return { PermissionSetProvisioningStatus: status };
+      },
+      CreateInstanceAccessControlAttributeConfiguration: ({ body }) => {
+        if (accessControl.has(body.InstanceArn)) throw conflict('Access control attributes are already configured for this instance');
+        accessControl.set(body.InstanceArn, body.InstanceAccessControlAttributeConfiguration);
+        return {};
+      },
+      DescribeInstanceAccessControlAttributeConfiguration: ({ body }) => ({
+        InstanceAccessControlAttributeConfiguration: accessControlOf(body.InstanceArn),
+        Status: 'ENABLED',
+        StatusReason: '',
+      }),
+      UpdateInstanceAccessControlAttributeConfiguration: ({ body }) => {
+        accessControlOf(body.InstanceArn);
+        accessControl.set(body.InstanceArn, body.InstanceAccessControlAttributeConfiguration);
+        return {};
+      },
+      DeleteInstanceAccessControlAttributeConfiguration: ({ body }) => {
+        accessControlOf(body.InstanceArn);
+        accessControl.delete(body.InstanceArn);
+        return {};
+      },
+    },
+  };
+}
