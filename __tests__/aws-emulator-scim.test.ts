@@ -30,7 +30,7 @@ describeWithTools(['moto_server'], 'AWS emulator: SCIM endpoint', () => {
       method,
       headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/scim+json' },
       body: body === undefined ? undefined : JSON.stringify(body),
-    }).then(async (response) => ({ status: response.status, body: response.status === 204 ? undefined : await response.json() }));
+    }).then(async (response) => ({ status: response.status, body: (response.status === 204 ? undefined : await response.json()) as any }));
 
   beforeAll(async () => {
     emulator = await AwsEmulator.start();
