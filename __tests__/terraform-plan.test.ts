@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INSTANCE_NAMES } from '../config-schema';
 import { MotoServer } from '../emulators/moto-server';
-import { awsEmulatorEnv } from '../tooling/aws-emulator-env';
-import { terraform, terraformOk, writeMirrorCliConfig } from '../tooling/terraform';
+import { synthToDisk } from '../tooling/synth';
+import { terraformOk, writeMirrorCliConfig } from '../tooling/terraform';
+import { TerraformWorkspace } from '../tooling/terraform-workspace';
 import { describeWithTools } from './support/tools';
-import { synthToDisk } from './support/synth-to-disk';
 
 describeWithTools(['terraform', 'mirror'], 'terraform init + validate through the offline mirror', () => {
   const work = mkdtempSync(join(tmpdir(), 'tf-validate-'));
@@ -22,32 +22,20 @@ describeWithTools(['terraform', 'mirror'], 'terraform init + validate through th
   });
 });
 
-describeWithTools(['terraform', 'moto_server', 'mirror'], 'terraform plan against moto', () => {
+describeWithTools(['terraform', 'moto_server', 'mirror'], 'terraform plan against plain moto', () => {
   let moto: MotoServer;
-  let env: NodeJS.ProcessEnv;
-  let stacks: string;
+  let workspace: TerraformWorkspace;
 
   beforeAll(async () => {
     moto = await MotoServer.start();
-    const work = mkdtempSync(join(tmpdir(), 'tf-plan-'));
-    const awsEnv = awsEmulatorEnv(work, moto.endpoint);
-    env = { ...process.env, ...awsEnv, TF_CLI_CONFIG_FILE: writeMirrorCliConfig(work) };
-    stacks = synthToDisk(awsEnv);
+    workspace = TerraformWorkspace.create(moto.endpoint);
   });
-
-  afterAll(async () => {
-    await moto?.stop();
-  });
+  afterAll(() => moto?.stop());
 
   it.each(INSTANCE_NAMES)('%s plans every resource as a creation, in its own partition', async (name) => {
-    const dir = join(stacks, name);
-    await terraformOk(['init', '-input=false'], dir, env);
-    const plan = await terraform(['plan', '-input=false', '-detailed-exitcode', '-out=plan.bin'], dir, env);
-    expect(plan.stderr).toBe('');
-    expect(plan.exitCode).toBe(2); // 2: the plan has changes
-    const shown = JSON.parse((await terraformOk(['show', '-json', 'plan.bin'], dir, env)).stdout);
-
-    const changes = shown.resource_changes.map((c: any) => [c.type, c.change.actions.join(',')]);
+    await workspace.init(name);
+    const plan = await workspace.plan(name);
+    const changes = plan.resource_changes.map((c: any) => [c.type, c.change.actions.join(',')]);
     expect(changes.sort()).toEqual(
       [
         ['aws_identitystore_user', 'create'],
@@ -61,9 +49,9 @@ describeWithTools(['terraform', 'moto_server', 'mirror'], 'terraform plan agains
       ].sort(),
     );
     const partition = name === 'aws-govcloud' ? 'aws-us-gov' : 'aws';
-    const attachment = shown.resource_changes.find((c: any) => c.type === 'aws_ssoadmin_managed_policy_attachment');
+    const attachment = plan.resource_changes.find((c: any) => c.type === 'aws_ssoadmin_managed_policy_attachment');
     expect(attachment.change.after.managed_policy_arn).toBe(`arn:${partition}:iam::aws:policy/AdministratorAccess`);
     expect(attachment.change.after.instance_arn).toMatch(new RegExp(`^arn:${partition}:sso:::instance/ssoins-`));
-    expect(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')).toContain('"use_fips_endpoint": false');
+    expect(readFileSync(join(workspace.stackDir(name), 'cdk.tf.json'), 'utf8')).toContain('"use_fips_endpoint": false');
   });
 });

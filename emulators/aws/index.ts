@@ -28,8 +28,8 @@ export class AwsEmulator {
     private readonly scim: ScimServer,
   ) {}
 
-  static async start(options: { motoCommand?: string; port?: number } = {}): Promise<AwsEmulator> {
-    const moto = await MotoServer.start(options.motoCommand);
+  static async start(options: { port?: number } = {}): Promise<AwsEmulator> {
+    const moto = await MotoServer.start();
     try {
       let endpoint = '';
       const overlays = new Map<string, UserOverlay>();

@@ -1,0 +1,23 @@
+/**
+ * `npm run emulator`: the local AWS in the foreground, for a person or another tool. Prints one line,
+ * `AWS_ENDPOINT_URL=http://127.0.0.1:<port>`, and stops itself and moto on SIGINT or SIGTERM.
+ */
+import { AwsEmulator } from '.';
+
+async function main(): Promise<void> {
+  const emulator = await AwsEmulator.start({ port: process.env.EMULATOR_PORT ? Number(process.env.EMULATOR_PORT) : undefined });
+  console.log(`AWS_ENDPOINT_URL=${emulator.endpoint}`);
+  console.error(`AWS emulator ready: moto (pid ${emulator.moto.pid}) behind the gateway; Ctrl-C stops both.`);
+  const stop = async (signal: string) => {
+    console.error(`${signal}: stopping the AWS emulator`);
+    await emulator.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error) => {
+  console.error(`The AWS emulator did not start: ${error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,61 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { awsEmulatorEnv } from './aws-emulator-env';
+import { synthToDisk } from './synth';
+import { terraformOk, TerraformResult, writeMirrorCliConfig } from './terraform';
+
+/**
+ * The AWS stacks synthesized into a folder of their own, with state beside them, and Terraform
+ * set up to reach only the emulator at `awsEndpoint` and the offline provider mirror.
+ */
+export class TerraformWorkspace {
+  private constructor(
+    readonly dir: string,
+    readonly env: NodeJS.ProcessEnv,
+    private stacksDir: string,
+  ) {}
+
+  static create(awsEndpoint: string, rawConfig?: unknown): TerraformWorkspace {
+    const dir = mkdtempSync(join(tmpdir(), 'tf-workspace-'));
+    const awsEnv = awsEmulatorEnv(dir, awsEndpoint);
+    const env = { ...process.env, ...awsEnv, TF_CLI_CONFIG_FILE: writeMirrorCliConfig(dir) };
+    return new TerraformWorkspace(dir, env, synthToDisk(awsEnv, { dir, rawConfig }));
+  }
+
+  /** Synthesizes another config over the same state, as a changed config.ts would. */
+  resynth(rawConfig: unknown): void {
+    this.stacksDir = synthToDisk(this.awsEnv(), { dir: mkdtempSync(join(tmpdir(), 'tf-resynth-')), stateDir: this.dir, rawConfig });
+  }
+
+  stackDir(stack: string): string {
+    return join(this.stacksDir, stack);
+  }
+
+  run(stack: string, args: string[]): Promise<TerraformResult> {
+    return terraformOk(args, this.stackDir(stack), this.env);
+  }
+
+  init(stack: string): Promise<TerraformResult> {
+    return this.run(stack, ['init', '-input=false']);
+  }
+
+  apply(stack: string): Promise<TerraformResult> {
+    return this.run(stack, ['apply', '-auto-approve', '-input=false']);
+  }
+
+  destroy(stack: string): Promise<TerraformResult> {
+    return this.run(stack, ['destroy', '-auto-approve', '-input=false']);
+  }
+
+  /** The saved plan as Terraform's JSON (`terraform show -json`). */
+  async plan(stack: string): Promise<any> {
+    await this.run(stack, ['plan', '-input=false', '-out=plan.bin']);
+    return JSON.parse((await this.run(stack, ['show', '-json', 'plan.bin'])).stdout);
+  }
+
+  private awsEnv(): Record<string, string | undefined> {
+    const { AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL } = this.env;
+    return { AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL };
+  }
+}
