@@ -162,7 +162,7 @@ describe('federation link provisioners, run as Terraform would run them', () => 
       env: { ...process.env, FEDERATION_INPUT: JSON.stringify(input), FEDERATION_DRY_RUN: '1' },
       encoding: 'utf8',
     });
-    expect(output).toContain(`${phase} for aws-govcloud (aws-us-gov, us-gov-west-1, d-9867012345, tenant 72f988bf-86f1-41af-91ab-2d7cd011db47):`);
+    expect(output).toContain(`${phase} for aws-govcloud (aws-us-gov, us-gov-west-1, d-9867012345, tenant 72f988bf-86f1-41af-91ab-2d7cd011db47), dry run:`);
     const steps = phase === 'post-apply' ? POST_APPLY_STEPS : PRE_DESTROY_STEPS;
     for (const step of steps) expect(output).toContain(step.label);
   });

@@ -12,7 +12,7 @@ export interface UserOverlay {
  * The public identitystore API: moto answers, and users that SCIM created or changed get what
  * SCIM wrote laid over moto's answer, so DescribeUser shows them "created by SCIM" as AWS does.
  */
-export function identityStoreService(overlays: Map<string, UserOverlay>): JsonService {
+export function identityStoreService(overlays: Map<string, UserOverlay>, onUserDeleted: (userId: string) => void): JsonService {
   const decorate = (user: any) => ({ ...user, ...overlays.get(user.UserId) });
   return {
     name: 'identitystore',
@@ -33,7 +33,10 @@ export function identityStoreService(overlays: Map<string, UserOverlay>): JsonSe
       },
       DeleteUser: async ({ body, forward }) => {
         const answer = await forward();
-        if (answer.ok) overlays.delete(body.UserId);
+        if (answer.ok) {
+          overlays.delete(body.UserId);
+          onUserDeleted(body.UserId);
+        }
         return answer;
       },
     },

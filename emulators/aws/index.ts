@@ -36,7 +36,9 @@ export class AwsEmulator {
       const provisioning = new ProvisioningTenants(() => endpoint);
       const appsAuth = new AppsAuth();
       const scim = new ScimServer(provisioning, overlays, moto.endpoint);
-      const gateway = new Gateway(moto.endpoint, [ssoAdminExtensions(), identityStoreService(overlays), provisioning.service(), appsAuth.service()], scim);
+      provisioning.onTenantDeleted = (tenantId) => scim.forgetTenant(tenantId);
+      const services = [ssoAdminExtensions(), identityStoreService(overlays, (userId) => scim.forgetUser(userId)), provisioning.service(), appsAuth.service()];
+      const gateway = new Gateway(moto.endpoint, services, scim);
       endpoint = await gateway.listen(options.port);
       return new AwsEmulator(endpoint, moto, gateway, provisioning, appsAuth, scim);
     } catch (error) {

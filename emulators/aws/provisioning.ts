@@ -30,6 +30,9 @@ export class ProvisioningTenants {
   readonly tenants = new Map<string, ProvisioningTenant>();
   private readonly tokens = new Map<string, BearerToken[]>();
 
+  /** Called when a tenant is deleted, so what SCIM knew of it goes too. */
+  onTenantDeleted: (tenantId: string) => void = () => undefined;
+
   constructor(private readonly scimBaseUrl: () => string) {}
 
   /** The tenant a SCIM request's bearer token belongs to, or undefined when it is unknown or expired. */
@@ -91,6 +94,7 @@ export class ProvisioningTenants {
           this.tenant(body.IdentityStoreId, body.TenantId);
           this.tenants.delete(body.TenantId);
           this.tokens.delete(body.TenantId);
+          this.onTenantDeleted(body.TenantId);
           return {};
         },
         CreateBearerToken: ({ body }) => {

@@ -59,6 +59,19 @@ export class ScimServer {
     private readonly motoEndpoint: string,
   ) {}
 
+  /** A user deleted through the public identitystore API is gone for SCIM too. */
+  forgetUser(userId: string): void {
+    this.stores.forEach((store) => {
+      store.users.delete(userId);
+      store.groups.forEach((group) => group.memberships.delete(userId));
+    });
+  }
+
+  /** A deleted tenant's SCIM records go with it; its users stay in the identity store, as in AWS. */
+  forgetTenant(tenantId: string): void {
+    this.stores.delete(tenantId);
+  }
+
   /** How many SCIM-created objects exist across tenants (for "nothing left" checks). */
   objectCount(): number {
     return [...this.stores.values()].reduce((sum, s) => sum + s.users.size + s.groups.size, 0);

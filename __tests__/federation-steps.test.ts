@@ -1,0 +1,172 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateUserCommand, IdentitystoreClient, ListUsersCommand } from '@aws-sdk/client-identitystore';
+import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { AwsEmulator } from '../emulators/aws';
+import { main } from '../scripts/federation';
+import { FederationInput } from '../scripts/federation-input';
+import { IDENTITY_STORE_PROVISIONING, SignedJsonClient } from '../scripts/clients/signed-json-client';
+import { awsEmulatorEnv } from '../tooling/aws-emulator-env';
+import { EntraFake, signingCertificate } from './support/entra-fake';
+import { describeWithTools } from './support/tools';
+
+const credential = { getToken: async () => ({ token: 'graph-test-token', expiresOnTimestamp: Date.now() + 3600_000 }) };
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const ids = { sp: '2c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c', app: '1c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c', client: '0c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c' };
+const nikki = { id: '4c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c', userPrincipalName: 'NikkiWolf@contoso.onmicrosoft.com', givenName: 'Nikki', surname: 'Wolf', displayName: 'Nikki Wolf' };
+const rich = { id: '5c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c', userPrincipalName: 'RichRoe@contoso.onmicrosoft.com', givenName: 'Richard', surname: 'Roe', displayName: 'Richard Roe' };
+
+describeWithTools(['moto_server'], 'federation steps against the AWS emulator and recorded Graph shapes', () => {
+  let emulator: AwsEmulator;
+  let fake: EntraFake;
+  let input: FederationInput;
+  let identityStore: IdentitystoreClient;
+  let consoleApi: SignedJsonClient;
+  const server = setupServer();
+  const saved = { ...process.env };
+
+  /** Runs the entry point as the provisioner does and returns its exit code and every line it printed. */
+  async function federation(command: string, extra: NodeJS.ProcessEnv = {}): Promise<{ code: number; lines: string[] }> {
+    const lines: string[] = [];
+    const code = await main([command, '--instance', input.instance], { ...process.env, ...extra, FEDERATION_INPUT: JSON.stringify(input) }, { print: (l) => lines.push(l), credential });
+    return { code, lines };
+  }
+  const outcomes = (lines: string[]) => lines.filter((l) => /^\[aws-commercial\] \d\/\d/.test(l)).map((l) => / — (already so|changed|failed)/.exec(l)?.[1]);
+  const token = () => fake.secrets.find((s) => s.key === 'SecretToken')?.value;
+
+  beforeAll(async () => {
+    emulator = await AwsEmulator.start();
+    Object.assign(process.env, awsEmulatorEnv(mkdtempSync(join(tmpdir(), 'steps-')), emulator.endpoint));
+    const aws = { region: 'us-east-1', credentials: { accessKeyId: 'AKIAEMULATORTEST', secretAccessKey: 'emulator' }, endpoint: emulator.endpoint };
+    const [instance] = (await new SSOAdminClient(aws).send(new ListInstancesCommand({}))).Instances!;
+    identityStore = new IdentitystoreClient(aws);
+    consoleApi = new SignedJsonClient(aws);
+    // What the aws-commercial stack creates: NikkiWolf, by hand (guide step 2.2).
+    await identityStore.send(new CreateUserCommand({ IdentityStoreId: instance.IdentityStoreId, UserName: nikki.userPrincipalName, DisplayName: nikki.displayName, Name: { GivenName: 'Nikki', FamilyName: 'Wolf' } }));
+
+    const certificate = await signingCertificate();
+    fake = new EntraFake(TENANT, ids.sp, ids.app, ids.client, [nikki, rich]);
+    fake.certificates = [certificate];
+    const sp = (await consoleApi.call({ ...IDENTITY_STORE_PROVISIONING, signingName: 'appsauth', targetPrefix: 'AppsAuthControlPlaneService', jsonVersion: '1.0' }, 'GetAWSSPConfigurationForDirectory', { directoryId: instance.IdentityStoreId })).awsSPSAMLConfig;
+    // What the azure-id stack sets from the context file (guide step 3.2).
+    fake.identifierUris = [sp.issuer];
+    fake.redirectUris = [sp.acsURL];
+    server.use(...fake.handlers());
+    server.listen({ onUnhandledRequest: 'bypass' });
+
+    input = {
+      instance: 'aws-commercial',
+      awsProfile: 'aws-commercial',
+      region: 'us-east-1',
+      partition: 'aws',
+      instanceArn: instance.InstanceArn!,
+      identityStoreId: instance.IdentityStoreId!,
+      tenantId: TENANT,
+      entraEnvironment: 'global',
+      applicationClientId: ids.client,
+      applicationObjectId: ids.app,
+      servicePrincipalId: ids.sp,
+      signingCertificateThumbprint: certificate.thumbprint,
+      scimUsers: [{ userName: 'RichRoe', objectId: rich.id, userPrincipalName: rich.userPrincipalName }],
+      samlUsers: [{ userName: 'NikkiWolf', objectId: nikki.id, userPrincipalName: nikki.userPrincipalName }],
+    };
+  });
+
+  afterAll(async () => {
+    server.close();
+    process.env = saved;
+    await emulator?.stop();
+  });
+
+  let firstRun: string[];
+
+  it('post-apply federates the instance: every step changes something, and the verification holds', async () => {
+    const { code, lines } = await federation('post-apply');
+    firstRun = lines;
+    expect(code).toBe(0);
+    expect(outcomes(lines)).toEqual(['changed', 'changed', 'changed', 'changed', 'changed', 'changed', 'already so']);
+    expect(lines.join('\n')).toMatch(/✔ RichRoe created by SCIM\s+ExternalIds \[\{"Issuer":"arn:aws:identitystore:::provisioningtenant\//);
+    expect(lines.filter((l) => l.includes('✖'))).toEqual([]);
+    expect(emulator.leftovers()).toMatchObject({ provisioningTenants: 1, bearerTokens: 1, scimObjects: 1, externalIdps: 1 });
+    expect(fake.jobs[0].status.code).toBe('Active');
+  });
+
+  it('never prints the SCIM token', () => {
+    expect(token()).toBeDefined();
+    expect(firstRun.join('\n')).not.toContain(token());
+  });
+
+  it('a second post-apply changes nothing and makes no write call', async () => {
+    emulator.requests.reset();
+    const graphWrites = fake.writes;
+    const { code, lines } = await federation('post-apply');
+    expect(code).toBe(0);
+    expect(outcomes(lines)).toEqual(Array(7).fill('already so'));
+    expect(emulator.requests.writes()).toEqual([]);
+    expect(fake.writes).toBe(graphWrites);
+  });
+
+  it('replaces a revoked token with a new one, keeping at most two', async () => {
+    const ids2 = { IdentityStoreId: input.identityStoreId, TenantId: (await consoleApi.call(IDENTITY_STORE_PROVISIONING, 'ListProvisioningTenants', { IdentityStoreId: input.identityStoreId })).ProvisioningTenants[0].TenantId };
+    await consoleApi.call(IDENTITY_STORE_PROVISIONING, 'CreateBearerToken', ids2); // a second token, made by someone else
+    const [entraToken] = (await consoleApi.call(IDENTITY_STORE_PROVISIONING, 'ListBearerTokens', ids2)).BearerTokens;
+    await consoleApi.call(IDENTITY_STORE_PROVISIONING, 'DeleteBearerToken', { ...ids2, TokenId: entraToken.TokenId }); // Entra's token revoked
+    await consoleApi.call(IDENTITY_STORE_PROVISIONING, 'CreateBearerToken', ids2); // and another: two tokens, neither Entra's
+    const before = token();
+
+    const { code, lines } = await federation('post-apply');
+    expect(code).toBe(0);
+    expect(outcomes(lines)[3]).toBe('changed');
+    expect(token()).not.toBe(before);
+    expect((await consoleApi.call(IDENTITY_STORE_PROVISIONING, 'ListBearerTokens', ids2)).BearerTokens).toHaveLength(2);
+    expect(lines.join('\n')).not.toContain(token());
+  });
+
+  it('answers a Graph 429 by waiting as Retry-After says, then carries on', async () => {
+    let throttled = 0;
+    server.use(
+      http.get(`https://graph.microsoft.com/v1.0/servicePrincipals/${ids.sp}`, () => {
+        throttled++;
+        return HttpResponse.json({ error: { code: 'TooManyRequests', message: 'throttled' } }, { status: 429, headers: { 'Retry-After': '1' } });
+      }, { once: true }),
+    );
+    const started = Date.now();
+    const { code } = await federation('post-apply');
+    expect(code).toBe(0);
+    expect(throttled).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('stops with the cause when the metadata has no signing certificate, changing nothing in Identity Center', async () => {
+    const certificates = fake.certificates;
+    fake.certificates = [];
+    emulator.requests.reset();
+    try {
+      const { code, lines } = await federation('post-apply');
+      expect(code).toBe(1);
+      expect(lines).toContainEqual(expect.stringMatching(/2\/7 Entra federation metadata → Identity Center external IdP .* — failed .*: The IdP federation metadata has no signing certificate/));
+      expect(emulator.requests.writes()).toEqual([]);
+    } finally {
+      fake.certificates = certificates;
+    }
+  });
+
+  it('pre-destroy undoes everything the scripts did and leaves what Terraform owns', async () => {
+    const { code, lines } = await federation('pre-destroy');
+    expect(code).toBe(0);
+    expect(outcomes(lines)).toEqual(['changed', 'changed', 'changed', 'changed']);
+    expect(emulator.leftovers()).toEqual({ provisioningTenants: 0, bearerTokens: 0, scimObjects: 0, externalIdps: 0 });
+    const users = (await identityStore.send(new ListUsersCommand({ IdentityStoreId: input.identityStoreId }))).Users!;
+    expect(users.map((u) => u.UserName)).toEqual([nikki.userPrincipalName]);
+    expect(fake.jobs[0].status.code).toBe('Paused');
+  });
+
+  it('a second pre-destroy finds everything already gone', async () => {
+    const { code, lines } = await federation('pre-destroy');
+    expect(code).toBe(0);
+    expect(outcomes(lines)).toEqual(Array(4).fill('already so'));
+  });
+});

@@ -1,0 +1,140 @@
+import { createHash, X509Certificate } from 'node:crypto';
+import { http, HttpResponse } from 'msw';
+import { generate } from 'selfsigned';
+
+const GRAPH = 'https://graph.microsoft.com/v1.0';
+const LOGIN = 'https://login.microsoftonline.com';
+
+export interface SigningCertificate {
+  readonly pem: string;
+  readonly base64Der: string;
+  readonly thumbprint: string;
+}
+
+export async function signingCertificate(commonName = 'Microsoft Azure Federated SSO Certificate'): Promise<SigningCertificate> {
+  const { cert } = await generate([{ name: 'commonName', value: commonName }], { keySize: 2048 });
+  const der = new X509Certificate(cert).raw;
+  return { pem: cert, base64Der: der.toString('base64'), thumbprint: createHash('sha1').update(der).digest('hex').toUpperCase() };
+}
+
+/** The shape of Entra's per-app federation metadata document (abridged to what matters here). */
+export function federationMetadata(tenantId: string, certificates: SigningCertificate[]): string {
+  const keys = certificates
+    .map((c) => `<KeyDescriptor use="signing"><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>${c.base64Der}</X509Certificate></X509Data></KeyInfo></KeyDescriptor>`)
+    .join('');
+  return (
+    `<?xml version="1.0" encoding="utf-8"?><EntityDescriptor ID="_x" entityID="https://sts.windows.net/${tenantId}/" xmlns="urn:oasis:names:tc:SAML:2.0:metadata">` +
+    `<IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">${keys}` +
+    `<SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${LOGIN}/${tenantId}/saml2"/>` +
+    `<SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${LOGIN}/${tenantId}/saml2"/>` +
+    '</IDPSSODescriptor></EntityDescriptor>'
+  );
+}
+
+interface EntraUser {
+  readonly id: string;
+  readonly userPrincipalName: string;
+  readonly givenName: string;
+  readonly surname: string;
+  readonly displayName: string;
+}
+
+/**
+ * One Entra tenant with one gallery app, as Graph answers the calls of the federation steps
+ * (shapes from the Graph v1.0 reference). Its provisioning really talks SCIM to the saved endpoint
+ * with the saved token, so "Test Connection" and provisioning fail when the token is wrong.
+ */
+export class EntraFake {
+  preferredTokenSigningKeyThumbprint: string | null = null;
+  identifierUris: string[] = [];
+  redirectUris: string[] = [];
+  jobs: { id: string; templateId: string; status: { code: string } }[] = [];
+  secrets: { key: string; value: string }[] = [];
+  certificates: SigningCertificate[] = [];
+  writes = 0;
+
+  constructor(
+    readonly tenantId: string,
+    readonly servicePrincipalId: string,
+    readonly applicationObjectId: string,
+    readonly appId: string,
+    readonly users: EntraUser[],
+  ) {}
+
+  private secret(key: string): string | undefined {
+    return this.secrets.find((s) => s.key === key)?.value;
+  }
+
+  private async scim(method: string, path: string, body?: unknown): Promise<Response> {
+    return fetch(`${this.secret('BaseAddress')}/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.secret('SecretToken')}`, 'content-type': 'application/scim+json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  handlers() {
+    const sp = `${GRAPH}/servicePrincipals/${this.servicePrincipalId}`;
+    const job = (id: string) => this.jobs.find((j) => j.id === id);
+    const write = () => this.writes++;
+    return [
+      http.get(`${LOGIN}/${this.tenantId}/federationmetadata/2007-06/federationmetadata.xml`, ({ request }) =>
+        new URL(request.url).searchParams.get('appid') === this.appId ? HttpResponse.text(federationMetadata(this.tenantId, this.certificates)) : new HttpResponse(null, { status: 404 }),
+      ),
+      http.get(sp, () => HttpResponse.json({ appId: this.appId, preferredTokenSigningKeyThumbprint: this.preferredTokenSigningKeyThumbprint })),
+      http.patch(sp, async ({ request }) => {
+        write();
+        this.preferredTokenSigningKeyThumbprint = ((await request.json()) as any).preferredTokenSigningKeyThumbprint;
+        return new HttpResponse(null, { status: 204 });
+      }),
+      http.get(`${GRAPH}/applications/${this.applicationObjectId}`, () => HttpResponse.json({ identifierUris: this.identifierUris, web: { redirectUris: this.redirectUris } })),
+      http.get(`${GRAPH}/domains`, () => HttpResponse.json({ value: [{ id: 'contoso.onmicrosoft.com', isDefault: true }] })),
+      http.get(`${sp}/synchronization/templates`, () => HttpResponse.json({ value: [{ id: 'aWSSingleSignon', factoryTag: 'aWSSingleSignon' }] })),
+      http.get(`${sp}/synchronization/jobs`, () => HttpResponse.json({ value: this.jobs })),
+      http.post(`${sp}/synchronization/jobs`, async ({ request }) => {
+        write();
+        const { templateId } = (await request.json()) as any;
+        const created = { id: `${templateId}.0a1b2c3d.${this.tenantId}`, templateId, status: { code: 'NotRun' } };
+        this.jobs.push(created);
+        return HttpResponse.json(created, { status: 201 });
+      }),
+      http.get(`${sp}/synchronization/jobs/:jobId`, ({ params }) => (job(String(params.jobId)) ? HttpResponse.json(job(String(params.jobId))) : new HttpResponse(null, { status: 404 }))),
+      http.get(`${sp}/synchronization/jobs/:jobId/schema`, () =>
+        HttpResponse.json({ synchronizationRules: [{ id: '03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8', objectMappings: [{ sourceObjectName: 'User', targetObjectName: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', enabled: true }] }] }),
+      ),
+      http.put(`${sp}/synchronization/secrets`, async ({ request }) => {
+        write();
+        this.secrets = ((await request.json()) as any).value;
+        return new HttpResponse(null, { status: 204 });
+      }),
+      http.post(`${sp}/synchronization/jobs/:jobId/validateCredentials`, async () =>
+        this.secret('SecretToken') && (await this.scim('GET', 'Users')).ok ? new HttpResponse(null, { status: 204 }) : HttpResponse.json({ error: { code: 'BadRequest', message: 'Invalid credentials' } }, { status: 400 }),
+      ),
+      http.post(`${sp}/synchronization/jobs/:jobId/start`, ({ params }) => {
+        write();
+        job(String(params.jobId))!.status.code = 'Active';
+        return new HttpResponse(null, { status: 204 });
+      }),
+      http.post(`${sp}/synchronization/jobs/:jobId/pause`, ({ params }) => {
+        write();
+        job(String(params.jobId))!.status.code = 'Paused';
+        return new HttpResponse(null, { status: 204 });
+      }),
+      http.post(`${sp}/synchronization/jobs/:jobId/provisionOnDemand`, async ({ request }) => {
+        write();
+        const objectId = ((await request.json()) as any).parameters[0].subjects[0].objectId;
+        const user = this.users.find((u) => u.id === objectId)!;
+        const answer = await this.scim('POST', 'Users', {
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName: user.userPrincipalName,
+          externalId: user.userPrincipalName.split('@')[0],
+          displayName: user.displayName,
+          name: { givenName: user.givenName, familyName: user.surname },
+          emails: [{ value: user.userPrincipalName, type: 'work', primary: true }],
+        });
+        const result = answer.status === 201 ? 'Success' : answer.status === 409 ? 'Skipped' : 'Failure';
+        return HttpResponse.json({ key: JSON.stringify({ result, details: { status: answer.status } }), value: '{}' });
+      }),
+    ];
+  }
+}

@@ -1,0 +1,47 @@
+import { Step, StepContext } from './steps/step';
+import { redact } from './secret';
+
+/** Turns the errors people meet into one line that names the cause and the fix. */
+export function explain(error: unknown, ctx: Pick<StepContext, 'input'>): string {
+  const err = error as Error & { statusCode?: number };
+  const { input } = ctx;
+  if (err?.name === 'CredentialUnavailableError' || /az login/i.test(err?.message ?? '')) {
+    return `No usable Azure CLI login for tenant ${input.tenantId}: run \`az login --tenant ${input.tenantId}\` (or set AZURE_CLIENT_ID and workload identity in CI), then run again.`;
+  }
+  if (err?.name === 'CredentialsProviderError' || /Could not load credentials|Profile .* could not be found/i.test(err?.message ?? '')) {
+    return `AWS profile ${input.awsProfile} is missing or has no credentials: configure it (\`aws configure sso --profile ${input.awsProfile}\` or the shared credentials file), then run again.`;
+  }
+  if (err?.statusCode === 401 || err?.statusCode === 403) {
+    return `Microsoft Graph refused the call (HTTP ${err.statusCode}: ${err.message}): the signed-in identity needs Application.ReadWrite.All and Synchronization.ReadWrite.All (Cloud Application Administrator).`;
+  }
+  return err?.message ?? String(error);
+}
+
+export interface PhaseReport {
+  readonly ok: boolean;
+  readonly results: { id: string; outcome: string; seconds: number }[];
+}
+
+/** Runs the steps in order, one progress line each; the first failure stops the phase. */
+export async function runPhase(phase: string, steps: readonly Step[], ctx: StepContext, print: (line: string) => void): Promise<PhaseReport> {
+  const say = (line: string) => print(redact(line));
+  const results: PhaseReport['results'] = [];
+  say(`${phase} for ${ctx.input.instance} (${ctx.input.partition}, ${ctx.input.region}): ${steps.length} steps that are not pure Terraform`);
+  for (const [index, step] of steps.entries()) {
+    const started = Date.now();
+    const prefix = `[${ctx.input.instance}] ${index + 1}/${steps.length} ${step.label}`;
+    try {
+      const result = await step.run({ ...ctx, log: (line) => say(`    ${line}`) });
+      const seconds = (Date.now() - started) / 1000;
+      results.push({ id: step.id, outcome: result.outcome, seconds });
+      say(`${prefix} — ${result.outcome} (${seconds.toFixed(1)} s)${result.detail ? `: ${result.detail}` : ''}`);
+    } catch (error) {
+      const seconds = (Date.now() - started) / 1000;
+      results.push({ id: step.id, outcome: 'failed', seconds });
+      say(`${prefix} — failed (${seconds.toFixed(1)} s): ${explain(error, ctx)}`);
+      say(`Nothing after this step ran. Each step reads before it writes, so running "${phase}" again continues where this stopped.`);
+      return { ok: false, results };
+    }
+  }
+  return { ok: true, results };
+}
