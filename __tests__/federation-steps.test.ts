@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateUserCommand, IdentitystoreClient, ListUsersCommand } from '@aws-sdk/client-identitystore';
@@ -6,9 +6,10 @@ import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin'
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { AwsEmulator } from '../emulators/aws';
+import { loadFederationContext } from '../federation-context';
 import { main } from '../scripts/federation';
 import { FederationInput } from '../scripts/federation-input';
-import { IDENTITY_STORE_PROVISIONING, SignedJsonClient } from '../scripts/clients/signed-json-client';
+import { APPS_AUTH, IDENTITY_STORE_PROVISIONING, SignedJsonClient } from '../scripts/clients/signed-json-client';
 import { awsEmulatorEnv } from '../tooling/aws-emulator-env';
 import { EntraFake, signingCertificate } from './support/entra-fake';
 import { describeWithTools } from './support/tools';
@@ -19,7 +20,12 @@ const ids = { sp: '2c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c', app: '1c0d5a9e-8f4b-4c
 const nikki = { id: '4c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c', userPrincipalName: 'NikkiWolf@contoso.onmicrosoft.com', givenName: 'Nikki', surname: 'Wolf', displayName: 'Nikki Wolf' };
 const rich = { id: '5c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c', userPrincipalName: 'RichRoe@contoso.onmicrosoft.com', givenName: 'Richard', surname: 'Roe', displayName: 'Richard Roe' };
 
-describeWithTools(['moto_server'], 'federation steps against the AWS emulator and recorded Graph shapes', () => {
+const INSTANCES = [
+  { instance: 'aws-commercial', region: 'us-east-1', partition: 'aws' },
+  { instance: 'aws-govcloud', region: 'us-gov-west-1', partition: 'aws-us-gov' },
+] as const;
+
+describe.each(INSTANCES)('federation steps for $instance', ({ instance: instanceName, region, partition }) => describeWithTools(['moto_server'], 'against the AWS emulator and recorded Graph shapes', () => {
   let emulator: AwsEmulator;
   let fake: EntraFake;
   let input: FederationInput;
@@ -34,13 +40,13 @@ describeWithTools(['moto_server'], 'federation steps against the AWS emulator an
     const code = await main([command, '--instance', input.instance], { ...process.env, ...extra, FEDERATION_INPUT: JSON.stringify(input) }, { print: (l) => lines.push(l), credential });
     return { code, lines };
   }
-  const outcomes = (lines: string[]) => lines.filter((l) => /^\[aws-commercial\] \d\/\d/.test(l)).map((l) => / — (already so|changed|failed)/.exec(l)?.[1]);
+  const outcomes = (lines: string[]) => lines.filter((l) => l.startsWith(`[${instanceName}] `)).map((l) => / — (already so|changed|failed)/.exec(l)?.[1]);
   const token = () => fake.secrets.find((s) => s.key === 'SecretToken')?.value;
 
   beforeAll(async () => {
     emulator = await AwsEmulator.start();
     Object.assign(process.env, awsEmulatorEnv(mkdtempSync(join(tmpdir(), 'steps-')), emulator.endpoint));
-    const aws = { region: 'us-east-1', credentials: { accessKeyId: 'AKIAEMULATORTEST', secretAccessKey: 'emulator' }, endpoint: emulator.endpoint };
+    const aws = { region, credentials: { accessKeyId: 'AKIAEMULATORTEST', secretAccessKey: 'emulator' }, endpoint: emulator.endpoint };
     const [instance] = (await new SSOAdminClient(aws).send(new ListInstancesCommand({}))).Instances!;
     identityStore = new IdentitystoreClient(aws);
     consoleApi = new SignedJsonClient(aws);
@@ -50,7 +56,7 @@ describeWithTools(['moto_server'], 'federation steps against the AWS emulator an
     const certificate = await signingCertificate();
     fake = new EntraFake(TENANT, ids.sp, ids.app, ids.client, [nikki, rich]);
     fake.certificates = [certificate];
-    const sp = (await consoleApi.call({ ...IDENTITY_STORE_PROVISIONING, signingName: 'appsauth', targetPrefix: 'AppsAuthControlPlaneService', jsonVersion: '1.0' }, 'GetAWSSPConfigurationForDirectory', { directoryId: instance.IdentityStoreId })).awsSPSAMLConfig;
+    const sp = (await consoleApi.call(APPS_AUTH, 'GetAWSSPConfigurationForDirectory', { directoryId: instance.IdentityStoreId })).awsSPSAMLConfig;
     // What the azure-id stack sets from the context file (guide step 3.2).
     fake.identifierUris = [sp.issuer];
     fake.redirectUris = [sp.acsURL];
@@ -58,10 +64,10 @@ describeWithTools(['moto_server'], 'federation steps against the AWS emulator an
     server.listen({ onUnhandledRequest: 'bypass' });
 
     input = {
-      instance: 'aws-commercial',
-      awsProfile: 'aws-commercial',
-      region: 'us-east-1',
-      partition: 'aws',
+      instance: instanceName,
+      awsProfile: instanceName,
+      region,
+      partition,
       instanceArn: instance.InstanceArn!,
       identityStoreId: instance.IdentityStoreId!,
       tenantId: TENANT,
@@ -88,10 +94,21 @@ describeWithTools(['moto_server'], 'federation steps against the AWS emulator an
     firstRun = lines;
     expect(code).toBe(0);
     expect(outcomes(lines)).toEqual(['changed', 'changed', 'changed', 'changed', 'changed', 'changed', 'already so']);
-    expect(lines.join('\n')).toMatch(/✔ RichRoe created by SCIM\s+ExternalIds \[\{"Issuer":"arn:aws:identitystore:::provisioningtenant\//);
+    expect(input.instanceArn).toMatch(new RegExp(`^arn:${partition}:sso:::instance/`));
+    expect(lines.join('\n')).toMatch(new RegExp(`✔ RichRoe created by SCIM\\s+ExternalIds \\[\\{"Issuer":"arn:${partition}:identitystore:::provisioningtenant/`));
     expect(lines.filter((l) => l.includes('✖'))).toEqual([]);
     expect(emulator.leftovers()).toMatchObject({ provisioningTenants: 1, bearerTokens: 1, scimObjects: 1, externalIdps: 1 });
     expect(fake.jobs[0].status.code).toBe('Active');
+  });
+
+  it('status shows the identity source, token expiry and the provisioning job', async () => {
+    const { code, lines } = await federation('status');
+    expect(code).toBe(0);
+    const text = lines.join('\n');
+    expect(text).toContain(`identity source          external IdP https://sts.windows.net/${TENANT}/ (enabled)`);
+    expect(text).toMatch(/SCIM token expiry\s+\d{4}-\d{2}-\d{2}/);
+    expect(text).toMatch(/provisioning job\s+aWSSingleSignon\.\S+: Active/);
+    expect(text).not.toContain(token());
   });
 
   it('never prints the SCIM token', () => {
@@ -154,6 +171,13 @@ describeWithTools(['moto_server'], 'federation steps against the AWS emulator an
     }
   });
 
+  it('stops with the fix when the AWS profile is missing', async () => {
+    const { code, lines } = await federation('post-apply', { AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials' });
+    expect(code).toBe(1);
+    expect(lines).toContainEqual(expect.stringContaining(`failed (`));
+    expect(lines).toContainEqual(expect.stringContaining(`AWS profile ${instanceName} is missing or has no credentials: configure it`));
+  });
+
   it('pre-destroy undoes everything the scripts did and leaves what Terraform owns', async () => {
     const { code, lines } = await federation('pre-destroy');
     expect(code).toBe(0);
@@ -168,5 +192,33 @@ describeWithTools(['moto_server'], 'federation steps against the AWS emulator an
     const { code, lines } = await federation('pre-destroy');
     expect(code).toBe(0);
     expect(outcomes(lines)).toEqual(Array(4).fill('already so'));
+  });
+}));
+
+describeWithTools(['moto_server'], 'federation lookup', () => {
+  it('writes the SAML values of both instances and the tenant domain to the context file', async () => {
+    const emulator = await AwsEmulator.start();
+    const server = setupServer(http.get('https://graph.microsoft.com/v1.0/domains', () => HttpResponse.json({ value: [{ id: 'contoso.onmicrosoft.com', isDefault: true }, { id: 'contoso.com', isDefault: false }] })));
+    server.listen({ onUnhandledRequest: 'bypass' });
+    const dir = mkdtempSync(join(tmpdir(), 'lookup-'));
+    const file = join(dir, 'federation.context.json');
+    try {
+      const lines: string[] = [];
+      const env = { ...process.env, ...awsEmulatorEnv(dir, emulator.endpoint) };
+      expect(await main(['lookup'], env, { print: (l) => lines.push(l), credential, contextFile: file })).toBe(0);
+      const written = JSON.parse(readFileSync(file, 'utf8'));
+      expect(written).toMatchObject({
+        source: 'lookup',
+        entra: { defaultDomain: 'contoso.onmicrosoft.com' },
+        instances: {
+          'aws-commercial': { issuer: expect.stringMatching(/^https:\/\/us-east-1\.signin\.aws\.amazon\.com\/platform\/saml\/d-/), accessPortalUrl: expect.stringMatching(/^https:\/\/d-\w+\.awsapps\.com\/start$/) },
+          'aws-govcloud': { acsUrl: expect.stringMatching(/^https:\/\/us-gov-west-1\.signin\.amazonaws-us-gov\.com\/platform\/saml\/acs\//), accessPortalUrl: expect.stringMatching(/^https:\/\/start\.us-gov-home\.awsapps\.com\/directory\/d-/) },
+        },
+      });
+      expect(() => loadFederationContext(file)).not.toThrow();
+    } finally {
+      server.close();
+      await emulator.stop();
+    }
   });
 });

@@ -129,7 +129,7 @@ if (require.main === module) {
   main(process.argv.slice(2), process.env, { print: (line) => console.log(line) }).then(
     (code) => (process.exitCode = code),
     (error) => {
-      console.error(error instanceof UsageError ? error.message : explain(error, { input: { tenantId: '?', awsProfile: '?' } as FederationInput }));
+      console.error(error instanceof UsageError ? error.message : explain(error));
       process.exitCode = error instanceof UsageError ? 2 : 1;
     },
   );

@@ -1,20 +1,23 @@
+import { FederationInput } from './federation-input';
 import { Step, StepContext } from './steps/step';
 import { redact } from './secret';
 
 /** Turns the errors people meet into one line that names the cause and the fix. */
-export function explain(error: unknown, ctx: Pick<StepContext, 'input'>): string {
+export function explain(error: unknown, input?: Pick<FederationInput, 'tenantId' | 'awsProfile'>): string {
   const err = error as Error & { statusCode?: number };
-  const { input } = ctx;
-  if (err?.name === 'CredentialUnavailableError' || /az login/i.test(err?.message ?? '')) {
-    return `No usable Azure CLI login for tenant ${input.tenantId}: run \`az login --tenant ${input.tenantId}\` (or set AZURE_CLIENT_ID and workload identity in CI), then run again.`;
+  const message = err?.message ?? String(error);
+  if (err?.name === 'CredentialUnavailableError' || /az login/i.test(message)) {
+    const tenant = input ? ` --tenant ${input.tenantId}` : '';
+    return `No usable Azure CLI login${input ? ` for tenant ${input.tenantId}` : ''}: run \`az login${tenant}\` (or set AZURE_CLIENT_ID and workload identity in CI), then run again.`;
   }
-  if (err?.name === 'CredentialsProviderError' || /Could not load credentials|Profile .* could not be found/i.test(err?.message ?? '')) {
-    return `AWS profile ${input.awsProfile} is missing or has no credentials: configure it (\`aws configure sso --profile ${input.awsProfile}\` or the shared credentials file), then run again.`;
+  if (err?.name === 'CredentialsProviderError' || /Could not load credentials|could not resolve credentials|Profile .* could not be found/i.test(message)) {
+    const profile = input?.awsProfile ?? /profile: \[([^\]]+)\]/.exec(message)?.[1] ?? '(the configured profile)';
+    return `AWS profile ${profile} is missing or has no credentials: configure it (\`aws configure sso --profile ${profile}\` or the shared credentials file), then run again.`;
   }
   if (err?.statusCode === 401 || err?.statusCode === 403) {
     return `Microsoft Graph refused the call (HTTP ${err.statusCode}: ${err.message}): the signed-in identity needs Application.ReadWrite.All and Synchronization.ReadWrite.All (Cloud Application Administrator).`;
   }
-  return err?.message ?? String(error);
+  return message;
 }
 
 export interface PhaseReport {
@@ -38,7 +41,7 @@ export async function runPhase(phase: string, steps: readonly Step[], ctx: StepC
     } catch (error) {
       const seconds = (Date.now() - started) / 1000;
       results.push({ id: step.id, outcome: 'failed', seconds });
-      say(`${prefix} — failed (${seconds.toFixed(1)} s): ${explain(error, ctx)}`);
+      say(`${prefix} — failed (${seconds.toFixed(1)} s): ${explain(error, ctx.input)}`);
       say(`Nothing after this step ran. Each step reads before it writes, so running "${phase}" again continues where this stopped.`);
       return { ok: false, results };
     }

@@ -35,8 +35,9 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
   if (!descriptor) throw new MetadataError('has no EntityDescriptor');
   const entityId: string | undefined = descriptor['@entityID'];
   if (!entityId) throw new MetadataError('has no entityID');
-  const [idp] = asArray<any>(descriptor.IDPSSODescriptor);
-  if (!idp) throw new MetadataError('has no IDPSSODescriptor (is it an IdP metadata document?)');
+  if (!('IDPSSODescriptor' in descriptor)) throw new MetadataError('has no IDPSSODescriptor (is it an IdP metadata document?)');
+  // An empty element parses as '': treat it as a descriptor with nothing in it.
+  const idp = asArray<any>(descriptor.IDPSSODescriptor)[0] || {};
 
   const singleSignOnUrls = Object.fromEntries(
     asArray<any>(idp.SingleSignOnService).map((service) => [String(service['@Binding']).split(':').pop(), service['@Location']]),

@@ -26,7 +26,7 @@ export interface AwsClients {
  */
 export function awsClients(target: AwsTarget, options: { manual?: OperatorPrompt; env?: NodeJS.ProcessEnv } = {}): AwsClients {
   const env = options.env ?? process.env;
-  const credentials = fromIni({ profile: target.awsProfile });
+  const credentials = fromIni({ profile: target.awsProfile, filepath: env.AWS_SHARED_CREDENTIALS_FILE, configFilepath: env.AWS_CONFIG_FILE });
   const { useFips } = decideFips(target.partition, target.awsProfile, env);
   const common = { region: target.region, credentials, useFipsEndpoint: useFips, maxAttempts: 5 };
   const consoleApi = new SignedJsonClient({ region: target.region, credentials, endpoint: env.AWS_ENDPOINT_URL });
