@@ -106,7 +106,12 @@ describeWithTools(['terraform', 'moto_server', 'mirror'], 'AWS stacks applied fo
       const lines = stdout.split('\n');
       const last = (pattern: RegExp) => lines.reduce((found, line, i) => (pattern.test(line) ? i : found), -1);
       const first = (pattern: RegExp) => lines.findIndex((line) => pattern.test(line));
-      expect(last(/aws_ssoadmin_account_assignment\.\S+: Destruction complete/)).toBeLessThan(first(/aws_ssoadmin_(managed_policy_attachment|permission_set_inline_policy)\.\S+: Destroying/));
+      for (const permissionSet of ['RegionalAdmin', 'AdministratorAccess']) {
+        const assignmentGone = last(new RegExp(`aws_ssoadmin_account_assignment\\.\\w+_${permissionSet}_assignment_\\w+: Destruction complete`));
+        const policiesGo = first(new RegExp(`aws_ssoadmin_(managed_policy_attachment|permission_set_inline_policy)\\.${permissionSet}_\\w+: Destroying`));
+        expect(assignmentGone).toBeGreaterThan(-1);
+        expect(assignmentGone).toBeLessThan(policiesGo);
+      }
     }
     for (const stack of INSTANCE_NAMES) {
       expect(await instanceState(stack)).toMatchObject({ permissionSets: 0, users: [], assignments: 0, abac: undefined });

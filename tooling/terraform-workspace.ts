@@ -10,6 +10,9 @@ import { terraformOk, TerraformResult, writeMirrorCliConfig } from './terraform'
  * set up to reach only the emulator at `awsEndpoint` and the offline provider mirror.
  */
 export class TerraformWorkspace {
+  // Terraform's plugin cache is not safe for concurrent installs: inits take turns.
+  private initQueue: Promise<unknown> = Promise.resolve();
+
   private constructor(
     readonly dir: string,
     readonly env: NodeJS.ProcessEnv,
@@ -37,7 +40,9 @@ export class TerraformWorkspace {
   }
 
   init(stack: string): Promise<TerraformResult> {
-    return this.run(stack, ['init', '-input=false']);
+    const result = this.initQueue.then(() => this.run(stack, ['init', '-input=false']));
+    this.initQueue = result.catch(() => undefined);
+    return result;
   }
 
   apply(stack: string): Promise<TerraformResult> {
