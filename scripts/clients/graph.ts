@@ -25,8 +25,18 @@ export function entraEndpoints(environment: string, env: NodeJS.ProcessEnv = pro
   return { graph: env.GRAPH_ENDPOINT ?? cloud.graph, login: env.ENTRA_LOGIN_ENDPOINT ?? cloud.login };
 }
 
-/** `az login` on a workstation; in CI (AZURE_CLIENT_ID set) environment or workload identity. */
+/**
+ * `az login` on a workstation; in CI (AZURE_CLIENT_ID set) environment or workload identity; and
+ * for the local Entra emulator only, the token it issued (GRAPH_EMULATOR_TOKEN).
+ */
 export function defaultCredential(env: NodeJS.ProcessEnv = process.env): TokenCredential {
+  const emulatorToken = env.GRAPH_EMULATOR_TOKEN;
+  if (emulatorToken) {
+    if (!/^http:\/\/(127\.\d+\.\d+\.\d+|localhost)(:\d+)?$/.test(env.GRAPH_ENDPOINT ?? '')) {
+      throw new Error('GRAPH_EMULATOR_TOKEN is for the local Entra emulator only: set GRAPH_ENDPOINT to its loopback address, or unset the token');
+    }
+    return { getToken: async () => ({ token: emulatorToken, expiresOnTimestamp: Date.now() + 3600_000 }) };
+  }
   return env.AZURE_CLIENT_ID ? new DefaultAzureCredential() : new AzureCliCredential();
 }
 

@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { Directory } from './directory';
+import { EntraServer, GraphFaults } from './server';
+
+export type { GraphFaults } from './server';
+
+/**
+ * A local Entra tenant: Microsoft Graph and the login host for the calls the product makes.
+ * `graphEndpoint` and `loginEndpoint` are what GRAPH_ENDPOINT and ENTRA_LOGIN_ENDPOINT should be.
+ */
+export class EntraEmulator {
+  private constructor(
+    private readonly server: EntraServer,
+    readonly endpoint: string,
+  ) {}
+
+  static async start(options: { defaultDomain?: string; cycleMs?: number } = {}): Promise<EntraEmulator> {
+    const directory = new Directory(randomUUID(), options.defaultDomain ?? 'rehearsal.onmicrosoft.com');
+    const server = new EntraServer(directory, options.cycleMs ?? 2000);
+    return new EntraEmulator(server, await server.listen());
+  }
+
+  get tenantId(): string {
+    return this.server.directory.tenantId;
+  }
+
+  get directory(): Directory {
+    return this.server.directory;
+  }
+
+  get accessToken(): string {
+    return this.server.accessToken;
+  }
+
+  get requests() {
+    return this.server.log;
+  }
+
+  get jobs() {
+    return [...this.server.sync.values()].flatMap((s) => s.jobs);
+  }
+
+  injectFaults(faults: GraphFaults): void {
+    this.server.injectFaults(faults);
+  }
+
+  /** Objects that remain in the tenant (users, apps, service principals, policies, assignments). */
+  leftovers(): number {
+    return this.server.directory.objectCount();
+  }
+
+  /** The environment that sends the federation scripts here instead of the real Graph and login hosts. */
+  env(): Record<string, string> {
+    return { GRAPH_ENDPOINT: this.endpoint, ENTRA_LOGIN_ENDPOINT: this.endpoint, GRAPH_EMULATOR_TOKEN: this.accessToken };
+  }
+
+  stop(): Promise<void> {
+    return this.server.close();
+  }
+}

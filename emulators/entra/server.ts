@@ -1,0 +1,315 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { RequestLog } from '../aws/gateway';
+import { readBody } from '../aws/protocol';
+import { AWS_GALLERY_TEMPLATE, Directory, ServicePrincipal } from './directory';
+import { base64Der, federationMetadata, newSigningKey, signedResponse } from './saml-idp';
+import { Job, SYNC_TEMPLATE_ID, Synchronization, USER_RULE_ID } from './synchronization';
+
+class GraphFault extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+const notFound = (what: string) => new GraphFault(404, 'Request_ResourceNotFound', `Resource '${what}' does not exist or one of its queried reference-property objects are not present.`);
+const badRequest = (message: string) => new GraphFault(400, 'Request_BadRequest', message);
+
+/** Faults a run can switch on (issue: 429 with Retry-After, 5xx, 404 right after a create). */
+export interface GraphFaults {
+  throttle?: number;
+  serverErrors?: number;
+  notFoundAfterCreate?: number;
+}
+
+type Handler = (params: string[], body: any, url: URL) => unknown | Promise<unknown>;
+interface Route {
+  readonly method: string;
+  readonly pattern: RegExp;
+  readonly name: string;
+  readonly handler: Handler;
+}
+
+/** `$filter=name eq 'value'`: the one filter form the product uses. */
+function filterValue(url: URL, property: string): string | undefined {
+  const match = new RegExp(`^${property} eq '(.*)'$`).exec(url.searchParams.get('$filter') ?? '');
+  return match?.[1].replace(/''/g, "'");
+}
+
+const publicServicePrincipal = ({ signingKeys, claimsMappingPolicyIds, ...sp }: ServicePrincipal) => ({
+  ...sp,
+  keyCredentials: signingKeys.map((k) => ({ keyId: k.keyId, customKeyIdentifier: k.thumbprint, displayName: k.displayName, endDateTime: k.endDateTime, type: 'AsymmetricX509Cert', usage: 'Verify' })),
+});
+
+/**
+ * Microsoft Graph (v1.0) and the login host of one Entra tenant, for exactly the calls the product
+ * makes. Requests need the emulator's bearer token; each is counted like the AWS gateway's.
+ */
+export class EntraServer {
+  readonly log = new RequestLog();
+  readonly accessToken = randomBytes(24).toString('hex');
+  readonly sync = new Map<string, Synchronization>();
+  private readonly server: Server;
+  private readonly routes: Route[] = [];
+  private faults: Required<GraphFaults> = { throttle: 0, serverErrors: 0, notFoundAfterCreate: 0 };
+  private readonly freshlyCreated = new Map<string, number>();
+  private base = '';
+
+  constructor(
+    readonly directory: Directory,
+    private readonly cycleMs: number,
+  ) {
+    this.defineRoutes();
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.base;
+  }
+
+  close(): Promise<void> {
+    this.sync.forEach((s) => s.stop());
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  injectFaults(faults: GraphFaults): void {
+    this.faults = { throttle: 0, serverErrors: 0, notFoundAfterCreate: 0, ...faults };
+  }
+
+  private syncOf(spId: string): Synchronization {
+    if (!this.directory.servicePrincipals.has(spId)) throw notFound(spId);
+    if (!this.sync.has(spId)) this.sync.set(spId, new Synchronization(this.directory, spId, this.cycleMs));
+    return this.sync.get(spId)!;
+  }
+
+  private jobOf(spId: string, jobId: string): Job {
+    const job = this.syncOf(spId).jobs.find((j) => j.id === jobId);
+    if (!job) throw notFound(jobId);
+    return job;
+  }
+
+  private sp(id: string): ServicePrincipal {
+    if (this.freshlyCreated.get(id)) {
+      this.freshlyCreated.set(id, this.freshlyCreated.get(id)! - 1);
+      throw notFound(id);
+    }
+    const sp = this.directory.servicePrincipals.get(id);
+    if (!sp) throw notFound(id);
+    return sp;
+  }
+
+  private route(method: string, path: string, handler: Handler): void {
+    const pattern = new RegExp(`^${path.replace(/\{\w+\}/g, '([^/]+)').replace(/\$/g, '\\$')}$`);
+    this.routes.push({ method, pattern, name: path, handler });
+  }
+
+  private defineRoutes(): void {
+    const d = this.directory;
+    const v = '/v1.0';
+    this.route('GET', `${v}/organization`, () => ({ value: [{ id: d.tenantId, verifiedDomains: [{ name: d.defaultDomain, isDefault: true }] }] }));
+    this.route('GET', `${v}/domains`, () => ({ value: [{ id: d.defaultDomain, isDefault: true, isVerified: true }] }));
+
+    this.route('GET', `${v}/users`, (_, __, url) => ({ value: [...d.users.values()].filter((u) => !filterValue(url, 'userPrincipalName') || u.userPrincipalName === filterValue(url, 'userPrincipalName')) }));
+    this.route('POST', `${v}/users`, (_, body) => {
+      if ([...d.users.values()].some((u) => u.userPrincipalName === body.userPrincipalName)) throw badRequest('Another object with the same value for property userPrincipalName already exists.');
+      if (!body.passwordProfile?.password) throw badRequest('A password is required when creating a user.');
+      const user = { id: randomUUID(), userPrincipalName: body.userPrincipalName, displayName: body.displayName, givenName: body.givenName, surname: body.surname, department: body.department, mailNickname: body.mailNickname, accountEnabled: body.accountEnabled ?? true };
+      d.users.set(user.id, user);
+      return [201, user];
+    });
+    this.route('GET', `${v}/users/{id}`, ([id]) => d.users.get(id) ?? Promise.reject(notFound(id)));
+    this.route('PATCH', `${v}/users/{id}`, ([id], body) => {
+      const user = d.users.get(id);
+      if (!user) throw notFound(id);
+      const { passwordProfile, ...changes } = body;
+      Object.assign(user, changes);
+      return [204];
+    });
+    this.route('DELETE', `${v}/users/{id}`, ([id]) => (d.deleteUser(id) ? [204] : Promise.reject(notFound(id))));
+
+    this.route('GET', `${v}/applicationTemplates`, (_, __, url) => ({ value: [AWS_GALLERY_TEMPLATE].filter((t) => !filterValue(url, 'displayName') || t.displayName === filterValue(url, 'displayName')) }));
+    this.route('POST', `${v}/applicationTemplates/{id}/instantiate`, ([id], body) => {
+      if (id !== AWS_GALLERY_TEMPLATE.id) throw notFound(id);
+      const created = d.instantiate(body.displayName);
+      [created.application.id, created.servicePrincipal.id].forEach((objectId) => this.freshlyCreated.set(objectId, this.faults.notFoundAfterCreate));
+      return [201, { application: created.application, servicePrincipal: publicServicePrincipal(created.servicePrincipal) }];
+    });
+    this.route('GET', `${v}/applications/{id}`, ([id]) => {
+      if (this.freshlyCreated.get(id)) {
+        this.freshlyCreated.set(id, this.freshlyCreated.get(id)! - 1);
+        throw notFound(id);
+      }
+      return d.applications.get(id) ?? Promise.reject(notFound(id));
+    });
+    this.route('PATCH', `${v}/applications/{id}`, ([id], body) => {
+      const application = d.applications.get(id);
+      if (!application) throw notFound(id);
+      if (body.identifierUris) application.identifierUris = body.identifierUris;
+      if (body.web) application.web = { ...application.web, ...body.web };
+      if (body.displayName) application.displayName = body.displayName;
+      return [204];
+    });
+    this.route('DELETE', `${v}/applications/{id}`, ([id]) => (d.deleteApplication(id) ? [204] : Promise.reject(notFound(id))));
+
+    this.route('GET', `${v}/servicePrincipals`, (_, __, url) => ({ value: [...d.servicePrincipals.values()].filter((sp) => sp.appId === filterValue(url, 'appId')).map(publicServicePrincipal) }));
+    this.route('GET', `${v}/servicePrincipals/{id}`, ([id]) => publicServicePrincipal(this.sp(id)));
+    this.route('PATCH', `${v}/servicePrincipals/{id}`, ([id], body) => {
+      const sp = this.sp(id);
+      if ('preferredTokenSigningKeyThumbprint' in body && !sp.signingKeys.some((k) => k.thumbprint === body.preferredTokenSigningKeyThumbprint)) {
+        throw badRequest('preferredTokenSigningKeyThumbprint does not match a key of this service principal');
+      }
+      for (const key of ['preferredSingleSignOnMode', 'loginUrl', 'appRoleAssignmentRequired', 'preferredTokenSigningKeyThumbprint'] as const) {
+        if (key in body) (sp as any)[key] = body[key];
+      }
+      return [204];
+    });
+    this.route('POST', `${v}/servicePrincipals/{id}/addTokenSigningCertificate`, async ([id], body) => {
+      const sp = this.sp(id);
+      const key = await newSigningKey(body.displayName ?? `CN=${sp.displayName}`, body.endDateTime);
+      sp.signingKeys.push(key);
+      return [200, { keyId: key.keyId, thumbprint: key.thumbprint, key: base64Der(key.certificatePem), displayName: key.displayName, endDateTime: key.endDateTime, type: 'AsymmetricX509Cert', usage: 'Verify' }];
+    });
+
+    this.route('POST', `${v}/policies/claimsMappingPolicies`, (_, body) => {
+      const policy = { id: randomUUID(), displayName: body.displayName, definition: body.definition };
+      body.definition.forEach((json: string) => JSON.parse(json));
+      d.policies.set(policy.id, policy);
+      return [201, policy];
+    });
+    this.route('GET', `${v}/policies/claimsMappingPolicies/{id}`, ([id]) => d.policies.get(id) ?? Promise.reject(notFound(id)));
+    this.route('DELETE', `${v}/policies/claimsMappingPolicies/{id}`, ([id]) => {
+      if (!d.policies.delete(id)) throw notFound(id);
+      d.servicePrincipals.forEach((sp) => (sp.claimsMappingPolicyIds = sp.claimsMappingPolicyIds.filter((p) => p !== id)));
+      return [204];
+    });
+    this.route('GET', `${v}/servicePrincipals/{id}/claimsMappingPolicies`, ([id]) => ({ value: this.sp(id).claimsMappingPolicyIds.map((p) => d.policies.get(p)) }));
+    this.route('POST', `${v}/servicePrincipals/{id}/claimsMappingPolicies/$ref`, ([id], body) => {
+      const policyId = String(body['@odata.id']).split('/').pop()!;
+      if (!d.policies.has(policyId)) throw notFound(policyId);
+      const sp = this.sp(id);
+      if (sp.claimsMappingPolicyIds.length) throw badRequest('A service principal can have only one claims mapping policy');
+      sp.claimsMappingPolicyIds.push(policyId);
+      return [204];
+    });
+    this.route('DELETE', `${v}/servicePrincipals/{id}/claimsMappingPolicies/{policyId}/$ref`, ([id, policyId]) => {
+      const sp = this.sp(id);
+      if (!sp.claimsMappingPolicyIds.includes(policyId)) throw notFound(policyId);
+      sp.claimsMappingPolicyIds = sp.claimsMappingPolicyIds.filter((p) => p !== policyId);
+      return [204];
+    });
+    this.route('GET', `${v}/servicePrincipals/{id}/appRoleAssignedTo`, ([id]) => ({ value: [...d.appRoleAssignments.values()].filter((a) => a.resourceId === this.sp(id).id) }));
+    this.route('POST', `${v}/servicePrincipals/{id}/appRoleAssignedTo`, ([id], body) => {
+      const sp = this.sp(id);
+      if (!d.users.has(body.principalId)) throw notFound(body.principalId);
+      if (!sp.appRoles.some((r) => r.id === body.appRoleId)) throw badRequest(`Permission being assigned was not found on application ${sp.appId}`);
+      const assignment = { id: randomUUID(), principalId: body.principalId, resourceId: sp.id, appRoleId: body.appRoleId };
+      d.appRoleAssignments.set(assignment.id, assignment);
+      return [201, assignment];
+    });
+    this.route('DELETE', `${v}/servicePrincipals/{id}/appRoleAssignedTo/{assignmentId}`, ([, assignmentId]) => (d.appRoleAssignments.delete(assignmentId) ? [204] : Promise.reject(notFound(assignmentId))));
+
+    const sync = `${v}/servicePrincipals/{id}/synchronization`;
+    this.route('GET', `${sync}/templates`, ([id]) => (this.sp(id), { value: [{ id: SYNC_TEMPLATE_ID, factoryTag: SYNC_TEMPLATE_ID, default: true }] }));
+    this.route('GET', `${sync}/jobs`, ([id]) => ({ value: this.syncOf(id).jobs }));
+    this.route('POST', `${sync}/jobs`, ([id], body) => {
+      if (body.templateId !== SYNC_TEMPLATE_ID) throw badRequest(`Unknown template ${body.templateId}`);
+      return [201, this.syncOf(id).createJob(body.templateId)];
+    });
+    this.route('GET', `${sync}/jobs/{jobId}`, ([id, jobId]) => this.jobOf(id, jobId));
+    this.route('DELETE', `${sync}/jobs/{jobId}`, ([id, jobId]) => {
+      const s = this.syncOf(id);
+      s.pause(this.jobOf(id, jobId));
+      s.jobs.splice(s.jobs.indexOf(this.jobOf(id, jobId)), 1);
+      return [204];
+    });
+    this.route('GET', `${sync}/jobs/{jobId}/schema`, ([id, jobId]) => (this.jobOf(id, jobId), this.syncOf(id).schema()));
+    this.route('PUT', `${sync}/secrets`, ([id], body) => {
+      this.syncOf(id).secrets = body.value;
+      return [204];
+    });
+    this.route('POST', `${sync}/jobs/{jobId}/validateCredentials`, async ([id, jobId], body) => {
+      this.jobOf(id, jobId);
+      const works = await this.syncOf(id).credentialsWork(body.useSavedCredentials ? undefined : body.credentials);
+      if (!works) throw new GraphFault(400, 'SystemForCrossDomainIdentityManagementCredentialValidationUnavailable', 'You appear to have entered invalid credentials.');
+      return [204];
+    });
+    this.route('POST', `${sync}/jobs/{jobId}/start`, ([id, jobId]) => (this.syncOf(id).start(this.jobOf(id, jobId)), [204]));
+    this.route('POST', `${sync}/jobs/{jobId}/pause`, ([id, jobId]) => (this.syncOf(id).pause(this.jobOf(id, jobId)), [204]));
+    this.route('POST', `${sync}/jobs/{jobId}/provisionOnDemand`, async ([id, jobId], body) => {
+      this.jobOf(id, jobId);
+      const [parameters] = body.parameters ?? [];
+      if (parameters?.ruleId !== USER_RULE_ID) throw badRequest(`Unknown rule ${parameters?.ruleId}`);
+      const user = d.users.get(parameters.subjects?.[0]?.objectId);
+      if (!user) throw notFound(parameters.subjects?.[0]?.objectId);
+      const result = await this.syncOf(id).push(user);
+      return [200, { key: JSON.stringify({ result, details: {} }), value: JSON.stringify({ reportableIdentifier: user.userPrincipalName }) }];
+    });
+
+    // The login host: federation metadata and the sign-in a browser would do.
+    this.route('GET', '/{tenant}/federationmetadata/2007-06/federationmetadata.xml', ([tenant], _, url) => {
+      const sp = tenant === d.tenantId ? d.servicePrincipalOfApp(url.searchParams.get('appid') ?? '') : undefined;
+      if (!sp) throw notFound(url.searchParams.get('appid') ?? 'appid');
+      return ['xml', federationMetadata(d.tenantId, sp, this.base)];
+    });
+    this.route('POST', '/{tenant}/saml2/emulator-signin', ([tenant], body) => {
+      const sp = tenant === d.tenantId ? d.servicePrincipalOfApp(body.appId) : undefined;
+      const app = [...d.applications.values()].find((a) => a.appId === body.appId);
+      const user = [...d.users.values()].find((u) => u.userPrincipalName === body.userPrincipalName);
+      if (!sp || !app || !user) throw notFound('application or user');
+      if (sp.appRoleAssignmentRequired && !d.assignedUsers(sp.id).includes(user)) {
+        throw new GraphFault(403, 'AADSTS50105', `The signed in user '${user.userPrincipalName}' is not assigned to a role for the application.`);
+      }
+      const policies = sp.claimsMappingPolicyIds.map((p) => d.policies.get(p)!).filter(Boolean);
+      return [200, signedResponse(d.tenantId, app, sp, user, policies)];
+    });
+  }
+
+  private injectedFault(): GraphFault | undefined {
+    if (this.faults.throttle > 0) {
+      this.faults.throttle--;
+      return new GraphFault(429, 'TooManyRequests', 'Too many requests', { 'Retry-After': '1' });
+    }
+    if (this.faults.serverErrors > 0) {
+      this.faults.serverErrors--;
+      return new GraphFault(502, 'BadGateway', 'The service is temporarily unavailable');
+    }
+    return undefined;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://entra');
+    const method = req.method ?? 'GET';
+    const route = this.routes.find((r) => r.method === method && r.pattern.test(url.pathname));
+    const send = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
+      const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+      res.writeHead(status, { 'content-type': typeof body === 'string' ? 'application/xml' : 'application/json', ...headers });
+      res.end(text);
+    };
+    try {
+      const raw = await readBody(req);
+      if (!route) throw new GraphFault(400, 'BadRequest', `Resource not found for the segment '${url.pathname}'.`);
+      this.log.record('graph', `${method} ${route.name}`, method !== 'GET');
+      if (url.pathname.startsWith('/v1.0/')) {
+        if (req.headers.authorization !== `Bearer ${this.accessToken}`) throw new GraphFault(401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
+        const fault = this.injectedFault();
+        if (fault) throw fault;
+      }
+      const answer = await route.handler(route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent), raw.length ? JSON.parse(raw.toString('utf8')) : {}, url);
+      if (Array.isArray(answer) && answer[0] === 'xml') return send(200, answer[1]);
+      if (Array.isArray(answer)) return send(answer[0], answer[1]);
+      send(200, answer);
+    } catch (error) {
+      const fault = error instanceof GraphFault ? error : new GraphFault(500, 'InternalServerError', String((error as Error)?.message ?? error));
+      send(fault.status, { error: { code: fault.code, message: fault.message } }, fault.headers);
+    }
+  }
+}
