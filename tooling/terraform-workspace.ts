@@ -19,8 +19,7 @@ export class TerraformWorkspace {
     private stacksDir: string,
   ) {}
 
-  static create(awsEndpoint: string, rawConfig?: unknown): TerraformWorkspace {
-    const dir = mkdtempSync(join(tmpdir(), 'tf-workspace-'));
+  static create(awsEndpoint: string, rawConfig?: unknown, dir = mkdtempSync(join(tmpdir(), 'tf-workspace-'))): TerraformWorkspace {
     const awsEnv = awsEmulatorEnv(dir, awsEndpoint);
     const env = { ...process.env, ...awsEnv, TF_CLI_CONFIG_FILE: writeMirrorCliConfig(dir) };
     return new TerraformWorkspace(dir, env, synthToDisk(awsEnv, { dir, rawConfig }));

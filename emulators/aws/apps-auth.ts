@@ -52,8 +52,16 @@ function describeCertificate(pem: string, certificateUse = 'SIGNING'): IdpCertif
 export class AppsAuth {
   readonly idps = new Map<string, ExternalIdp>();
   private readonly acsIds = new Map<string, string>();
+  private readonly regions = new Map<string, string>();
+
+  /** The directory whose ACS URL ends in this id, for the SAML sign-in endpoint. */
+  directoryOfAcs(acsId: string): { directoryId: string; region: string } | undefined {
+    const directoryId = [...this.acsIds].find(([, id]) => id === acsId)?.[0];
+    return directoryId ? { directoryId, region: this.regions.get(directoryId)! } : undefined;
+  }
 
   spConfig(directoryId: string, region: string) {
+    this.regions.set(directoryId, region);
     const host = `https://${region}.${SIGNIN_HOST[partitionOf(region)]}/platform/saml`;
     if (!this.acsIds.has(directoryId)) this.acsIds.set(directoryId, randomUUID());
     const issuer = `${host}/${directoryId}`;

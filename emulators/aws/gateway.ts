@@ -2,6 +2,7 @@ import { createServer, IncomingMessage, request as httpRequest, Server, ServerRe
 import { AddressInfo } from 'node:net';
 import { Call, checkProtocol, Forwarded, JsonService } from './json-service';
 import { AwsError, isWriteOperation, readBody, sendAwsError, sendJson, signingScope } from './protocol';
+import { SamlAcs } from './saml-acs';
 import { ScimError, ScimServer } from './scim';
 
 export interface RequestCount {
@@ -32,9 +33,23 @@ export class RequestLog {
   reset(): void {
     this.counts.clear();
   }
+
+  /** The counts now, to compare with later. */
+  mark(): Map<string, number> {
+    return new Map([...this.counts].map(([key, c]) => [key, c.count]));
+  }
+
+  /** Write calls made since `mark` was taken. */
+  writesSince(mark: Map<string, number>): RequestCount[] {
+    return [...this.counts]
+      .filter(([key, c]) => c.write && c.count > (mark.get(key) ?? 0))
+      .map(([key, c]) => ({ ...c, count: c.count - (mark.get(key) ?? 0) }));
+  }
 }
 
 const SCIM_PATH = /^\/([^/]+)\/scim\/v2\/(.+)$/;
+// The same path as the instance's real ACS URL, so a SAML response is posted where it says.
+const ACS_PATH = /^\/platform\/saml\/acs\/([\w-]+)$/;
 
 /**
  * The front door of the AWS emulator: answers what moto lacks (the JsonServices given and SCIM)
@@ -48,6 +63,7 @@ export class Gateway {
     private readonly motoEndpoint: string,
     private readonly services: JsonService[],
     private readonly scim: ScimServer,
+    private readonly acs: SamlAcs,
   ) {
     this.server = createServer((req, res) => {
       this.route(req, res).catch((error) => sendJson(res, 500, { __type: 'InternalFailure', message: String(error?.message ?? error) }));
@@ -69,6 +85,12 @@ export class Gateway {
     const url = new URL(req.url ?? '/', 'http://gateway');
     const scim = SCIM_PATH.exec(url.pathname);
     if (scim) return this.routeScim(req, res, scim[1], scim[2], url.searchParams, body);
+    const acs = ACS_PATH.exec(url.pathname);
+    if (acs && req.method === 'POST') {
+      this.log.record('signin', 'SAML ACS', false);
+      const answer = await this.acs.signIn(acs[1], new URLSearchParams(body.toString('utf8')).get('SAMLResponse') ?? '');
+      return sendJson(res, answer.status, answer.body, 'application/json');
+    }
 
     const target = req.headers['x-amz-target'];
     const [prefix, operation] = typeof target === 'string' ? target.split('.') : [];

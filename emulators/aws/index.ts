@@ -3,6 +3,7 @@ import { AppsAuth } from './apps-auth';
 import { Gateway, RequestLog } from './gateway';
 import { identityStoreService, UserOverlay } from './identity-store';
 import { ProvisioningTenants } from './provisioning';
+import { SamlAcs } from './saml-acs';
 import { ScimServer } from './scim';
 import { ssoAdminExtensions } from './sso-admin';
 
@@ -38,7 +39,7 @@ export class AwsEmulator {
       const scim = new ScimServer(provisioning, overlays, moto.endpoint);
       provisioning.onTenantDeleted = (tenantId) => scim.forgetTenant(tenantId);
       const services = [ssoAdminExtensions(), identityStoreService(overlays, (userId) => scim.forgetUser(userId)), provisioning.service(), appsAuth.service()];
-      const gateway = new Gateway(moto.endpoint, services, scim);
+      const gateway = new Gateway(moto.endpoint, services, scim, new SamlAcs(appsAuth, moto.endpoint));
       endpoint = await gateway.listen(options.port);
       return new AwsEmulator(endpoint, moto, gateway, provisioning, appsAuth, scim);
     } catch (error) {

@@ -44,6 +44,10 @@ export class EntraEmulator {
     this.server.injectFaults(faults);
   }
 
+  pendingFaults(): number {
+    return this.server.pendingFaults();
+  }
+
   /** Objects that remain in the tenant (users, apps, service principals, policies, assignments). */
   leftovers(): number {
     return this.server.directory.objectCount();

@@ -85,6 +85,11 @@ export class EntraServer {
     this.faults = { throttle: 0, serverErrors: 0, notFoundAfterCreate: 0, ...faults };
   }
 
+  /** Injected faults not yet served (404s count per object created since). */
+  pendingFaults(): number {
+    return this.faults.throttle + this.faults.serverErrors;
+  }
+
   private syncOf(spId: string): Synchronization {
     if (!this.directory.servicePrincipals.has(spId)) throw notFound(spId);
     if (!this.sync.has(spId)) this.sync.set(spId, new Synchronization(this.directory, spId, this.cycleMs));
@@ -170,6 +175,13 @@ export class EntraServer {
       for (const key of ['preferredSingleSignOnMode', 'loginUrl', 'appRoleAssignmentRequired', 'preferredTokenSigningKeyThumbprint'] as const) {
         if (key in body) (sp as any)[key] = body[key];
       }
+      return [204];
+    });
+    this.route('DELETE', `${v}/servicePrincipals/{id}`, ([id]) => {
+      const sp = this.sp(id);
+      d.servicePrincipals.delete(sp.id);
+      this.sync.get(sp.id)?.stop();
+      for (const [assignmentId, assignment] of d.appRoleAssignments) if (assignment.resourceId === sp.id) d.appRoleAssignments.delete(assignmentId);
       return [204];
     });
     this.route('POST', `${v}/servicePrincipals/{id}/addTokenSigningCertificate`, async ([id], body) => {

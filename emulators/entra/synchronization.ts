@@ -27,6 +27,8 @@ export class Synchronization {
   readonly jobs: Job[] = [];
   secrets: { key: string; value: string }[] = [];
   private timer?: NodeJS.Timeout;
+  // What each cycle last exported per user: later cycles send only what changed, as Entra's incremental cycles do.
+  private readonly exported = new Map<string, string>();
 
   constructor(
     private readonly directory: Directory,
@@ -88,7 +90,17 @@ export class Synchronization {
     const timeBegan = new Date().toISOString();
     let failure: { code: string; message: string } | undefined;
     for (const user of this.directory.assignedUsers(this.spId)) {
+      const fingerprint = JSON.stringify(user);
+      if (this.exported.get(user.id) === fingerprint && job.status.lastExecution) {
+        // Unchanged since the last export; an incremental cycle still checks that the endpoint answers.
+        if ((await this.scim('GET', 'Users?filter=' + encodeURIComponent(`userName eq "${user.userPrincipalName}"`), undefined)).status === 401) {
+          failure = { code: 'SystemForCrossDomainIdentityManagementCredentialValidationFailure', message: 'The SCIM endpoint refused the saved credentials' };
+          break;
+        }
+        continue;
+      }
       const result = await this.push(user).catch(() => 'Failure' as const);
+      if (result !== 'Failure') this.exported.set(user.id, fingerprint);
       if (result === 'Failure') {
         failure = {
           code: 'SystemForCrossDomainIdentityManagementCredentialValidationFailure',

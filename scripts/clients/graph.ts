@@ -4,7 +4,7 @@
  * for 429 (honouring Retry-After), 5xx and the 404 that follows a create (reference/entra-graph.md).
  */
 import { AzureCliCredential, DefaultAzureCredential, TokenCredential } from '@azure/identity';
-import { Client, GraphError } from '@microsoft/microsoft-graph-client';
+import { Client, Context, GraphError, HTTPMessageHandler, Middleware, RetryHandler } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { retry, Transience } from '../retry';
 import { Secret } from '../secret';
@@ -32,7 +32,7 @@ export function entraEndpoints(environment: string, env: NodeJS.ProcessEnv = pro
 export function defaultCredential(env: NodeJS.ProcessEnv = process.env): TokenCredential {
   const emulatorToken = env.GRAPH_EMULATOR_TOKEN;
   if (emulatorToken) {
-    if (!/^http:\/\/(127\.\d+\.\d+\.\d+|localhost)(:\d+)?$/.test(env.GRAPH_ENDPOINT ?? '')) {
+    if (!LOOPBACK.test(env.GRAPH_ENDPOINT ?? '')) {
       throw new Error('GRAPH_EMULATOR_TOKEN is for the local Entra emulator only: set GRAPH_ENDPOINT to its loopback address, or unset the token');
     }
     return { getToken: async () => ({ token: emulatorToken, expiresOnTimestamp: Date.now() + 3600_000 }) };
@@ -65,6 +65,44 @@ export function graphTransience(afterCreate: boolean) {
   };
 }
 
+const LOOPBACK = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost)(:\d+)?$/;
+
+/**
+ * The SDK's AuthenticationHandler sends a token only over https; the local emulator speaks plain
+ * http on loopback, so for it alone this middleware adds the emulator's token.
+ */
+class LoopbackBearer implements Middleware {
+  private next?: Middleware;
+
+  constructor(private readonly credential: TokenCredential) {}
+
+  async execute(context: Context): Promise<void> {
+    const token = await this.credential.getToken('emulator');
+    const headers = new Headers(context.options?.headers as Record<string, string> | undefined);
+    headers.set('Authorization', `Bearer ${token?.token}`);
+    context.options = { ...context.options, headers: Object.fromEntries(headers) };
+    return this.next!.execute(context);
+  }
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+}
+
+/** The Graph SDK client for a cloud's (or the emulator's) Graph endpoint. */
+export function graphClient(endpoints: EntraEndpoints, credential: TokenCredential): Client {
+  const baseUrl = `${endpoints.graph}/`;
+  if (LOOPBACK.test(endpoints.graph)) {
+    const [retrying, bearer] = [new RetryHandler(), new LoopbackBearer(credential)];
+    retrying.setNext(bearer);
+    bearer.setNext(new HTTPMessageHandler());
+    return Client.initWithMiddleware({ middleware: retrying, baseUrl, defaultVersion: 'v1.0' });
+  }
+  const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: [`${endpoints.graph}/.default`] });
+  // The SDK sends the token only to hosts it knows as Graph's: a national cloud's host is named.
+  return Client.initWithMiddleware({ authProvider, baseUrl, defaultVersion: 'v1.0', customHosts: new Set([new URL(endpoints.graph).hostname]) });
+}
+
 export class GraphApi {
   private readonly client: Client;
 
@@ -73,8 +111,7 @@ export class GraphApi {
     credential: TokenCredential,
     private readonly timeoutMs = 120_000,
   ) {
-    const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: [`${endpoints.graph}/.default`] });
-    this.client = Client.initWithMiddleware({ authProvider, baseUrl: `${endpoints.graph}/`, defaultVersion: 'v1.0' });
+    this.client = graphClient(endpoints, credential);
   }
 
   private call<T>(description: string, work: (client: Client) => Promise<T>, afterCreate = false): Promise<T> {

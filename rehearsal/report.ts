@@ -1,0 +1,50 @@
+import { RequestCount } from '../emulators/aws/gateway';
+
+export interface Check {
+  readonly what: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/** What the rehearsal saw, kept as it goes and printed at the end. */
+export class Report {
+  readonly checks: Check[] = [];
+  readonly phases: [string, number][] = [];
+  readonly resources: Record<string, { created: number; destroyed: number; note?: string }> = {};
+  readonly notes: string[] = [];
+  calls: RequestCount[] = [];
+
+  check(what: string, ok: boolean, detail = ''): void {
+    this.checks.push({ what, ok, detail });
+  }
+
+  get ok(): boolean {
+    return this.checks.length > 0 && this.checks.every((c) => c.ok);
+  }
+
+  lines(): string[] {
+    const byService = new Map<string, { calls: number; writes: number }>();
+    for (const c of this.calls) {
+      const total = byService.get(c.service) ?? { calls: 0, writes: 0 };
+      byService.set(c.service, { calls: total.calls + c.count, writes: total.writes + (c.write ? c.count : 0) });
+    }
+    return [
+      '',
+      `Rehearsal report: ${this.ok ? 'every check holds' : 'SOME CHECKS FAILED'}`,
+      '',
+      'Checks',
+      ...this.checks.map((c) => `  ${c.ok ? '✔' : '✖'} ${c.what}${c.detail ? ` — ${c.detail}` : ''}`),
+      '',
+      'Resources per stack',
+      ...Object.entries(this.resources).map(([stack, r]) => `  ${stack.padEnd(16)} created ${String(r.created).padStart(2)}, destroyed ${String(r.destroyed).padStart(2)}${r.note ? `  (${r.note})` : ''}`),
+      '',
+      'API calls per service (all phases)',
+      ...[...byService].sort(([a], [b]) => a.localeCompare(b)).map(([service, t]) => `  ${service.padEnd(28)} ${String(t.calls).padStart(4)} calls, ${String(t.writes).padStart(3)} writes`),
+      '',
+      'Time per phase',
+      ...this.phases.map(([phase, seconds]) => `  ${phase.padEnd(40)} ${seconds.toFixed(1).padStart(6)} s`),
+      `  ${'total'.padEnd(40)} ${this.phases.reduce((sum, [, s]) => sum + s, 0).toFixed(1).padStart(6)} s`,
+      ...(this.notes.length ? ['', ...this.notes] : []),
+    ];
+  }
+}
