@@ -44,6 +44,8 @@ export class EntraStackDeployer {
   private state: Record<string, Record<string, unknown>>;
 
   private readonly graph: Client;
+  /** Objects created over every apply, an interrupted one included. */
+  createdTotal = 0;
 
   constructor(
     private readonly stack: any,
@@ -113,6 +115,7 @@ export class EntraStackDeployer {
       this.state[block.address] = attributes.stateful;
       this.save();
       counts[attributes.created ? 'created' : 'unchanged']++;
+      if (attributes.created) this.createdTotal++;
     }
     return counts;
   }

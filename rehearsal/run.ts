@@ -112,9 +112,12 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
           report.check('an interrupted post-apply stops the deploy', Boolean(interruption?.message.includes('interrupted')), interruption?.message.split('\n')[0] ?? 'it was not interrupted');
         }
         const counts = await deployer.apply(provision(task));
-        report.resources[ENTRA_STACK] = { created: counts.created, destroyed: 0, note: 'through the Entra emulator' };
+        report.resources[ENTRA_STACK] = { created: deployer.createdTotal, destroyed: 0, note: 'through the Entra emulator' };
+        task.output = `${ENTRA_STACK}: ${counts.created} created, ${counts.unchanged} unchanged`;
         if (faults.has('interrupted')) report.check('deploying again after the interruption completes the federation', true);
-        if (faults.has('throttle') || faults.has('server-error')) report.check('every injected 429 / 5xx was met and outlasted', entra!.pendingFaults() === 0, `${entra!.pendingFaults()} left unserved`);
+        if (faults.has('throttle') || faults.has('server-error') || faults.has('not-found-after-create')) {
+          report.check('every injected Graph fault (429, 5xx, 404 after create) was met and outlasted', entra!.pendingFaults() === 0, `${entra!.pendingFaults()} left unserved`);
+        }
       }),
       timed('Verify both AWS instances', async (task) => {
         for (const input of deployer.linkInputs()) {

@@ -85,9 +85,9 @@ export class EntraServer {
     this.faults = { throttle: 0, serverErrors: 0, notFoundAfterCreate: 0, ...faults };
   }
 
-  /** Injected faults not yet served (404s count per object created since). */
+  /** Injected faults not yet served, 404s after a create included. */
   pendingFaults(): number {
-    return this.faults.throttle + this.faults.serverErrors;
+    return this.faults.throttle + this.faults.serverErrors + [...this.freshlyCreated.values()].reduce((a, b) => a + b, 0);
   }
 
   private syncOf(spId: string): Synchronization {
