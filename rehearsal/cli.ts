@@ -3,6 +3,7 @@
  *   npm start -- --fault throttle --fault token-revoked   (faults: see FAULTS)
  */
 import { parseArgs } from 'node:util';
+import { INSTALL_HINTS, missingTools } from '../tooling/tools';
 import { Fault, FAULTS, runRehearsal } from './run';
 
 // The SDK's notice about Node 22 would break the progress view; the lockfile pins the SDK.
@@ -13,6 +14,11 @@ async function main(): Promise<void> {
   const unknown = values.fault!.filter((f) => !(FAULTS as readonly string[]).includes(f));
   if (unknown.length) {
     console.error(`unknown fault ${unknown.join(', ')}; use one of ${FAULTS.join(', ')}`);
+    process.exit(2);
+  }
+  const missing = missingTools(['terraform', 'moto_server']);
+  if (missing.length) {
+    console.error(`The rehearsal needs ${missing.map((tool) => INSTALL_HINTS[tool]).join(' and ')}; install it and run again.`);
     process.exit(2);
   }
   const report = await runRehearsal({ faults: values.fault as Fault[] });

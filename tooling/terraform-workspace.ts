@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { awsEmulatorEnv } from './aws-emulator-env';
 import { synthToDisk } from './synth';
-import { terraformOk, TerraformResult, writeMirrorCliConfig } from './terraform';
+import { hasProviderMirror, terraformOk, TerraformResult, writeMirrorCliConfig } from './terraform';
 
 /**
  * The AWS stacks synthesized into a folder of their own, with state beside them, and Terraform
@@ -21,7 +21,8 @@ export class TerraformWorkspace {
 
   static create(awsEndpoint: string, rawConfig?: unknown, dir = mkdtempSync(join(tmpdir(), 'tf-workspace-'))): TerraformWorkspace {
     const awsEnv = awsEmulatorEnv(dir, awsEndpoint);
-    const env = { ...process.env, ...awsEnv, TF_CLI_CONFIG_FILE: writeMirrorCliConfig(dir) };
+    // Offline machines install the provider from the local mirror; elsewhere Terraform downloads it.
+    const env = { ...process.env, ...awsEnv, ...(hasProviderMirror() ? { TF_CLI_CONFIG_FILE: writeMirrorCliConfig(dir) } : {}) };
     return new TerraformWorkspace(dir, env, synthToDisk(awsEnv, { dir, rawConfig }));
   }
 
