@@ -3,16 +3,8 @@ import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { resolve } from 'node:path';
+import { isRunning } from '../tooling/processes';
 import { describeWithTools } from './support/tools';
-
-const isRunning = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describeWithTools(['moto_server'], 'npm run emulator', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('prints AWS_ENDPOINT_URL, answers as AWS, and stops itself and moto on %s', async (signal) => {

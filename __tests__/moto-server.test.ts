@@ -2,17 +2,8 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { MotoServer } from '../emulators/moto-server';
-import { waitUntil } from '../tooling/processes';
+import { isRunning, waitUntil } from '../tooling/processes';
 import { describeWithTools } from './support/tools';
-
-const isRunning = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describeWithTools(['moto_server'], 'moto server', () => {
   it('starts on a free loopback port and stops by its own process id', async () => {

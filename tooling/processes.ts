@@ -45,3 +45,13 @@ export async function waitUntil(description: string, probe: () => Promise<boolea
   }
   throw new Error(`Timed out after ${timeoutMs} ms waiting until ${description}`);
 }
+
+/** Whether a process with this id is still alive (signal 0 checks without touching it). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

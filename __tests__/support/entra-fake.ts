@@ -1,6 +1,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { http, HttpResponse } from 'msw';
 import { generate } from 'selfsigned';
+import { federationMetadataDocument } from '../../emulators/entra/saml-idp';
 
 const GRAPH = 'https://graph.microsoft.com/v1.0';
 const LOGIN = 'https://login.microsoftonline.com';
@@ -17,18 +18,9 @@ export async function signingCertificate(commonName = 'Microsoft Azure Federated
   return { pem: cert, base64Der: der.toString('base64'), thumbprint: createHash('sha1').update(der).digest('hex').toUpperCase() };
 }
 
-/** The shape of Entra's per-app federation metadata document (abridged to what matters here). */
+/** Entra's per-app federation metadata for these certificates, as the emulator serves it. */
 export function federationMetadata(tenantId: string, certificates: SigningCertificate[]): string {
-  const keys = certificates
-    .map((c) => `<KeyDescriptor use="signing"><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>${c.base64Der}</X509Certificate></X509Data></KeyInfo></KeyDescriptor>`)
-    .join('');
-  return (
-    `<?xml version="1.0" encoding="utf-8"?><EntityDescriptor ID="_x" entityID="https://sts.windows.net/${tenantId}/" xmlns="urn:oasis:names:tc:SAML:2.0:metadata">` +
-    `<IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">${keys}` +
-    `<SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${LOGIN}/${tenantId}/saml2"/>` +
-    `<SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${LOGIN}/${tenantId}/saml2"/>` +
-    '</IDPSSODescriptor></EntityDescriptor>'
-  );
+  return federationMetadataDocument(tenantId, certificates.map((c) => c.base64Der), LOGIN);
 }
 
 interface EntraUser {

@@ -82,9 +82,15 @@ export function signedResponse(tenantId: string, app: Application, sp: ServicePr
 
 /** The app's federation metadata document, with its active signing certificate first. */
 export function federationMetadata(tenantId: string, sp: ServicePrincipal, loginBase: string): string {
-  const ordered = [...sp.signingKeys].sort((a, b) => Number(b.thumbprint === sp.preferredTokenSigningKeyThumbprint) - Number(a.thumbprint === sp.preferredTokenSigningKeyThumbprint));
-  const keys = ordered
-    .map((k) => `<KeyDescriptor use="signing"><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>${base64Der(k.certificatePem)}</X509Certificate></X509Data></KeyInfo></KeyDescriptor>`)
+  const active = (k: SigningKey) => Number(k.thumbprint === sp.preferredTokenSigningKeyThumbprint);
+  const certificates = [...sp.signingKeys].sort((a, b) => active(b) - active(a)).map((k) => base64Der(k.certificatePem));
+  return federationMetadataDocument(tenantId, certificates, loginBase);
+}
+
+/** Entra's per-app federation metadata (its shape, abridged to what federation reads). */
+export function federationMetadataDocument(tenantId: string, base64Certificates: string[], loginBase: string): string {
+  const keys = base64Certificates
+    .map((der) => `<KeyDescriptor use="signing"><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>${der}</X509Certificate></X509Data></KeyInfo></KeyDescriptor>`)
     .join('');
   return (
     `<?xml version="1.0" encoding="utf-8"?><EntityDescriptor ID="_${randomUUID()}" entityID="https://sts.windows.net/${tenantId}/" xmlns="urn:oasis:names:tc:SAML:2.0:metadata">` +
