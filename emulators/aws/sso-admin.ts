@@ -8,7 +8,7 @@ type Tag = { Key: string; Value: string };
  * permission set or the ABAC attributes hangs on retried HTTP 500s. Tags given at creation are
  * captured on the way to moto, so ListTagsForResource reports what Terraform set.
  */
-export function ssoAdminExtensions(): JsonService & { tagsOf(arn: string): Tag[] } {
+export function ssoAdminExtensions(): JsonService {
   const tags = new Map<string, Map<string, string>>();
   const provisioning = new Map<string, unknown>();
   const accessControl = new Map<string, unknown>();
@@ -30,7 +30,6 @@ export function ssoAdminExtensions(): JsonService & { tagsOf(arn: string): Tag[]
     signingName: 'sso',
     jsonVersion: '1.1',
     consoleOnly: false,
-    tagsOf,
     operations: {
       CreatePermissionSet: async ({ body, forward }) => {
         const answer = await forward();

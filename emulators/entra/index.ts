@@ -24,10 +24,6 @@ export class EntraEmulator {
     return this.server.directory.tenantId;
   }
 
-  get directory(): Directory {
-    return this.server.directory;
-  }
-
   get accessToken(): string {
     return this.server.accessToken;
   }

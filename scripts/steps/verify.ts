@@ -12,7 +12,7 @@ interface Check {
 
 const sha1Thumbprint = (base64Der: string) => createHash('sha1').update(Buffer.from(base64Der, 'base64')).digest('hex').toUpperCase();
 
-export function verificationTable(instance: string, checks: Check[]): string[] {
+function verificationTable(instance: string, checks: Check[]): string[] {
   const width = Math.max(...checks.map((c) => c.what.length));
   return [`verification of ${instance}:`, ...checks.map((c) => `  ${c.ok ? '✔' : '✖'} ${c.what.padEnd(width)}  ${c.seen}`)];
 }
