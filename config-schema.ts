@@ -133,6 +133,18 @@ const entraSchema = z
     abacClaim: z.object({ name: z.url('put the full SAML attribute name (a URL)'), source: z.string().min(1) }),
   });
 
+// Where Terraform state and the federation's deploy records live (README "State").
+const stateSchema = z.object({
+  backend: z.enum(['local', 's3'], { message: 'use "local" (a workstation) or "s3" (a team or CI)' }),
+  s3: z.object({
+    // S3 bucket names: 3-63 lowercase letters, digits, dots and hyphens.
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'use an S3 bucket name: 3-63 lowercase letters, digits, "." or "-"'),
+    region: z.string().refine((r) => (REGIONS_BY_PARTITION.aws as readonly string[]).includes(r), { message: 'use a commercial region: the bucket lives in the aws-commercial account' }),
+    profile: z.string().min(1),
+    keyPrefix: z.string().regex(/^[\w.-]+(\/[\w.-]+)*$/, 'use a key prefix such as "entra-identity-center-federation"'),
+  }),
+});
+
 export const INSTANCE_NAMES = ['aws-commercial', 'aws-govcloud'] as const;
 export type InstanceName = (typeof INSTANCE_NAMES)[number];
 
@@ -143,6 +155,7 @@ export const configSchema = z
     users: z.array(userSchema).min(1),
     identityCenter: identityCenterSchema,
     entra: entraSchema,
+    state: stateSchema,
   })
   .superRefine((config, ctx) => {
     reportDuplicates(config.users.map((u) => u.userName), ['users'], 'user', ctx);
@@ -167,6 +180,7 @@ export type IdentityCenterConfig = AppConfig['identityCenter'];
 export type PermissionSetConfig = IdentityCenterConfig['permissionSets'][number];
 export type UserConfig = AppConfig['users'][number];
 export type EntraConfig = AppConfig['entra'];
+export type StateConfig = AppConfig['state'];
 
 function reportDuplicates(values: string[], path: (string | number)[], what: string, ctx: z.RefinementCtx): void {
   values.forEach((value, i) => {

@@ -65,6 +65,14 @@ export const rawConfig = {
     assignedUsers: ['NikkiWolf', 'RichRoe'],
     abacClaim: { name: 'https://aws.amazon.com/SAML/Attributes/AccessControl:Department', source: 'department' },
   },
+
+  // Terraform state and the federation's deploy records. "local": files in the project root, for
+  // one person on a workstation. "s3": one bucket in the aws-commercial account for a team and CI,
+  // keys <keyPrefix>/<stack>.tfstate, locked by Terraform's native S3 lock file (README "State").
+  state: {
+    backend: 'local',
+    s3: { bucket: 'entra-identity-center-federation-state', region: 'us-east-1', profile: 'aws-commercial', keyPrefix: 'entra-identity-center-federation' },
+  },
 };
 
 export function loadConfig(raw: unknown = rawConfig): AppConfig {

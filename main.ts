@@ -1,15 +1,15 @@
-import { join } from 'node:path';
-import { App, Annotations, LocalBackend } from 'cdktf';
+import { App, Annotations } from 'cdktf';
 import { loadConfig, rawConfig } from './config';
 import { isExampleContext, loadFederationContext, LOOKUP_COMMAND } from './federation-context';
 import { AwsIdentityCenterStack } from './stacks/aws-identity-center-stack';
 import { EntraStack } from './stacks/entra-stack';
 import { INSTANCE_NAMES } from './config-schema';
+import { applyStateBackend } from './constructs/state-backend';
 
 export interface BuildOptions {
   /** The configuration to validate and build; the hardcoded one by default. */
   readonly rawConfig?: unknown;
-  /** Where local state goes; CDKTF's default is the current directory. Tests and rehearsals use their own. */
+  /** Where local state goes (backend "local"); CDKTF's default is the current directory. Tests and rehearsals use their own. */
   readonly stateDir?: string;
 }
 
@@ -29,8 +29,7 @@ export function buildApp(app: App = new App(), options: BuildOptions = {}): App 
   const entra = new EntraStack(app, config.entra.shortName, { config, context, projectRoot: __dirname });
   // Deploy order only: azure-id reads the AWS side through its own data sources.
   awsStacks.forEach((stack) => entra.addDependency(stack));
-  const stateDir = options.stateDir;
-  if (stateDir) [...awsStacks, entra].forEach((stack) => new LocalBackend(stack, { path: join(stateDir, `terraform.${stack.node.id}.tfstate`) }));
+  [...awsStacks, entra].forEach((stack) => applyStateBackend(stack, { state: config.state, localDir: options.stateDir }));
   if (isExampleContext(context)) {
     [...awsStacks, entra].forEach((stack) => Annotations.of(stack).addWarning(`federation.context.json holds example values; run \`${LOOKUP_COMMAND}\` before deploying to real accounts.`));
   }

@@ -45,7 +45,8 @@ describe.each(INSTANCES)('federation steps for $instance', ({ instance: instance
 
   beforeAll(async () => {
     emulator = await AwsEmulator.start();
-    Object.assign(process.env, awsEmulatorEnv(mkdtempSync(join(tmpdir(), 'steps-')), emulator.endpoint));
+    const dir = mkdtempSync(join(tmpdir(), 'steps-'));
+    Object.assign(process.env, awsEmulatorEnv(dir, emulator.endpoint), { FEDERATION_RECORDS: join(dir, 'records') });
     const aws = { region, credentials: { accessKeyId: 'AKIAEMULATORTEST', secretAccessKey: 'emulator' }, endpoint: emulator.endpoint };
     const [instance] = (await new SSOAdminClient(aws).send(new ListInstancesCommand({}))).Instances!;
     identityStore = new IdentitystoreClient(aws);
@@ -101,14 +102,91 @@ describe.each(INSTANCES)('federation steps for $instance', ({ instance: instance
     expect(fake.jobs[0].status.code).toBe('Active');
   });
 
-  it('status shows the identity source, token expiry and the provisioning job', async () => {
-    const { code, lines } = await federation('status');
+  const DAY = 86_400_000;
+  const status = async (days = 0) => {
+    const lines: string[] = [];
+    const env = { ...process.env, FEDERATION_INPUT: undefined };
+    const code = await main(['status', '--instance', input.instance], env, { print: (l) => lines.push(l), credential, now: () => new Date(Date.now() + days * DAY) });
+    return { code, lines, text: lines.join('\n'), warnings: lines.filter((l) => l.startsWith('warning: ')) };
+  };
+  const tokenIds = async () => {
+    const [tenant] = (await consoleApi.call(IDENTITY_STORE_PROVISIONING, 'ListProvisioningTenants', { IdentityStoreId: input.identityStoreId })).ProvisioningTenants;
+    return ((await consoleApi.call(IDENTITY_STORE_PROVISIONING, 'ListBearerTokens', { IdentityStoreId: input.identityStoreId, TenantId: tenant.TenantId })).BearerTokens as { TokenId: string }[]).map((t) => t.TokenId);
+  };
+  const record = () => JSON.parse(readFileSync(join(process.env.FEDERATION_RECORDS!, `${instanceName}.json`), 'utf8'));
+
+  it('records what the deploy set, without the token, and status finds nothing to warn about', async () => {
+    expect(record()).toMatchObject({ input: { instance: instanceName }, identitySource: { entityId: `https://sts.windows.net/${TENANT}/` }, provisioning: { tokenId: (await tokenIds())[0] } });
+    expect(JSON.stringify(record())).not.toContain(token());
+    const { code, text, warnings } = await status();
+    expect(warnings).toEqual([]);
     expect(code).toBe(0);
-    const text = lines.join('\n');
-    expect(text).toContain(`identity source          external IdP https://sts.windows.net/${TENANT}/ (enabled)`);
-    expect(text).toMatch(/SCIM token expiry\s+\d{4}-\d{2}-\d{2}/);
+    expect(text).toMatch(new RegExp(`identity source\\s+external IdP https://sts.windows.net/${TENANT}/ \\(enabled\\)`));
+    expect(text).toMatch(/SCIM token\s+\S+ expires \d{4}-\d{2}-\d{2} \(3\d\d days\)/);
+    expect(text).toMatch(/Entra signing certificate\s+[0-9A-F]{40} expires/);
     expect(text).toMatch(/provisioning job\s+aWSSingleSignon\.\S+: Active/);
+    expect(text).toMatch(/users provisioned\s+1 by SCIM/);
     expect(text).not.toContain(token());
+  });
+
+  it('status warns, with exit code 1, when the token has under 30 days and the certificate under 60', async () => {
+    const { code, warnings } = await status(340);
+    expect(code).toBe(1);
+    expect(warnings).toContainEqual(expect.stringMatching(/SCIM token \S+ expires in 2\d days \(warned under 30\): run `npm run federation -- rotate-token`/));
+    expect(warnings).toContainEqual(expect.stringMatching(/Entra signing certificate [0-9A-F]{40} expires in 2\d days \(warned under 60\)/));
+    expect((await status(320)).warnings).toEqual([expect.stringMatching(/Entra signing certificate .* expires in \d\d days/)]);
+  });
+
+  it('status reports drift of the SAML settings, the synchronization secret and a quarantine; post-apply repairs them', async () => {
+    const idp = (await consoleApi.call(APPS_AUTH, 'ListExternalIdPConfigurationsForDirectory', { directoryId: input.identityStoreId })).associations[0];
+    await consoleApi.call(APPS_AUTH, 'UpdateExternalIdPConfigurationForDirectory', { directoryId: input.identityStoreId, idpId: idp.idpId, idpSAMLConfig: { entityId: idp.idpSAMLConfig.entityId, loginURL: 'https://login.example.com/changed-by-hand' } });
+    const saved = fake.secrets;
+    fake.secrets = saved.map((s) => (s.key === 'SecretToken' ? { ...s, value: 'typed-by-hand' } : s));
+    fake.jobs[0].status.quarantine = { reason: 'EncounteredQuarantineException', currentBegan: '2026-11-20T10:00:00Z' };
+
+    const { code, warnings } = await status();
+    expect(code).toBe(1);
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('drift in SAML settings: sign-in URL https://login.example.com/changed-by-hand (set: https://login.microsoftonline.com/'),
+        expect.stringContaining("drift: Entra's synchronization secret no longer works"),
+        expect.stringContaining('the provisioning job is in quarantine (EncounteredQuarantineException)'),
+      ]),
+    );
+
+    delete fake.jobs[0].status.quarantine; // post-apply's start clears it, as Graph's does
+    expect((await federation('post-apply')).code).toBe(0);
+    const after = await status();
+    expect(after.warnings).toEqual([]);
+    expect(after.code).toBe(0);
+  });
+
+  it('rotates the SCIM token without downtime: new token saved and tested before the old one goes', async () => {
+    const old = record().provisioning.tokenId;
+    const before = token();
+    const lines: string[] = [];
+    expect(await main(['rotate-token', '--instance', input.instance], { ...process.env, FEDERATION_INPUT: undefined }, { print: (l) => lines.push(l), credential })).toBe(0);
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`1/1 Rotate the SCIM bearer token without downtime — changed .*handed to Entra and tested; deleted .*old ${old}$`)));
+    const now = await tokenIds();
+    expect(now).toHaveLength(1);
+    expect(now[0]).not.toBe(old);
+    expect(token()).not.toBe(before);
+    expect(record().provisioning.tokenId).toBe(now[0]);
+    expect(lines.join('\n')).not.toContain(token());
+    expect((await status()).code).toBe(0);
+  });
+
+  it('rotation makes room when a spare token fills the two slots, keeping Entra\'s until the new one works', async () => {
+    const [held] = await tokenIds();
+    const [tenant] = (await consoleApi.call(IDENTITY_STORE_PROVISIONING, 'ListProvisioningTenants', { IdentityStoreId: input.identityStoreId })).ProvisioningTenants;
+    const spare = (await consoleApi.call(IDENTITY_STORE_PROVISIONING, 'CreateBearerToken', { IdentityStoreId: input.identityStoreId, TenantId: tenant.TenantId })).BearerToken.TokenId;
+    const lines: string[] = [];
+    expect(await main(['rotate-token', '--instance', input.instance], { ...process.env, FEDERATION_INPUT: undefined }, { print: (l) => lines.push(l), credential })).toBe(0);
+    expect(lines.join('\n')).toContain(`deleted spare ${spare}, old ${held}`);
+    const now = await tokenIds();
+    expect(now).toHaveLength(1);
+    expect(now).not.toContain(held);
+    expect((await status()).code).toBe(0);
   });
 
   it('never prints the SCIM token', () => {
@@ -186,6 +264,8 @@ describe.each(INSTANCES)('federation steps for $instance', ({ instance: instance
     const users = (await identityStore.send(new ListUsersCommand({ IdentityStoreId: input.identityStoreId }))).Users!;
     expect(users.map((u) => u.UserName)).toEqual([nikki.userPrincipalName]);
     expect(fake.jobs[0].status.code).toBe('Paused');
+    expect(() => record()).toThrow(/ENOENT/);
+    expect((await status()).lines).toEqual([`status of ${instanceName}: not deployed (no deploy record in ${process.env.FEDERATION_RECORDS})`]);
   });
 
   it('a second pre-destroy finds everything already gone', async () => {

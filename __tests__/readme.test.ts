@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { LOOKUP_STEP, POST_APPLY_STEPS, PRE_DESTROY_STEPS } from '../scripts/steps/catalog';
+import { LOOKUP_STEP, OPERATE_STEPS, POST_APPLY_STEPS, PRE_DESTROY_STEPS } from '../scripts/steps/catalog';
 
 const root = resolve(__dirname, '..');
 const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
 
 describe('README', () => {
   it('lists every step that is not pure Terraform, with why, in its table', () => {
-    for (const step of [LOOKUP_STEP, ...POST_APPLY_STEPS, ...PRE_DESTROY_STEPS]) {
+    for (const step of [LOOKUP_STEP, ...POST_APPLY_STEPS, ...PRE_DESTROY_STEPS, ...OPERATE_STEPS]) {
       expect(readme).toContain(`| ${step.label} |`);
       expect(readme).toContain(step.whyNotTerraform.replace(/(azuread_\w+|preferredTokenSigningKeyThumbprint)/g, '`$1`'));
     }

@@ -76,7 +76,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
     [
       timed('Start the local clouds (moto behind the AWS gateway, the Entra emulator)', async (task) => {
         [aws, entra] = await Promise.all([AwsEmulator.start(), EntraEmulator.start({ cycleMs: 500 })]);
-        Object.assign(process.env, awsEmulatorEnv(dir, aws.endpoint), entra.env(), { FEDERATION_CONTEXT_FILE: join(dir, 'federation.context.json') });
+        Object.assign(process.env, awsEmulatorEnv(dir, aws.endpoint), entra.env(), { FEDERATION_CONTEXT_FILE: join(dir, 'federation.context.json'), FEDERATION_RECORDS: join(dir, 'records') });
         task.output = `AWS_ENDPOINT_URL=${aws.endpoint}  GRAPH_ENDPOINT=${entra.endpoint}`;
       }),
       timed('Look up the SAML values of both instances (npm run federation -- lookup)', async (task) => {

@@ -1,29 +1,38 @@
 /**
  * Entry point of the labelled non-Terraform steps:
- *   npm run federation -- post-apply|pre-destroy|status --instance aws-commercial [--dry-run] [--manual]
+ *   npm run federation -- post-apply|pre-destroy|rotate-token --instance aws-commercial [--dry-run] [--manual]
+ *   npm run federation -- status [--instance aws-commercial]      (npm run status)
  *   npm run federation -- lookup
  * The azure-id stack's federation links call post-apply and pre-destroy with FEDERATION_INPUT; a
- * person can run any of them by hand.
+ * person can run any of them by hand. status and rotate-token take the input from the last
+ * deploy's record when FEDERATION_INPUT is not set.
  */
+import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { TokenCredential } from '@azure/identity';
 import { ListInstancesCommand } from '@aws-sdk/client-sso-admin';
-import { rawConfig } from '../config';
+import { loadConfig, rawConfig } from '../config';
 import { INSTANCE_NAMES, Partition } from '../config-schema';
 import { DEFAULT_CONTEXT_FILE, FederationContext } from '../federation-context';
 import { awsClients } from './clients/aws';
 import { defaultCredential, entraEndpoints, GraphApi } from './clients/graph';
 import { OperatorPrompt, terminalPrompt } from './clients/operator-prompt';
+import { DeployRecord, RecordStore, recordStoreFor } from './deploy-record';
+import { deployRecord, readLiveState, tokenHeldByEntra } from './deploy-state';
 import { FederationInput, parseFederationInput } from './federation-input';
 import { explain, runPhase } from './runner';
+import { instanceStatus, statusLines } from './status';
 import { LOOKUP_STEP } from './steps/catalog';
 import { PHASES } from './steps';
-import { findSyncJob } from './steps/sync-job';
+import { StepContext } from './steps/step';
 
-const COMMANDS = ['post-apply', 'pre-destroy', 'status', 'lookup'] as const;
+const COMMANDS = ['post-apply', 'pre-destroy', 'rotate-token', 'status', 'lookup'] as const;
 type Command = (typeof COMMANDS)[number];
-const USAGE = `usage: npm run federation -- <post-apply|pre-destroy|status> --instance <${INSTANCE_NAMES.join('|')}> [--dry-run] [--manual]\n       npm run federation -- lookup [--manual]`;
+const USAGE =
+  `usage: npm run federation -- <post-apply|pre-destroy|rotate-token> --instance <${INSTANCE_NAMES.join('|')}> [--dry-run] [--manual]\n` +
+  `       npm run federation -- status [--instance <${INSTANCE_NAMES.join('|')}>]\n       npm run federation -- lookup [--manual]`;
+const PROJECT_ROOT = join(__dirname, '..');
 
 export class UsageError extends Error {}
 
@@ -40,6 +49,10 @@ export interface Io {
   readonly credential?: TokenCredential;
   readonly prompt?: OperatorPrompt;
   readonly contextFile?: string;
+  /** Overrides where deploy records live (tests). */
+  readonly records?: RecordStore;
+  /** Overrides the clock that expiry warnings count from (tests). */
+  readonly now?: () => Date;
 }
 
 export function parseInvocation(argv: string[], env: NodeJS.ProcessEnv): Invocation {
@@ -50,36 +63,62 @@ export function parseInvocation(argv: string[], env: NodeJS.ProcessEnv): Invocat
   });
   const command = positionals[0] as Command;
   if (!COMMANDS.includes(command)) throw new UsageError(`unknown command "${positionals[0] ?? ''}"\n${USAGE}`);
-  if (command !== 'lookup' && !(INSTANCE_NAMES as readonly string[]).includes(values.instance ?? '')) {
+  const instanceOptional = command === 'lookup' || (command === 'status' && values.instance === undefined);
+  if (!instanceOptional && !(INSTANCE_NAMES as readonly string[]).includes(values.instance ?? '')) {
     throw new UsageError(`--instance must be one of ${INSTANCE_NAMES.join(', ')}\n${USAGE}`);
   }
   return { command, instance: values.instance, dryRun: values['dry-run'] || env.FEDERATION_DRY_RUN === '1', manual: values.manual || env.FEDERATION_CONSOLE === 'manual' };
 }
 
-function contextFor(input: FederationInput, invocation: Invocation, env: NodeJS.ProcessEnv, io: Io) {
+function contextFor(input: FederationInput, invocation: Invocation, env: NodeJS.ProcessEnv, io: Io, previous?: DeployRecord): StepContext {
   const prompt = invocation.manual ? (io.prompt ?? terminalPrompt()) : undefined;
   const aws = awsClients(input, { manual: prompt, env });
   const graph = new GraphApi(entraEndpoints(input.entraEnvironment, env), io.credential ?? defaultCredential(env));
-  return { input, identityStore: aws.identityStore, console: aws.console, graph, log: io.print };
+  return { input, identityStore: aws.identityStore, console: aws.console, graph, log: io.print, previous, notes: {} };
 }
 
-async function status(input: FederationInput, ctx: ReturnType<typeof contextFor>, io: Io): Promise<number> {
-  const [tenant] = await ctx.console.listProvisioningTenants(input.identityStoreId);
-  const tokens = tenant ? await ctx.console.listBearerTokens(input.identityStoreId, tenant.tenantId) : [];
-  const idp = await ctx.console.getExternalIdp(input.identityStoreId);
-  const job = await findSyncJob(ctx.graph, input.servicePrincipalId);
-  const { X509Certificate } = await import('node:crypto');
-  const rows: [string, string][] = [
-    ['identity source', idp ? `external IdP ${idp.entityId} (${idp.isEnabled ? 'enabled' : 'disabled'})` : 'Identity Center directory'],
-    ['IdP certificate expiry', idp?.certificates.map((c) => new X509Certificate(c.pem).validTo).join(', ') || '—'],
-    ['SCIM endpoint', tenant?.scimEndpoint ?? 'automatic provisioning off'],
-    ['SCIM token expiry', tokens.map((t) => new Date(t.expirationTime * 1000).toISOString().slice(0, 10)).join(', ') || '—'],
-    ['provisioning job', job ? `${job.id}: ${job.status.code}` : 'none'],
-    ['last provisioning run', job?.status.lastExecution ? `${job.status.lastExecution.state ?? '?'} at ${job.status.lastExecution.timeEnded ?? '?'}` : '—'],
-  ];
-  io.print(`status of ${input.instance}:`);
-  rows.forEach(([what, value]) => io.print(`  ${what.padEnd(24)} ${value}`));
-  return 0;
+/** The input the federation link's provisioners pass. */
+function providedInput(instance: string, env: NodeJS.ProcessEnv): FederationInput {
+  const input = parseFederationInput(env.FEDERATION_INPUT);
+  if (input.instance !== instance) throw new UsageError(`--instance ${instance} does not match FEDERATION_INPUT's instance ${input.instance}`);
+  return input;
+}
+
+/** For status and rotation: FEDERATION_INPUT if set, else the input the last deploy recorded. */
+function inputFor(instance: string, env: NodeJS.ProcessEnv, record: DeployRecord | undefined, records: RecordStore): FederationInput {
+  if (env.FEDERATION_INPUT) return providedInput(instance, env);
+  if (record) return record.input;
+  throw new UsageError(`No deploy record of ${instance} in ${records.location} and FEDERATION_INPUT is not set: deploy first (cdktf deploy), or copy the input from \`terraform state show\` of the federation link.`);
+}
+
+/** Every instance (or the one named): findings, then the warnings; exit code 1 on any warning. */
+async function status(invocation: Invocation, env: NodeJS.ProcessEnv, io: Io, records: RecordStore): Promise<number> {
+  const now = io.now?.() ?? new Date();
+  let warned = false;
+  for (const instance of invocation.instance ? [invocation.instance] : INSTANCE_NAMES) {
+    const record = await records.read(instance);
+    const input = env.FEDERATION_INPUT || record ? inputFor(instance, env, record, records) : undefined;
+    if (!input) {
+      io.print(`status of ${instance}: not deployed (no deploy record in ${records.location})`);
+      continue;
+    }
+    const findings = await instanceStatus(contextFor(input, invocation, env, io), record, now);
+    statusLines(instance, findings).forEach((line) => io.print(line));
+    warned ||= findings.some((f) => f.warning);
+  }
+  return warned ? 1 : 0;
+}
+
+/** After a phase: remember what it set (or, after pre-destroy, forget it) for status and drift. */
+async function keepRecord(command: Command, ctx: StepContext, records: RecordStore, io: Io): Promise<void> {
+  if (command === 'pre-destroy') {
+    await records.remove(ctx.input.instance);
+    return;
+  }
+  const live = await readLiveState(ctx);
+  const tokenId = tokenHeldByEntra(live.tokens, ctx.notes.tokenId, ctx.previous);
+  await records.write(deployRecord(ctx.input, live, tokenId, io.now?.() ?? new Date()));
+  io.print(`[${ctx.input.instance}] recorded what this run set (for status and drift) in ${records.location}`);
 }
 
 /** Guide step 3.1 and the tenant's default domain, written to the committed context file. */
@@ -111,18 +150,24 @@ async function lookup(invocation: Invocation, env: NodeJS.ProcessEnv, io: Io): P
 export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
   const invocation = parseInvocation(argv, env);
   if (invocation.command === 'lookup') return lookup(invocation, env, io);
-  const input = parseFederationInput(env.FEDERATION_INPUT);
-  if (input.instance !== invocation.instance) throw new UsageError(`--instance ${invocation.instance} does not match FEDERATION_INPUT's instance ${input.instance}`);
-  if (invocation.command === 'status') return status(input, contextFor(input, invocation, env, io), io);
+  const records = io.records ?? recordStoreFor(loadConfig().state, PROJECT_ROOT, env);
+  if (invocation.command === 'status') return status(invocation, env, io, records);
 
+  const instance = invocation.instance!;
+  const previous = await records.read(instance);
+  // The provisioners always pass their input; only rotation may take it from the record.
+  const input = invocation.command === 'rotate-token' ? inputFor(instance, env, previous, records) : providedInput(instance, env);
   const steps = PHASES[invocation.command];
   if (invocation.dryRun) {
     io.print(`${invocation.command} for ${input.instance} (${input.partition}, ${input.region}, ${input.identityStoreId}, tenant ${input.tenantId}), dry run:`);
     steps.forEach((step, i) => io.print(`  ${i + 1}. ${step.label} — not Terraform: ${step.whyNotTerraform}`));
     return 0;
   }
-  const report = await runPhase(invocation.command, steps, contextFor(input, invocation, env, io), io.print);
-  return report.ok ? 0 : 1;
+  const ctx = contextFor(input, invocation, env, io, previous);
+  const report = await runPhase(invocation.command, steps, ctx, io.print);
+  if (!report.ok) return 1;
+  await keepRecord(invocation.command, ctx, records, io);
+  return 0;
 }
 
 if (require.main === module) {

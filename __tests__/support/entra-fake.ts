@@ -40,7 +40,7 @@ export class EntraFake {
   preferredTokenSigningKeyThumbprint: string | null = null;
   identifierUris: string[] = [];
   redirectUris: string[] = [];
-  jobs: { id: string; templateId: string; status: { code: string } }[] = [];
+  jobs: { id: string; templateId: string; status: { code: string; quarantine?: { reason: string; currentBegan: string } } }[] = [];
   secrets: { key: string; value: string }[] = [];
   certificates: SigningCertificate[] = [];
   writes = 0;
@@ -52,6 +52,16 @@ export class EntraFake {
     readonly appId: string,
     readonly users: EntraUser[],
   ) {}
+
+  /** As Graph lists the app's signing keys: customKeyIdentifier is the thumbprint, base64 (Edm.Binary). */
+  private keyCredentials() {
+    return this.certificates.map((c) => ({
+      customKeyIdentifier: Buffer.from(c.thumbprint, 'hex').toString('base64'),
+      endDateTime: new Date(new X509Certificate(c.pem).validTo).toISOString(),
+      type: 'AsymmetricX509Cert',
+      usage: 'Verify',
+    }));
+  }
 
   private secret(key: string): string | undefined {
     return this.secrets.find((s) => s.key === key)?.value;
@@ -73,7 +83,7 @@ export class EntraFake {
       http.get(`${LOGIN}/${this.tenantId}/federationmetadata/2007-06/federationmetadata.xml`, ({ request }) =>
         new URL(request.url).searchParams.get('appid') === this.appId ? HttpResponse.text(federationMetadata(this.tenantId, this.certificates)) : new HttpResponse(null, { status: 404 }),
       ),
-      http.get(sp, () => HttpResponse.json({ appId: this.appId, preferredTokenSigningKeyThumbprint: this.preferredTokenSigningKeyThumbprint })),
+      http.get(sp, () => HttpResponse.json({ appId: this.appId, preferredTokenSigningKeyThumbprint: this.preferredTokenSigningKeyThumbprint, keyCredentials: this.keyCredentials() })),
       http.patch(sp, async ({ request }) => {
         write();
         this.preferredTokenSigningKeyThumbprint = ((await request.json()) as any).preferredTokenSigningKeyThumbprint;

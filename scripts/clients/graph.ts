@@ -40,10 +40,30 @@ export function defaultCredential(env: NodeJS.ProcessEnv = process.env): TokenCr
   return env.AZURE_CLIENT_ID ? new DefaultAzureCredential() : new AzureCliCredential();
 }
 
+/** keyCredential.customKeyIdentifier is Edm.Binary (base64 in JSON); a hex thumbprint is taken as is. */
+export interface KeyCredential {
+  readonly customKeyIdentifier?: string | null;
+  readonly endDateTime: string;
+  readonly usage?: string;
+}
+
+export interface ServicePrincipal {
+  readonly appId: string;
+  readonly preferredTokenSigningKeyThumbprint: string | null;
+  readonly keyCredentials?: KeyCredential[];
+}
+
+/** The key credential whose thumbprint is this one, in either encoding Graph uses. */
+export function keyWithThumbprint(keys: readonly KeyCredential[], thumbprint: string): KeyCredential | undefined {
+  const wanted = thumbprint.toUpperCase();
+  const asHex = (id: string) => (/^[0-9A-Fa-f]{40}$/.test(id) ? id : Buffer.from(id, 'base64').toString('hex')).toUpperCase();
+  return keys.find((k) => k.customKeyIdentifier && asHex(k.customKeyIdentifier) === wanted);
+}
+
 export interface SyncJob {
   readonly id: string;
   readonly templateId: string;
-  readonly status: { code: string; lastExecution?: { state?: string; timeEnded?: string } | null; quarantine?: { reason?: string } | null };
+  readonly status: { code: string; lastExecution?: { state?: string; timeEnded?: string; error?: { message?: string } | null } | null; quarantine?: { reason?: string; currentBegan?: string } | null };
 }
 
 export interface OnDemandResult {
@@ -118,8 +138,8 @@ export class GraphApi {
     return retry(() => work(this.client), { description, timeoutMs: this.timeoutMs, classify: graphTransience(afterCreate) });
   }
 
-  getServicePrincipal(id: string): Promise<{ appId: string; preferredTokenSigningKeyThumbprint: string | null }> {
-    return this.call(`service principal ${id} is readable`, (c) => c.api(`/servicePrincipals/${id}`).select('appId,preferredTokenSigningKeyThumbprint').get(), true);
+  getServicePrincipal(id: string): Promise<ServicePrincipal> {
+    return this.call(`service principal ${id} is readable`, (c) => c.api(`/servicePrincipals/${id}`).select('appId,preferredTokenSigningKeyThumbprint,keyCredentials').get(), true);
   }
 
   async setPreferredTokenSigningKey(id: string, thumbprint: string): Promise<void> {

@@ -75,3 +75,12 @@ export const PRE_DESTROY_STEPS: readonly StepLabel[] = [
     whyNotTerraform: 'no public AWS API or provider resource switches the identity source',
   },
 ];
+
+/** Run by hand or on a schedule, between deploys. */
+export const OPERATE_STEPS: readonly StepLabel[] = [
+  {
+    id: 'rotate-token',
+    label: 'Rotate the SCIM bearer token without downtime',
+    whyNotTerraform: 'no public AWS API or provider resource creates SCIM tokens, and a token kept in Terraform state would leak',
+  },
+];

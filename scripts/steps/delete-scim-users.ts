@@ -2,37 +2,10 @@ import {
   DeleteGroupCommand,
   DeleteGroupMembershipCommand,
   DeleteUserCommand,
-  IdentitystoreClient,
   ListGroupMembershipsCommand,
-  ListGroupsCommand,
-  ListUsersCommand,
 } from '@aws-sdk/client-identitystore';
+import { scimCreated } from './identity-store-users';
 import { already, changed, labelled } from './step';
-
-/** Every page of a paginated identity store listing. */
-async function all<T>(page: (token?: string) => Promise<{ items?: T[]; next?: string }>): Promise<T[]> {
-  const items: T[] = [];
-  let token: string | undefined;
-  do {
-    const answer = await page(token);
-    items.push(...(answer.items ?? []));
-    token = answer.next;
-  } while (token);
-  return items;
-}
-
-async function scimCreated(client: IdentitystoreClient, identityStoreId: string) {
-  const users = await all(async (NextToken) => {
-    const a = await client.send(new ListUsersCommand({ IdentityStoreId: identityStoreId, NextToken }));
-    return { items: a.Users, next: a.NextToken };
-  });
-  const groups = await all(async (NextToken) => {
-    const a = await client.send(new ListGroupsCommand({ IdentityStoreId: identityStoreId, NextToken }));
-    return { items: a.Groups, next: a.NextToken };
-  });
-  const bySCIM = <T extends { ExternalIds?: unknown[] }>(items: T[]) => items.filter((i) => (i.ExternalIds ?? []).length > 0);
-  return { users: bySCIM(users), groups: bySCIM(groups) };
-}
 
 /** Terraform owns NikkiWolf; what SCIM created (ExternalIds set) is deleted here, groups first. */
 export const deleteScimUsers = labelled('delete-scim-users', async ({ input, identityStore }) => {

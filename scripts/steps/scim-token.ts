@@ -1,14 +1,15 @@
 import { already, changed, labelled } from './step';
 import { ensureSyncJob } from './sync-job';
 
-const MAX_TOKENS = 2;
+// Identity Center keeps at most two SCIM tokens per tenant (reference/aws-console-apis.md).
+export const MAX_TOKENS = 2;
 
 /**
  * A token cannot be read back, so a new one is made only when Entra's saved credentials no longer
  * work; at the service's limit of two, the oldest goes first. The token travels from the AWS answer
  * into the Graph request in memory only.
  */
-export const scimToken = labelled('scim-token', async ({ input, console, graph }) => {
+export const scimToken = labelled('scim-token', async ({ input, console, graph, notes }) => {
   const [tenant] = await console.listProvisioningTenants(input.identityStoreId);
   if (!tenant) throw new Error(`Identity store ${input.identityStoreId} has no provisioning tenant: the "scim-tenant" step must run first`);
   const { job } = await ensureSyncJob(graph, input.servicePrincipalId);
@@ -23,5 +24,6 @@ export const scimToken = labelled('scim-token', async ({ input, console, graph }
   if (!(await graph.savedCredentialsWork(input.servicePrincipalId, job.id))) {
     throw new Error(`Entra's connection test rejects the new SCIM token ${info.tokenId} for ${tenant.scimEndpoint}: check that automatic provisioning is enabled in Identity Center, then run again`);
   }
+  notes.tokenId = info.tokenId;
   return changed(`new token ${info.tokenId}, expires ${new Date(info.expirationTime * 1000).toISOString().slice(0, 10)}`);
 });

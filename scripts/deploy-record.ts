@@ -1,0 +1,123 @@
+/**
+ * What the last deploy set outside Terraform, so `status` can report drift: the identity source,
+ * the SAML settings and which SCIM token Entra holds. Ids, URLs and fingerprints only: never a
+ * token. It lives beside the Terraform state: files in .federation/ for a local backend, objects
+ * under <keyPrefix>/records/ in the state bucket for the S3 backend.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { fromIni } from '@aws-sdk/credential-providers';
+import { z } from 'zod';
+import { StateConfig } from '../config-schema';
+import { customEndpoint } from './clients/aws-endpoints';
+import { federationInputSchema } from './federation-input';
+
+export const deployRecordSchema = z.object({
+  recordedAt: z.string(),
+  input: federationInputSchema,
+  identitySource: z.object({
+    idpId: z.string(),
+    entityId: z.string(),
+    loginUrl: z.string(),
+    /** SHA-256 fingerprints of the IdP certificates Identity Center held. */
+    certificateFingerprints: z.array(z.string()),
+  }),
+  entraSigningThumbprint: z.string(),
+  provisioning: z.object({
+    tenantId: z.string(),
+    scimEndpoint: z.string(),
+    /** The SCIM token handed to Entra; unknown when a run found Entra's credentials already working and no earlier record. */
+    tokenId: z.string().optional(),
+  }),
+});
+
+export type DeployRecord = z.infer<typeof deployRecordSchema>;
+
+export interface RecordStore {
+  /** Where the records live, for messages. */
+  readonly location: string;
+  read(instance: string): Promise<DeployRecord | undefined>;
+  write(record: DeployRecord): Promise<void>;
+  remove(instance: string): Promise<void>;
+}
+
+function parseRecord(text: string, where: string): DeployRecord {
+  const result = deployRecordSchema.safeParse(JSON.parse(text));
+  if (!result.success) throw new Error(`The deploy record ${where} is not one this version writes (${result.error.issues[0].path.join('.')}): run post-apply again to rewrite it`);
+  return result.data;
+}
+
+export class LocalRecordStore implements RecordStore {
+  constructor(readonly location: string) {}
+
+  private file(instance: string): string {
+    return join(this.location, `${instance}.json`);
+  }
+
+  async read(instance: string): Promise<DeployRecord | undefined> {
+    try {
+      return parseRecord(readFileSync(this.file(instance), 'utf8'), this.file(instance));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async write(record: DeployRecord): Promise<void> {
+    mkdirSync(this.location, { recursive: true });
+    writeFileSync(this.file(record.input.instance), `${JSON.stringify(record, null, 2)}\n`);
+  }
+
+  async remove(instance: string): Promise<void> {
+    rmSync(this.file(instance), { force: true });
+  }
+}
+
+export class S3RecordStore implements RecordStore {
+  readonly location: string;
+
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+    private readonly prefix: string,
+  ) {
+    this.location = `s3://${bucket}/${prefix}`;
+  }
+
+  private key(instance: string): string {
+    return `${this.prefix}/${instance}.json`;
+  }
+
+  async read(instance: string): Promise<DeployRecord | undefined> {
+    try {
+      const answer = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(instance) }));
+      return parseRecord(await answer.Body!.transformToString(), `${this.location}/${instance}.json`);
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+  }
+
+  async write(record: DeployRecord): Promise<void> {
+    const Body = `${JSON.stringify(record, null, 2)}\n`;
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key(record.input.instance), Body, ContentType: 'application/json', ServerSideEncryption: 'AES256' }));
+  }
+
+  async remove(instance: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(instance) }));
+  }
+}
+
+/** The store that sits beside the configured Terraform state; FEDERATION_RECORDS overrides the local folder. */
+export function recordStoreFor(state: StateConfig, projectRoot: string, env: NodeJS.ProcessEnv = process.env): RecordStore {
+  if (state.backend === 'local') return new LocalRecordStore(env.FEDERATION_RECORDS ?? join(projectRoot, '.federation'));
+  const endpoint = customEndpoint('S3', env);
+  const client = new S3Client({
+    region: state.s3.region,
+    credentials: fromIni({ profile: state.s3.profile, filepath: env.AWS_SHARED_CREDENTIALS_FILE, configFilepath: env.AWS_CONFIG_FILE }),
+    endpoint,
+    forcePathStyle: endpoint !== undefined,
+  });
+  return new S3RecordStore(client, state.s3.bucket, `${state.s3.keyPrefix}/records`);
+}
