@@ -9,7 +9,10 @@ import {
 import { rawConfig } from '../config';
 import { INSTANCE_NAMES, InstanceName } from '../config-schema';
 import { AwsEmulator } from '../emulators/aws';
+import { RequestCount } from '../emulators/aws/gateway';
+import { emulatorAccessKey } from '../tooling/aws-emulator-env';
 import { TerraformWorkspace } from '../tooling/terraform-workspace';
+import { awsCallsNotAllowed } from './support/permissions';
 import { describeWithTools } from './support/tools';
 
 const credentials = { accessKeyId: 'AKIAEMULATORTEST', secretAccessKey: 'emulator' };
@@ -25,6 +28,9 @@ describeWithTools(['terraform', 'moto_server', 'mirror'], 'AWS stacks applied fo
     await both((stack) => workspace.init(stack));
   });
   afterAll(() => emulator?.stop());
+  // Every call of every test, kept before a test resets the counts.
+  const seen: RequestCount[] = [];
+  afterEach(() => seen.push(...emulator.requests.all()));
 
   /** What the emulator holds for one instance, read through the public APIs. */
   async function instanceState(stack: InstanceName) {
@@ -117,5 +123,13 @@ describeWithTools(['terraform', 'moto_server', 'mirror'], 'AWS stacks applied fo
       expect(await instanceState(stack)).toMatchObject({ permissionSets: 0, users: [], assignments: 0, abac: undefined });
     }
     expect(emulator.leftovers()).toEqual({ provisioningTenants: 0, bearerTokens: 0, scimObjects: 0, externalIdps: 0 });
+  });
+
+  it('needed no AWS permission beyond the generated policy of each profile', () => {
+    for (const stack of INSTANCE_NAMES) {
+      const byTerraform = seen.filter((c) => c.caller === emulatorAccessKey(rawConfig.aws[stack].partition));
+      expect(byTerraform.length).toBeGreaterThan(10);
+      expect(awsCallsNotAllowed(byTerraform, rawConfig.aws[stack].profile)).toEqual([]);
+    }
   });
 });

@@ -10,8 +10,10 @@ import { loadFederationContext } from '../federation-context';
 import { main } from '../scripts/federation';
 import { FederationInput } from '../scripts/federation-input';
 import { APPS_AUTH, IDENTITY_STORE_PROVISIONING, SignedJsonClient } from '../scripts/clients/signed-json-client';
-import { awsEmulatorEnv } from '../tooling/aws-emulator-env';
+import { RequestCount } from '../emulators/aws/gateway';
+import { awsEmulatorEnv, emulatorAccessKey } from '../tooling/aws-emulator-env';
 import { EntraFake, signingCertificate } from './support/entra-fake';
+import { awsCallsNotAllowed, graphCallsNotCovered } from './support/permissions';
 import { describeWithTools } from './support/tools';
 
 const credential = { getToken: async () => ({ token: 'graph-test-token', expiresOnTimestamp: Date.now() + 3600_000 }) };
@@ -63,6 +65,10 @@ describe.each(INSTANCES)('federation steps for $instance', ({ instance: instance
     fake.redirectUris = [sp.acsURL];
     server.use(...fake.handlers());
     server.listen({ onUnhandledRequest: 'bypass' });
+    server.events.on('request:start', ({ request }) => {
+      const url = new URL(request.url);
+      if (url.hostname === 'graph.microsoft.com') graphRequests.push({ method: request.method, path: url.pathname });
+    });
 
     input = {
       instance: instanceName,
@@ -89,6 +95,10 @@ describe.each(INSTANCES)('federation steps for $instance', ({ instance: instance
   });
 
   let firstRun: string[];
+  // Every AWS call (kept before a test resets the counts) and every Graph request the scripts made.
+  const awsCalls: RequestCount[] = [];
+  const graphRequests: { method: string; path: string }[] = [];
+  afterEach(() => awsCalls.push(...emulator.requests.all()));
 
   it('post-apply federates the instance: every step changes something, and the verification holds', async () => {
     const { code, lines } = await federation('post-apply');
@@ -272,6 +282,14 @@ describe.each(INSTANCES)('federation steps for $instance', ({ instance: instance
     const { code, lines } = await federation('pre-destroy');
     expect(code).toBe(0);
     expect(outcomes(lines)).toEqual(Array(4).fill('already so'));
+  });
+
+  it('needed no permission beyond the generated IAM policy and Graph permissions', () => {
+    const byScripts = awsCalls.filter((c) => c.caller === emulatorAccessKey(partition));
+    expect(byScripts.map((c) => c.operation)).toEqual(expect.arrayContaining(['CreateBearerToken', 'DeleteProvisioningTenant', 'ListUsers']));
+    expect(awsCallsNotAllowed(byScripts, instanceName)).toEqual([]);
+    expect(graphRequests.length).toBeGreaterThan(20);
+    expect(graphCallsNotCovered(graphRequests, 'azure-id')).toEqual([]);
   });
 }));
 

@@ -2,6 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rawConfig } from '../config';
 
+/** The throwaway access key of a profile, so tests can tell its calls from their own. */
+export const emulatorAccessKey = (partition: string) => `AKIAEMULATOR${partition === 'aws' ? 'COMM' : 'GOVC'}`;
+
 /**
  * The standard AWS environment that points everything (the stacks' provider, the SDKs, the CLI)
  * at an emulator: profiles with throwaway keys, as the hardcoded config names them.
@@ -14,7 +17,7 @@ export function awsEmulatorEnv(dir: string, endpoint: string): NodeJS.ProcessEnv
   writeFileSync(configFile, profiles.map((p) => `[profile ${p.profile}]\nregion = ${p.region}\n`).join('\n'));
   writeFileSync(
     credentialsFile,
-    profiles.map((p) => `[${p.profile}]\naws_access_key_id = AKIAEMULATOR${p.partition === 'aws' ? 'COMM' : 'GOVC'}\naws_secret_access_key = emulator\n`).join('\n'),
+    profiles.map((p) => `[${p.profile}]\naws_access_key_id = ${emulatorAccessKey(p.partition)}\naws_secret_access_key = emulator\n`).join('\n'),
   );
   return {
     AWS_CONFIG_FILE: configFile,

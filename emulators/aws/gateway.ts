@@ -10,16 +10,18 @@ export interface RequestCount {
   readonly operation: string;
   readonly count: number;
   readonly write: boolean;
+  /** The access key that signed the calls ("" when unsigned, e.g. SCIM with a bearer token). */
+  readonly caller: string;
 }
 
 /** Counts every request by service and operation, so tests can assert how many writes a run made. */
 export class RequestLog {
   private readonly counts = new Map<string, RequestCount>();
 
-  record(service: string, operation: string, write: boolean): void {
-    const key = `${service} ${operation}`;
+  record(service: string, operation: string, write: boolean, caller = ''): void {
+    const key = `${service} ${operation} ${caller}`;
     const current = this.counts.get(key);
-    this.counts.set(key, { service, operation, write, count: (current?.count ?? 0) + 1 });
+    this.counts.set(key, { service, operation, write, caller, count: (current?.count ?? 0) + 1 });
   }
 
   all(): RequestCount[] {
@@ -99,7 +101,7 @@ export class Gateway {
       this.log.record(...describeForwarded(req, url, body));
       return pipe(res, await this.forward(req, body));
     }
-    this.log.record(service.name, operation, isWriteOperation(operation));
+    this.log.record(service.name, operation, isWriteOperation(operation), signingScope(req.headers.authorization)?.accessKeyId);
     const contentType = `application/x-amz-json-${service.jsonVersion}`;
     try {
       const scope = signingScope(req.headers.authorization);
@@ -155,9 +157,9 @@ function flatHeaders(headers: IncomingMessage['headers']): Record<string, string
 }
 
 /** Service and operation of a request that moto answers: query protocol (STS) or REST. */
-function describeForwarded(req: IncomingMessage, url: URL, body: Buffer): [string, string, boolean] {
-  const service = signingScope(req.headers.authorization)?.service ?? 'unknown';
+function describeForwarded(req: IncomingMessage, url: URL, body: Buffer): [string, string, boolean, string | undefined] {
+  const scope = signingScope(req.headers.authorization);
   const action = new URLSearchParams(body.toString('utf8')).get('Action') ?? url.searchParams.get('Action');
   const operation = action ?? `${req.method} ${url.pathname}`;
-  return [service, operation, action ? isWriteOperation(action) : req.method !== 'GET'];
+  return [scope?.service ?? 'unknown', operation, action ? isWriteOperation(action) : req.method !== 'GET', scope?.accessKeyId];
 }

@@ -1,0 +1,66 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../config';
+import { awsPolicy, graphPermissionOf, iamActionOfScriptCall, permissionFiles, stackTypes, stalePermissionFiles } from '../tooling/permissions/generate';
+import { scanScripts } from '../tooling/permissions/scan';
+import { awsCallsNotAllowed, graphCallsNotCovered } from './support/permissions';
+
+describe('generated permissions', () => {
+  const files = permissionFiles();
+
+  it('are committed as the code now needs them (run npm run permissions after a change)', () => {
+    expect(stalePermissionFiles(files)).toEqual([]);
+  });
+
+  it('are plain IAM policy documents, scoped to the region of each profile', () => {
+    for (const [profile, region] of [['aws-commercial', 'us-east-1'], ['aws-govcloud', 'us-gov-west-1']]) {
+      const policy = JSON.parse(files[`${profile}.iam-policy.json`]);
+      expect(Object.keys(policy)).toEqual(['Version', 'Statement']);
+      for (const statement of policy.Statement) {
+        expect(Object.keys(statement).sort()).toEqual(expect.arrayContaining(['Action', 'Effect', 'Resource', 'Sid']));
+        expect(statement.Action.every((a: string) => /^[a-z0-9-]+:[A-Za-z0-9]+$/.test(a))).toBe(true);
+        if (statement.Resource === '*') expect(statement.Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': region } });
+      }
+    }
+    expect(files['aws-govcloud.iam-policy.json']).toContain('arn:aws-us-gov:iam::*:role/aws-reserved/sso.amazonaws.com/*');
+    expect(files['aws-govcloud.iam-policy.json']).not.toContain('arn:aws:');
+    // Only the profile that holds the state bucket may touch it.
+    expect(files['aws-commercial.iam-policy.json']).toContain('arn:aws:s3:::entra-identity-center-federation-state/entra-identity-center-federation/*');
+    expect(files['aws-govcloud.iam-policy.json']).not.toContain('s3:');
+  });
+
+  it('cover every call the scanner finds in the scripts, console-only ones included', () => {
+    const { aws, graph } = scanScripts(join(__dirname, '..'));
+    expect(aws.map((c) => c.operation)).toEqual(expect.arrayContaining(['CreateBearerToken', 'CreateExternalIdPConfigurationForDirectory', 'ListInstances', 'DeleteUser']));
+    expect(graph).toContainEqual(expect.objectContaining({ method: 'PUT', path: '/servicePrincipals/{id}/synchronization/secrets' }));
+    const policy = files['aws-commercial.iam-policy.json'];
+    for (const call of aws) expect(policy).toContain(`"${iamActionOfScriptCall(call)}"`);
+    const graphFile = JSON.parse(files['azure-id.graph-permissions.json']);
+    expect(graphFile.scriptCalls).toHaveLength(new Set(graph.map((c) => `${c.method} ${c.path}`)).size);
+    expect(graphFile.applicationPermissions).toEqual(expect.arrayContaining(['Synchronization.ReadWrite.All', 'Application.ReadWrite.All', 'User.ReadWrite.All', 'Policy.ReadWrite.ApplicationConfiguration']));
+  });
+
+  it('refuse to generate when a new call or resource type has no known permission', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scan-'));
+    writeFileSync(
+      join(dir, 'new-step.ts'),
+      "import { CreateGroupCommand } from '@aws-sdk/client-identitystore';\nimport { CreateTokenCommand } from '@aws-sdk/client-sso-oidc';\n" +
+        "export const a = new CreateGroupCommand({ IdentityStoreId: 'd', DisplayName: 'x' });\nexport const b = new CreateTokenCommand({} as any);\n" +
+        'export const c = (client: any, id: string) => client.api(`/groups/${id}/members`).post({});\n',
+    );
+    const scanned = scanScripts(dir, dir);
+    expect(iamActionOfScriptCall(scanned.aws[0])).toBe('identitystore:CreateGroup');
+    expect(() => iamActionOfScriptCall(scanned.aws[1])).toThrow(/no IAM prefix for @aws-sdk\/client-sso-oidc/);
+    expect(() => graphPermissionOf(scanned.graph[0])).toThrow(/no Graph permission for POST \/groups\/\{id\}\/members/);
+    const types = stackTypes();
+    types['aws-commercial'].push('aws_ssoadmin_application');
+    expect(() => awsPolicy('aws-commercial', types, [], loadConfig())).toThrow(/does not say which IAM actions aws_ssoadmin_application needs/);
+  });
+
+  it('the coverage checks of the emulator tests flag a call outside the files', () => {
+    const call = (service: string, operation: string) => ({ service, operation, count: 1, write: true, caller: 'AKIAEMULATORCOMM' });
+    expect(awsCallsNotAllowed([call('sso-admin', 'CreateAccountAssignment'), call('sso-admin', 'DeleteInstance'), call('sts', 'GetCallerIdentity')], 'aws-commercial')).toEqual(['sso:DeleteInstance']);
+    expect(graphCallsNotCovered([{ method: 'PUT', path: '/v1.0/servicePrincipals/abc/synchronization/secrets' }, { method: 'DELETE', path: '/v1.0/users/abc' }], 'azure-id')).toEqual(['DELETE /v1.0/users/abc']);
+  });
+});

@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RequestCount } from '../../emulators/aws/gateway';
+import { PERMISSIONS_DIR } from '../../tooling/permissions/generate';
+
+// How the emulator names the services it saw, and the IAM prefix that authorizes each.
+const PREFIX_OF_LOGGED_SERVICE: Record<string, string> = { 'sso-admin': 'sso', identitystore: 'identitystore', 'identitystore-provisioning': 'sso-directory', appsauth: 'sso-directory' };
+// Calls AWS authorizes without a policy (STS reference: GetCallerIdentity needs no permission).
+const NEEDS_NO_PERMISSION = new Set(['sts GetCallerIdentity']);
+
+function allowedActions(profile: string): Set<string> {
+  const policy = JSON.parse(readFileSync(join(PERMISSIONS_DIR, `${profile}.iam-policy.json`), 'utf8'));
+  return new Set(policy.Statement.flatMap((s: { Action: string[] }) => s.Action));
+}
+
+/** The calls a caller made that the committed policy of its profile does not allow. */
+export function awsCallsNotAllowed(calls: RequestCount[], profile: string): string[] {
+  const allowed = allowedActions(profile);
+  return calls
+    .filter((c) => !NEEDS_NO_PERMISSION.has(`${c.service} ${c.operation}`))
+    .map((c) => (PREFIX_OF_LOGGED_SERVICE[c.service] ? `${PREFIX_OF_LOGGED_SERVICE[c.service]}:${c.operation}` : `unknown service ${c.service} ${c.operation}`))
+    .filter((action) => !allowed.has(action));
+}
+
+/** The Graph requests (method and path) that no listed script call with a granted permission matches. */
+export function graphCallsNotCovered(requests: { method: string; path: string }[], entraStack: string): string[] {
+  const file = JSON.parse(readFileSync(join(PERMISSIONS_DIR, `${entraStack}.graph-permissions.json`), 'utf8'));
+  const granted = new Set<string>(file.applicationPermissions);
+  const covers = (call: { method: string; path: string; permission: string }, request: { method: string; path: string }) =>
+    call.method === request.method && new RegExp(`^/v1\\.0${call.path.replace(/\{id\}/g, '[^/]+')}$`).test(request.path) && (granted.has(call.permission) || granted.has(call.permission.replace('.Read.All', '.ReadWrite.All')));
+  return requests.filter((r) => !file.scriptCalls.some((c: any) => covers(c, r))).map((r) => `${r.method} ${r.path}`);
+}

@@ -1,0 +1,95 @@
+/**
+ * What each kind of call needs: the facts the generator joins with what the code makes (the
+ * stacks' resource types, the scripts' calls). Sources are named per entry; a call or resource
+ * type missing here stops the generator, so nothing new goes out uncovered.
+ */
+
+/** IAM prefix of each SDK package and console service the scripts call. */
+export const IAM_PREFIX: Record<string, string> = {
+  '@aws-sdk/client-sso-admin': 'sso',
+  '@aws-sdk/client-identitystore': 'identitystore',
+  '@aws-sdk/client-s3': 's3',
+  // reference/aws-console-apis.md: the console-only operations are authorized as sso-directory:<Operation>
+  // (names such as sso-directory:ListBearerTokens and ListProvisioningTenants also in the Service Authorization Reference).
+  appsauth: 'sso-directory',
+  'identitystore-provisioning': 'sso-directory',
+};
+
+/**
+ * The IAM actions terraform-provider-aws 5.100.0 calls for each resource type over create, read,
+ * update and delete. Checked by observation: every call Terraform made against the emulator while
+ * applying, re-applying, growing and destroying both AWS stacks must be listed (permissions test).
+ */
+export const TERRAFORM_AWS_ACTIONS: Record<string, readonly string[]> = {
+  'data.aws_caller_identity': [], // sts:GetCallerIdentity needs no permission (AWS STS reference)
+  'data.aws_partition': [],
+  'data.aws_region': [],
+  'data.aws_ssoadmin_instances': ['sso:ListInstances'],
+  aws_ssoadmin_permission_set: [
+    'sso:CreatePermissionSet', 'sso:DescribePermissionSet', 'sso:UpdatePermissionSet', 'sso:DeletePermissionSet',
+    'sso:ListTagsForResource', 'sso:TagResource', 'sso:UntagResource', 'sso:ProvisionPermissionSet', 'sso:DescribePermissionSetProvisioningStatus',
+  ],
+  aws_ssoadmin_permission_set_inline_policy: [
+    'sso:PutInlinePolicyToPermissionSet', 'sso:GetInlinePolicyForPermissionSet', 'sso:DeleteInlinePolicyFromPermissionSet',
+    'sso:ProvisionPermissionSet', 'sso:DescribePermissionSetProvisioningStatus',
+  ],
+  aws_ssoadmin_managed_policy_attachment: [
+    'sso:AttachManagedPolicyToPermissionSet', 'sso:ListManagedPoliciesInPermissionSet', 'sso:DetachManagedPolicyFromPermissionSet',
+    'sso:ProvisionPermissionSet', 'sso:DescribePermissionSetProvisioningStatus',
+  ],
+  aws_ssoadmin_account_assignment: [
+    'sso:CreateAccountAssignment', 'sso:DescribeAccountAssignmentCreationStatus', 'sso:ListAccountAssignments',
+    'sso:DeleteAccountAssignment', 'sso:DescribeAccountAssignmentDeletionStatus',
+  ],
+  aws_ssoadmin_instance_access_control_attributes: [
+    'sso:CreateInstanceAccessControlAttributeConfiguration', 'sso:DescribeInstanceAccessControlAttributeConfiguration',
+    'sso:UpdateInstanceAccessControlAttributeConfiguration', 'sso:DeleteInstanceAccessControlAttributeConfiguration',
+  ],
+  aws_identitystore_user: ['identitystore:CreateUser', 'identitystore:DescribeUser', 'identitystore:UpdateUser', 'identitystore:DeleteUser'],
+};
+
+/**
+ * Actions a call needs beyond its own, which no emulator shows: an assignment on the management
+ * account makes Identity Center create the permission set's role and SAML provider in the caller's
+ * name (the AWSSSOMasterAccountAdministrator managed policy; javaBin/platform pull request 32).
+ */
+export const ASSIGNMENT_ROLE_ACTIONS = [
+  'iam:AttachRolePolicy', 'iam:CreateRole', 'iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:GetRole',
+  'iam:GetSAMLProvider', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'iam:PutRolePolicy', 'iam:UpdateRole', 'iam:UpdateRoleDescription',
+];
+export const ASSIGNMENT_ROLE_RESOURCES = (partition: string) => [
+  `arn:${partition}:iam::*:role/aws-reserved/sso.amazonaws.com/*`,
+  `arn:${partition}:iam::*:saml-provider/AWSSSO_*`,
+];
+
+/** The S3 backend with use_lockfile: list the bucket, read and write the state, write and delete the lock (Terraform S3 backend docs). */
+export const STATE_BACKEND_ACTIONS = ['s3:ListBucket', 's3:GetObject', 's3:PutObject', 's3:DeleteObject'];
+
+/**
+ * Microsoft Graph application permissions (what CI's workload identity is granted), least
+ * privileged per the "Permissions" table of each Graph v1.0 API page; first match wins.
+ */
+export const GRAPH_CALL_PERMISSIONS: readonly { method: RegExp; path: RegExp; permission: string }[] = [
+  { method: /^GET$/, path: /^\/servicePrincipals\/\{id\}\/synchronization\//, permission: 'Synchronization.Read.All' },
+  { method: /^(POST|PUT|PATCH|DELETE)$/, path: /^\/servicePrincipals\/\{id\}\/synchronization\//, permission: 'Synchronization.ReadWrite.All' },
+  { method: /^GET$/, path: /^\/(servicePrincipals|applications)\/\{id\}$/, permission: 'Application.Read.All' },
+  { method: /^PATCH$/, path: /^\/servicePrincipals\/\{id\}$/, permission: 'Application.ReadWrite.All' },
+  { method: /^GET$/, path: /^\/domains$/, permission: 'Domain.Read.All' },
+];
+
+/** Application roles of each azuread 3.7 resource type ("API Permissions" in the provider's docs). */
+export const TERRAFORM_GRAPH_PERMISSIONS: Record<string, readonly string[]> = {
+  'data.azuread_client_config': [],
+  'data.azuread_application_template': ['Application.Read.All'],
+  'data.azuread_domains': ['Domain.Read.All'],
+  azuread_application: ['Application.ReadWrite.All'],
+  azuread_service_principal: ['Application.ReadWrite.All'],
+  azuread_service_principal_token_signing_certificate: ['Application.ReadWrite.All'],
+  azuread_user: ['User.ReadWrite.All'],
+  azuread_app_role_assignment: ['AppRoleAssignment.ReadWrite.All', 'Application.Read.All'],
+  azuread_claims_mapping_policy: ['Policy.ReadWrite.ApplicationConfiguration', 'Policy.Read.All'],
+  azuread_service_principal_claims_mapping_policy_assignment: ['Policy.ReadWrite.ApplicationConfiguration', 'Policy.Read.All'],
+};
+
+/** Resource types that call no cloud API. */
+export const LOCAL_ONLY_TYPES = new Set(['random_password', 'terraform_data']);
