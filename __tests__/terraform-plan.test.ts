@@ -1,4 +1,6 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INSTANCE_NAMES } from '../config-schema';
@@ -19,6 +21,30 @@ describeWithTools(['terraform', 'mirror'], 'terraform init + validate through th
     expect(init.stdout).toMatch(/Installed hashicorp\/aws v5\.100\.0|Using hashicorp\/aws v5\.100\.0/);
     const validate = await terraformOk(['validate', '-json'], dir, env);
     expect(JSON.parse(validate.stdout)).toMatchObject({ valid: true, error_count: 0 });
+  });
+});
+
+describeWithTools(['terraform', 'mirror'], 'the exit from CDKTF: cdktf synth --hcl', () => {
+  const work = mkdtempSync(join(tmpdir(), 'tf-hcl-'));
+  const env = { ...process.env, TF_CLI_CONFIG_FILE: writeMirrorCliConfig(work), CHECKPOINT_DISABLE: '1', AWS_ENDPOINT_URL: undefined };
+  let stacks: string;
+
+  beforeAll(async () => {
+    // The real CLI, as a person leaving CDKTF would run it.
+    await promisify(execFile)(join(__dirname, '..', 'node_modules/.bin/cdktf'), ['synth', '--hcl', '--output', join(work, 'out')], { cwd: join(__dirname, '..'), env });
+    stacks = join(work, 'out', 'stacks');
+  }, 120_000);
+
+  it.each(INSTANCE_NAMES)('%s as HCL is valid Terraform, with no JSON beside it', async (name) => {
+    const dir = join(stacks, name);
+    expect(existsSync(join(dir, 'cdk.tf'))).toBe(true);
+    expect(existsSync(join(dir, 'cdk.tf.json'))).toBe(false);
+    await terraformOk(['init', '-input=false', '-backend=false'], dir, env);
+    const validate = JSON.parse((await terraformOk(['validate', '-json'], dir, env)).stdout);
+    expect(validate).toMatchObject({ valid: true, error_count: 0 });
+    // What is left are warnings about quoted depends_on references, which CDKTF writes in HCL.
+    expect(validate.diagnostics.map((d: { summary: string }) => d.summary)).toEqual(Array(validate.warning_count).fill('Quoted references are deprecated'));
+    expect(readFileSync(join(dir, 'cdk.tf'), 'utf8')).toContain('resource "aws_ssoadmin_account_assignment"');
   });
 });
 
