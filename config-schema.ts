@@ -25,6 +25,8 @@ const FORBIDDEN_NAME_CHARACTERS = /[\t\n\r"<>;:%]/;
 const userName = z
   .string()
   .min(1, 'put the user name (the part before @ in the Entra user principal name, e.g. "NikkiWolf")')
+  // Guide troubleshooting: a guest's UPN (x_domain.com#EXT#@tenant) is no address Identity Center accepts.
+  .refine((value) => !value.includes('#EXT#'), { message: 'guest accounts (#EXT#) cannot federate as configured: the product creates member users; see README "Troubleshooting"', abort: true })
   .regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" or "-" only (it becomes the part before @)');
 
 const personName = (what: string) =>

@@ -44,6 +44,10 @@ describe('config', () => {
     ]);
   });
 
+  it('refuses a guest account, whose #EXT# name Identity Center would reject', () => {
+    expect(problemsOf(configWith((c) => (c.users[1].userName = 'rich_fabrikam.com#EXT#'))).join('\n')).toMatch(/^users\.1\.userName: guest accounts \(#EXT#\) cannot federate/m);
+  });
+
   it('refuses an empty user name', () => {
     expect(problemsOf(configWith((c) => (c.users[0].userName = ''))).join('\n')).toMatch(
       /^users\.0\.userName: put the user name \(the part before @/m,
