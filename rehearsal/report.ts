@@ -13,6 +13,8 @@ export class Report {
   readonly resources: Record<string, { created: number; destroyed: number; note?: string }> = {};
   readonly notes: string[] = [];
   calls: RequestCount[] = [];
+  /** What `npm run status` printed after the deploy. */
+  status: string[] = [];
 
   check(what: string, ok: boolean, detail = ''): void {
     this.checks.push({ what, ok, detail });
@@ -34,6 +36,7 @@ export class Report {
       '',
       'Checks',
       ...this.checks.map((c) => `  ${c.ok ? '✔' : '✖'} ${c.what}${c.detail ? ` — ${c.detail}` : ''}`),
+      ...(this.status.length ? ['', 'Status after deploy (npm run status)', ...this.status.map((l) => `  ${l}`)] : []),
       '',
       'Resources per stack',
       ...Object.entries(this.resources).map(([stack, r]) => `  ${stack.padEnd(16)} created ${String(r.created).padStart(2)}, destroyed ${String(r.destroyed).padStart(2)}${r.note ? `  (${r.note})` : ''}`),

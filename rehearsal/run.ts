@@ -3,7 +3,7 @@
  * uses: synth → deploy → post-apply federation steps → verification → a second deploy that changes
  * nothing → destroy with the pre-destroy steps → a report that nothing is left.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IdentitystoreClient, ListUsersCommand } from '@aws-sdk/client-identitystore';
@@ -155,6 +155,26 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
             }),
           ]
         : []),
+      timed('Operate: status of both instances, rotate a SCIM token, status again (npm run status, rotate-token)', async (task) => {
+        const status = async () => {
+          const lines: string[] = [];
+          const code = await federation(['status'], process.env, { print: (line) => lines.push((task.output = line)) });
+          return { code, lines, warnings: lines.filter((l) => l.startsWith('warning: ')) };
+        };
+        const before = await status();
+        report.status = before.lines;
+        report.check('status after deploy: both instances without a warning', before.code === 0, before.warnings.join('; ') || 'exit code 0');
+        const input = deployer.linkInputs()[0];
+        const console = awsClients(input as any).console;
+        const [tenant] = await console.listProvisioningTenants(input.identityStoreId);
+        const tokens = async () => (await console.listBearerTokens(input.identityStoreId, tenant.tenantId)).map((t) => t.tokenId);
+        const old = await tokens();
+        const rotated = await federation(['rotate-token', '--instance', input.instance], { ...process.env, FEDERATION_INPUT: undefined }, { print: (line) => (task.output = line) });
+        const now = await tokens();
+        report.check(`rotate-token for ${input.instance}: one new token, the old one gone`, rotated === 0 && now.length === 1 && !old.includes(now[0]), `${old.join(', ')} → ${now.join(', ')}`);
+        const after = await status();
+        report.check('status after the rotation: Entra provisions with the new token, no warning', after.code === 0, after.warnings.join('; ') || 'exit code 0');
+      }),
       timed('Deploy again: nothing may change', async (task) => {
         const [awsMark, entraMark] = [aws!.requests.mark(), entra!.requests.mark()];
         const applied = await Promise.all(AWS_STACKS.map((stack) => workspace.apply(stack)));
@@ -175,6 +195,8 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
         const total = Object.values(leftovers).reduce((a, b) => a + b, 0) + inAws.reduce((a, b) => a + b, 0);
         report.check('after destroy: 0 objects left in the AWS emulator', total === 0, `${JSON.stringify(leftovers)}; permission sets + users: ${inAws.join(' + ')}`);
         report.check('after destroy: 0 objects left in the Entra emulator', entra!.leftovers() === 0, `${entra!.leftovers()} objects`);
+        const records = readdirSync(join(dir, 'records'));
+        report.check('after destroy: no deploy record left', records.length === 0, records.join(', ') || 'none');
         task.output = 'nothing left';
       }),
     ],

@@ -15,7 +15,7 @@ export function explain(error: unknown, input?: Pick<FederationInput, 'tenantId'
     return `AWS profile ${profile} is missing or has no credentials: configure it (\`aws configure sso --profile ${profile}\` or the shared credentials file), then run again.`;
   }
   if (err?.statusCode === 401 || err?.statusCode === 403) {
-    return `Microsoft Graph refused the call (HTTP ${err.statusCode}: ${err.message}): the signed-in identity needs Application.ReadWrite.All and Synchronization.ReadWrite.All (Cloud Application Administrator).`;
+    return `Microsoft Graph refused the call (HTTP ${err.statusCode}: ${err.message}): the signed-in identity lacks a permission: grant those in permissions/azure-id.graph-permissions.json (a person: Cloud Application Administrator and User Administrator).`;
   }
   return message;
 }
