@@ -66,8 +66,8 @@ describeWithTools(['moto_server'], 'AWS emulator: console-only operations', () =
     expect(first.metadata).toContain(`entityID="${first.issuer}"`);
   });
 
-  it('counts every request by service and operation', () => {
+  it('counts every request by service, operation and signing access key', () => {
     const counted = emulator.requests.all().find((c) => c.service === 'identitystore-provisioning' && c.operation === 'CreateBearerToken');
-    expect(counted).toEqual({ service: 'identitystore-provisioning', operation: 'CreateBearerToken', count: 3, write: true });
+    expect(counted).toEqual({ service: 'identitystore-provisioning', operation: 'CreateBearerToken', count: 3, write: true, caller: credentials.accessKeyId });
   });
 });
