@@ -114,7 +114,7 @@ describe('errors people meet', () => {
   it.each([
     [Object.assign(new Error('Azure CLI could not be found or the token expired'), { name: 'CredentialUnavailableError' }), /run `az login --tenant 72f988bf-86f1-41af-91ab-2d7cd011db47`/],
     [Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), /AWS profile aws-govcloud is missing or has no credentials: configure it/],
-    [Object.assign(new Error('Insufficient privileges'), { statusCode: 403 }), /needs Application\.ReadWrite\.All and Synchronization\.ReadWrite\.All/],
+    [Object.assign(new Error('Insufficient privileges'), { statusCode: 403 }), /lacks a permission: grant those in permissions\/azure-id\.graph-permissions\.json/],
   ])('name the cause and the fix: %s', (error, message) => {
     expect(explain(error, input)).toMatch(message);
   });
