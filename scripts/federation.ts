@@ -49,8 +49,6 @@ export interface Io {
   readonly credential?: TokenCredential;
   readonly prompt?: OperatorPrompt;
   readonly contextFile?: string;
-  /** Overrides where deploy records live (tests). */
-  readonly records?: RecordStore;
   /** Overrides the clock that expiry warnings count from (tests). */
   readonly now?: () => Date;
 }
@@ -150,7 +148,7 @@ async function lookup(invocation: Invocation, env: NodeJS.ProcessEnv, io: Io): P
 export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
   const invocation = parseInvocation(argv, env);
   if (invocation.command === 'lookup') return lookup(invocation, env, io);
-  const records = io.records ?? recordStoreFor(loadConfig().state, PROJECT_ROOT, env);
+  const records = recordStoreFor(loadConfig().state, PROJECT_ROOT, env);
   if (invocation.command === 'status') return status(invocation, env, io, records);
 
   const instance = invocation.instance!;
