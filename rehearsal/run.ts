@@ -206,7 +206,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
   try {
     await tasks.run();
   } catch (error) {
-    report.check('the rehearsal ran to its end', false, (error as Error).message.split('\n')[0]);
+    report.check('the rehearsal ran to its end', false, failureSummary((error as Error).message));
   } finally {
     report.calls = [...(aws?.requests.all() ?? []), ...(entra?.requests.all() ?? [])];
     await Promise.all([aws?.stop(), entra?.stop()]);
@@ -214,6 +214,13 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
   }
   report.notes.push('The azure-id stack was applied through the Entra emulator: the azuread provider binary is not available on this machine.');
   return report;
+}
+
+/** The first line of a failure and, for Terraform's, its first "Error:" line: the cause. */
+function failureSummary(message: string): string {
+  const lines = message.split('\n');
+  const cause = lines.find((line) => /Error: /.test(line))?.replace(/[│╷╵]/g, '').trim();
+  return [lines[0], cause].filter(Boolean).join(' ');
 }
 
 async function samlSignIn(entra: EntraEmulator, aws: AwsEmulator, appId: string, userPrincipalName: string): Promise<{ status: number; body: any }> {
