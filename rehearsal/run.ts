@@ -207,6 +207,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
     await tasks.run();
   } catch (error) {
     report.check('the rehearsal ran to its end', false, failureSummary((error as Error).message));
+    report.notes.push(`Why it stopped:\n${(error as Error).message}`);
   } finally {
     report.calls = [...(aws?.requests.all() ?? []), ...(entra?.requests.all() ?? [])];
     await Promise.all([aws?.stop(), entra?.stop()]);

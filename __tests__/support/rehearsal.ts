@@ -4,6 +4,7 @@ import { Fault, runRehearsal } from '../../rehearsal/run';
 export async function expectGreenRehearsal(faults: Fault[], extraChecks: RegExp[] = []): Promise<void> {
   const report = await runRehearsal({ faults, renderer: 'silent' });
   const failed = report.checks.filter((c) => !c.ok);
+  if (failed.length) console.error(report.lines().join('\n'));
   expect(failed).toEqual([]);
   expect(report.ok).toBe(true);
   const names = report.checks.map((c) => c.what);
