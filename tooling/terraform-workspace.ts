@@ -10,7 +10,9 @@ import { hasProviderMirror, terraformOk, TerraformResult, writeMirrorCliConfig }
  * set up to reach only the emulator at `awsEndpoint` and the offline provider mirror.
  */
 export class TerraformWorkspace {
-  // Terraform's plugin cache is not safe for concurrent installs: inits take turns.
+  // Terraform's plugin cache is not safe for concurrent use: inits take turns, and every other
+  // command waits for queued inits, because an init without a lock file re-installs the provider
+  // into the cache while another stack's apply reads it ("Required plugins are not installed").
   private initQueue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -35,12 +37,13 @@ export class TerraformWorkspace {
     return join(this.stacksDir, stack);
   }
 
-  run(stack: string, args: string[]): Promise<TerraformResult> {
+  async run(stack: string, args: string[]): Promise<TerraformResult> {
+    await this.initQueue;
     return terraformOk(args, this.stackDir(stack), this.env);
   }
 
   init(stack: string): Promise<TerraformResult> {
-    const result = this.initQueue.then(() => this.run(stack, ['init', '-input=false']));
+    const result = this.initQueue.then(() => terraformOk(['init', '-input=false'], this.stackDir(stack), this.env));
     this.initQueue = result.catch(() => undefined);
     return result;
   }
