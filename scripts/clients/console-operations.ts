@@ -32,6 +32,9 @@ export interface BearerTokenInfo {
   readonly expirationTime: number;
 }
 
+/** A token's expiry day (the service answers epoch seconds). */
+export const expiryDay = (token: BearerTokenInfo) => new Date(token.expirationTime * 1000).toISOString().slice(0, 10);
+
 export interface ConsoleOperations {
   getSpSamlConfig(directoryId: string): Promise<SpSamlConfig>;
   getExternalIdp(directoryId: string): Promise<ExternalIdp | undefined>;

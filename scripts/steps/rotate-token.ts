@@ -1,9 +1,8 @@
+import { expiryDay } from '../clients/console-operations';
 import { tokenHeldByEntra } from '../deploy-state';
 import { MAX_TOKENS } from './scim-token';
 import { changed, labelled } from './step';
 import { findSyncJob } from './sync-job';
-
-const day = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
 
 /**
  * Entra keeps provisioning with the old token until the new one is saved and has passed the
@@ -31,5 +30,5 @@ export const rotateToken = labelled('rotate-token', async ({ input, console, gra
   notes.tokenId = info.tokenId;
   if (held) await console.deleteBearerToken(...ids, held);
   const dropped = [...spares.map((t) => `spare ${t.tokenId}`), ...(held ? [`old ${held}`] : [])];
-  return changed(`token ${info.tokenId} (expires ${day(info.expirationTime)}) handed to Entra and tested${dropped.length ? `; deleted ${dropped.join(', ')}` : ''}`);
+  return changed(`token ${info.tokenId} (expires ${expiryDay(info)}) handed to Entra and tested${dropped.length ? `; deleted ${dropped.join(', ')}` : ''}`);
 });

@@ -1,3 +1,4 @@
+import { expiryDay } from '../clients/console-operations';
 import { already, changed, labelled } from './step';
 import { ensureSyncJob } from './sync-job';
 
@@ -25,5 +26,5 @@ export const scimToken = labelled('scim-token', async ({ input, console, graph, 
     throw new Error(`Entra's connection test rejects the new SCIM token ${info.tokenId} for ${tenant.scimEndpoint}: check that automatic provisioning is enabled in Identity Center, then run again`);
   }
   notes.tokenId = info.tokenId;
-  return changed(`new token ${info.tokenId}, expires ${new Date(info.expirationTime * 1000).toISOString().slice(0, 10)}`);
+  return changed(`new token ${info.tokenId}, expires ${expiryDay(info)}`);
 });
