@@ -37,7 +37,7 @@ const personName = (what: string) =>
       message: `remove tabs, line breaks and the characters " < > ; : % from the ${what}; Identity Center refuses them`,
     });
 
-const userSchema = z.object({
+const userSchema = z.strictObject({
   userName,
   givenName: personName('given name'),
   familyName: personName('family name'),
@@ -45,38 +45,60 @@ const userSchema = z.object({
   department: personName('department (the ABAC attribute)'),
 });
 
-const policyStatementSchema = z.object({
-  Sid: z.string().optional(),
-  Effect: z.enum(['Allow', 'Deny']),
-  Action: z.array(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9*]+$/, 'write actions as "service:Action"')).min(1),
-  Resource: z.array(z.string()).min(1),
-});
+// IAM JSON policy element reference: Action or NotAction, Resource or NotResource, each a string or
+// a list; "*" alone is valid. Condition maps an operator (optionally ForAnyValue:/ForAllValues:)
+// to keys and values. Identity-based policies (a permission set's inline policy) take no Principal.
+const stringOrList = (item: z.ZodString) => z.union([item, z.array(item).min(1)]);
+const action = z.string().regex(/^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$/, 'write actions as "service:Action" (wildcards * and ? allowed) or "*"');
+const conditionValue = z.union([z.string(), z.number(), z.boolean()]);
+const conditionSchema = z.record(
+  z.string().regex(/^(ForAnyValue:|ForAllValues:)?[A-Za-z]+$/, 'use an IAM condition operator such as "StringEquals" or "ForAnyValue:StringLike"'),
+  z.record(z.string().min(1), z.union([conditionValue, z.array(conditionValue).min(1)])),
+);
+const PRINCIPAL_REFUSED = 'an inline policy of a permission set is identity-based: IAM refuses Principal and NotPrincipal there; remove it (the assignment says who)';
+
+const policyStatementSchema = z
+  .strictObject({
+    Sid: z.string().regex(/^[A-Za-z0-9]*$/, 'use letters and digits only in Sid').optional(),
+    Effect: z.enum(['Allow', 'Deny']),
+    Action: stringOrList(action).optional(),
+    NotAction: stringOrList(action).optional(),
+    Resource: stringOrList(z.string().min(1)).optional(),
+    NotResource: stringOrList(z.string().min(1)).optional(),
+    Condition: conditionSchema.optional(),
+    Principal: z.never({ message: PRINCIPAL_REFUSED }).optional(),
+    NotPrincipal: z.never({ message: PRINCIPAL_REFUSED }).optional(),
+  })
+  .superRefine((statement, ctx) => {
+    exactlyOne(statement, ['Action', 'NotAction'], ctx);
+    exactlyOne(statement, ['Resource', 'NotResource'], ctx);
+  });
 
 const permissionSetSchema = z
-  .object({
+  .strictObject({
     name: z.string().regex(PERMISSION_SET_NAME, 'use 1 to 32 characters from letters, digits and +=,.@_-'),
     description: z.string().min(1, 'describe what the permission set grants').max(700),
     sessionDuration: z.enum(SESSION_DURATIONS, { message: `use one of ${SESSION_DURATIONS.join(', ')}` }),
-    inlinePolicy: z.object({ Version: z.literal('2012-10-17'), Statement: z.array(policyStatementSchema).min(1) }).optional(),
+    inlinePolicy: z.strictObject({ Version: z.literal('2012-10-17'), Statement: z.array(policyStatementSchema).min(1) }).optional(),
     awsManagedPolicies: z.array(z.string().regex(/^[\w+=,.@/-]+$/, 'put the AWS managed policy name, e.g. "AdministratorAccess"')).default([]),
   })
   .refine((ps) => ps.inlinePolicy !== undefined || ps.awsManagedPolicies.length > 0, {
     message: 'give the permission set an inlinePolicy or at least one awsManagedPolicies entry',
   });
 
-const assignmentSchema = z.object({
+const assignmentSchema = z.strictObject({
   user: userName,
   permissionSet: z.string().min(1, 'name a permission set from identityCenter.permissionSets'),
 });
 
-const accessControlAttributeSchema = z.object({
+const accessControlAttributeSchema = z.strictObject({
   key: z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, 'use 1 to 128 letters, digits or _.:/=+-@'),
   // Where Identity Center reads the value when the SAML assertion does not pass it.
   identityStorePath: z.string().regex(/^[a-zA-Z.]+$/, 'use an identity store attribute path such as "enterprise.department"'),
 });
 
 const awsInstanceSchema = z
-  .object({
+  .strictObject({
     profile: z.string().min(1, 'put the AWS CLI profile name'),
     partition: z.enum(['aws', 'aws-us-gov'], { message: 'use "aws" or "aws-us-gov"' }),
     region: z.string().refine((r) => ALL_REGIONS.includes(r), {
@@ -95,7 +117,7 @@ const awsInstanceSchema = z
   });
 
 const identityCenterSchema = z
-  .object({
+  .strictObject({
     permissionSets: z.array(permissionSetSchema).min(1),
     // Guide step 2.2: users created by hand in Identity Center (the rest arrive by SCIM).
     users: z.array(userName),
@@ -123,22 +145,26 @@ const identityCenterSchema = z
     });
   });
 
+// cdktf refuses whitespace and glob characters in a stack id; the name also becomes a folder
+// (cdktf.out/stacks/<name>) and a state file or key, so keep it to one plain word.
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
 const entraSchema = z
-  .object({
+  .strictObject({
     nickname: z.string().min(1),
-    shortName: z.string().min(1),
+    shortName: z.string().regex(STACK_NAME, 'is not a valid stack name: start with a letter, then letters, digits, "-" or "_" (e.g. "azure-id")'),
     // azuread provider "environment": global (commercial) or usgovernment (GCC High); design.md §3.
     environment: z.enum(['global', 'usgovernment']),
     galleryTemplateName: z.string().min(1),
     // Guide steps 1.4 and 4.3.7: users assigned to each enterprise app.
-    assignedUsers: z.array(userName),
-    abacClaim: z.object({ name: z.url('put the full SAML attribute name (a URL)'), source: z.string().min(1) }),
+    assignedUsers: z.array(userName).min(1, 'assign at least one user to the enterprise app (guide step 1.4); an app nobody is assigned to federates no one'),
+    abacClaim: z.strictObject({ name: z.url('put the full SAML attribute name (a URL)'), source: z.string().min(1) }),
   });
 
 // Where Terraform state and the federation's deploy records live (README "State").
-const stateSchema = z.object({
+const stateSchema = z.strictObject({
   backend: z.enum(['local', 's3'], { message: 'use "local" (a workstation) or "s3" (a team or CI)' }),
-  s3: z.object({
+  s3: z.strictObject({
     // S3 bucket names: 3-63 lowercase letters, digits, dots and hyphens.
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'use an S3 bucket name: 3-63 lowercase letters, digits, "." or "-"'),
     region: z.string().refine((r) => (REGIONS_BY_PARTITION.aws as readonly string[]).includes(r), { message: 'use a commercial region: the bucket lives in the aws-commercial account' }),
@@ -151,8 +177,8 @@ export const INSTANCE_NAMES = ['aws-commercial', 'aws-govcloud'] as const;
 export type InstanceName = (typeof INSTANCE_NAMES)[number];
 
 export const configSchema = z
-  .object({
-    aws: z.object({ 'aws-commercial': awsInstanceSchema, 'aws-govcloud': awsInstanceSchema }),
+  .strictObject({
+    aws: z.strictObject({ 'aws-commercial': awsInstanceSchema, 'aws-govcloud': awsInstanceSchema }),
     // The people of the guide; each is an Entra user, and Identity Center holds those it names.
     users: z.array(userSchema).min(1),
     identityCenter: identityCenterSchema,
@@ -161,6 +187,8 @@ export const configSchema = z
   })
   .superRefine((config, ctx) => {
     reportDuplicates(config.users.map((u) => u.userName), ['users'], 'user', ctx);
+    reportCaseClashes(config.users.map((u) => u.userName), ctx);
+    checkAbacClaim(config.entra.abacClaim, config.identityCenter.accessControlAttributes, ctx);
     const known = new Set(config.users.map((u) => u.userName));
     const reportUnknown = (names: string[], path: (string | number)[]) =>
       names.forEach((name, i) => {
@@ -192,6 +220,40 @@ function reportDuplicates(values: string[], path: (string | number)[], what: str
   });
 }
 
+// Entra user principal names are case-insensitive: "RichRoe" and "richroe" are one user there.
+function reportCaseClashes(names: string[], ctx: z.RefinementCtx): void {
+  names.forEach((name, i) => {
+    const first = names.findIndex((other) => other.toLowerCase() === name.toLowerCase());
+    if (first !== i && names[first] !== name) {
+      ctx.addIssue({ code: 'custom', path: ['users', i, 'userName'], message: `"${name}" differs from "${names[first]}" only in case; Entra user names are case-insensitive, so they clash: rename one` });
+    }
+  });
+}
+
+// Identity Center reads ABAC attributes from SAML attributes named AccessControl:<key> (guide step 5);
+// the claim's source must be an attribute the product sets on each Entra user (constructs/entra-test-user.ts),
+// by its claims-mapping id (Graph claimsMappingPolicy).
+export const ABAC_CLAIM_PREFIX = 'https://aws.amazon.com/SAML/Attributes/AccessControl:';
+export const CLAIM_SOURCES_SET_BY_PRODUCT = ['userprincipalname', 'displayname', 'givenname', 'surname', 'department', 'mailnickname'];
+
+function checkAbacClaim(claim: { name: string; source: string }, attributes: { key: string }[], ctx: z.RefinementCtx): void {
+  const keys = attributes.map((a) => a.key);
+  if (!keys.some((key) => claim.name === `${ABAC_CLAIM_PREFIX}${key}`)) {
+    const expected = keys.map((key) => `"${ABAC_CLAIM_PREFIX}${key}"`).join(' or ') || `"${ABAC_CLAIM_PREFIX}<key>" after adding the key to identityCenter.accessControlAttributes`;
+    ctx.addIssue({ code: 'custom', path: ['entra', 'abacClaim', 'name'], message: `Identity Center ignores this claim: name it ${expected}` });
+  }
+  if (!CLAIM_SOURCES_SET_BY_PRODUCT.includes(claim.source)) {
+    ctx.addIssue({ code: 'custom', path: ['entra', 'abacClaim', 'source'], message: `"${claim.source}" is no user attribute the product sets, so the claim would be empty; use one of ${CLAIM_SOURCES_SET_BY_PRODUCT.join(', ')}` });
+  }
+}
+
+function exactlyOne(statement: Record<string, unknown>, names: [string, string], ctx: z.RefinementCtx): void {
+  const present = names.filter((name) => statement[name] !== undefined);
+  if (present.length !== 1) {
+    ctx.addIssue({ code: 'custom', path: [names[0]], message: `give a statement exactly one of ${names.join(' or ')} (IAM JSON policy element reference)` });
+  }
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration in config.ts:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -203,5 +265,11 @@ export class ConfigError extends Error {
 export function parseConfig(raw: unknown): AppConfig {
   const result = configSchema.safeParse(raw);
   if (result.success) return result.data;
-  throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+  throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${describe(issue)}`));
+}
+
+// An unknown key is refused rather than dropped: a misspelt "inlinepolicy" would otherwise deploy no policy.
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'unrecognized_keys') return issue.message;
+  return `unknown key ${issue.keys.map((key) => `"${key}"`).join(', ')}: fix its spelling or remove it (nothing in config.ts is ignored)`;
 }
