@@ -30,6 +30,16 @@ describe('generated permissions', () => {
     expect(files['aws-govcloud.iam-policy.json']).not.toContain('s3:');
   });
 
+  it('let an assignment on the management account list roles and policies and update its SAML provider (IAM Identity Center user guide, identity-based policy examples, example 2)', () => {
+    for (const [profile, partition] of [['aws-commercial', 'aws'], ['aws-govcloud', 'aws-us-gov']]) {
+      const statements: { Action: string[]; Resource: string | string[] }[] = JSON.parse(files[`${profile}.iam-policy.json`]).Statement;
+      const resourcesOf = (action: string) => statements.filter((s) => s.Action.includes(action)).flatMap((s) => [s.Resource].flat());
+      expect(resourcesOf('iam:ListRoles')).toEqual(['*']);
+      expect(resourcesOf('iam:ListPolicies')).toEqual(['*']);
+      expect(resourcesOf('iam:UpdateSAMLProvider')).toContain(`arn:${partition}:iam::*:saml-provider/AWSSSO_*_DO_NOT_DELETE`);
+    }
+  });
+
   it('cover every call the scanner finds in the scripts, console-only ones included', () => {
     const { aws, graph } = scanScripts(join(__dirname, '..'));
     expect(aws.map((c) => c.operation)).toEqual(expect.arrayContaining(['CreateBearerToken', 'CreateExternalIdPConfigurationForDirectory', 'ListInstances', 'DeleteUser']));

@@ -51,16 +51,29 @@ export const TERRAFORM_AWS_ACTIONS: Record<string, readonly string[]> = {
 /**
  * Actions a call needs beyond its own, which no emulator shows: an assignment on the management
  * account makes Identity Center create the permission set's role and SAML provider in the caller's
- * name (the AWSSSOMasterAccountAdministrator managed policy; javaBin/platform pull request 32).
+ * name. Source: IAM Identity Center user guide, "Identity-based policy examples", example 2 ("Allow a
+ * user to manage permissions to AWS accounts"): the statements "IAMListPermissions" and
+ * "AccessToSSOProvisionedRoles" and the SAML provider statement, which its note says are needed only
+ * for assignments in the Organizations management account, "in certain cases" with
+ * iam:UpdateSAMLProvider as well (also the AWSSSOMasterAccountAdministrator managed policy).
  */
 export const ASSIGNMENT_ROLE_ACTIONS = [
   'iam:AttachRolePolicy', 'iam:CreateRole', 'iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:GetRole',
   'iam:GetSAMLProvider', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'iam:PutRolePolicy', 'iam:UpdateRole', 'iam:UpdateRoleDescription',
+  'iam:UpdateSAMLProvider',
 ];
 export const ASSIGNMENT_ROLE_RESOURCES = (partition: string) => [
   `arn:${partition}:iam::*:role/aws-reserved/sso.amazonaws.com/*`,
-  `arn:${partition}:iam::*:saml-provider/AWSSSO_*`,
+  `arn:${partition}:iam::*:saml-provider/AWSSSO_*_DO_NOT_DELETE`,
 ];
+/** Example 2's "IAMListPermissions": list actions, which take no resource ARN (Resource "*"). */
+export const ASSIGNMENT_LIST_ACTIONS = ['iam:ListPolicies', 'iam:ListRoles'];
+/**
+ * The region IAM requests are made in, per partition, for the aws:RequestedRegion condition. IAM user
+ * guide, global condition keys, aws:RequestedRegion: IAM has one endpoint, so its calls are made to
+ * us-east-1. unverified: us-gov-west-1 for GovCloud (the region of its IAM endpoint iam.us-gov.amazonaws.com).
+ */
+export const IAM_REQUESTED_REGION: Record<string, string> = { aws: 'us-east-1', 'aws-us-gov': 'us-gov-west-1' };
 
 /** The S3 backend with use_lockfile: list the bucket, read and write the state, write and delete the lock (Terraform S3 backend docs). */
 export const STATE_BACKEND_ACTIONS = ['s3:ListBucket', 's3:GetObject', 's3:PutObject', 's3:DeleteObject'];

@@ -10,7 +10,7 @@ import { loadConfig } from '../../config';
 import { AppConfig, INSTANCE_NAMES, InstanceName } from '../../config-schema';
 import { synthToDisk } from '../synth';
 import {
-  ASSIGNMENT_ROLE_ACTIONS, ASSIGNMENT_ROLE_RESOURCES, GRAPH_CALL_PERMISSIONS, IAM_PREFIX, LOCAL_ONLY_TYPES,
+  ASSIGNMENT_LIST_ACTIONS, ASSIGNMENT_ROLE_ACTIONS, ASSIGNMENT_ROLE_RESOURCES, GRAPH_CALL_PERMISSIONS, IAM_PREFIX, IAM_REQUESTED_REGION, LOCAL_ONLY_TYPES,
   STATE_BACKEND_ACTIONS, TERRAFORM_AWS_ACTIONS, TERRAFORM_GRAPH_PERMISSIONS,
 } from './catalog';
 import { AwsCall, GraphCall, scanScripts } from './scan';
@@ -75,7 +75,10 @@ export function awsPolicy(instance: InstanceName, types: Record<string, string[]
     { Sid: 'ConsoleOnlyFederationOperations', Effect: 'Allow', Action: byPrefix('sso-directory'), Resource: '*', Condition: inRegion },
   ];
   if (awsTypes.includes('aws_ssoadmin_account_assignment')) {
-    statements.push({ Sid: 'AssignmentRolesInTheAccount', Effect: 'Allow', Action: ASSIGNMENT_ROLE_ACTIONS, Resource: ASSIGNMENT_ROLE_RESOURCES(partition) });
+    statements.push(
+      { Sid: 'AssignmentRolesInTheAccount', Effect: 'Allow', Action: ASSIGNMENT_ROLE_ACTIONS, Resource: ASSIGNMENT_ROLE_RESOURCES(partition) },
+      { Sid: 'AssignmentListsInTheAccount', Effect: 'Allow', Action: ASSIGNMENT_LIST_ACTIONS, Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': IAM_REQUESTED_REGION[partition] } } },
+    );
   }
   if (profile === config.state.s3.profile) {
     const { bucket, keyPrefix } = config.state.s3;
