@@ -111,13 +111,22 @@ export class S3RecordStore implements RecordStore {
 
 /** The store that sits beside the configured Terraform state; FEDERATION_RECORDS overrides the local folder. */
 export function recordStoreFor(state: StateConfig, projectRoot: string, env: NodeJS.ProcessEnv = process.env): RecordStore {
-  if (state.backend === 'local') return new LocalRecordStore(env.FEDERATION_RECORDS ?? join(projectRoot, '.federation'));
+  if (state.backend === 'local') return new LocalRecordStore(localRecordsDir(projectRoot, env));
+  return new S3RecordStore(stateBucketClient(state, env), state.s3.bucket, `${state.s3.keyPrefix}/records`);
+}
+
+/** The local records folder; the run lock (scripts/run-lock.ts) sits in it too. */
+export function localRecordsDir(projectRoot: string, env: NodeJS.ProcessEnv): string {
+  return env.FEDERATION_RECORDS ?? join(projectRoot, '.federation');
+}
+
+/** A client of the state bucket, for the records and the run lock beside them. */
+export function stateBucketClient(state: StateConfig, env: NodeJS.ProcessEnv): S3Client {
   const endpoint = customEndpoint('S3', env);
-  const client = new S3Client({
+  return new S3Client({
     region: state.s3.region,
     credentials: fromIni({ profile: state.s3.profile, filepath: env.AWS_SHARED_CREDENTIALS_FILE, configFilepath: env.AWS_CONFIG_FILE }),
     endpoint,
     forcePathStyle: endpoint !== undefined,
   });
-  return new S3RecordStore(client, state.s3.bucket, `${state.s3.keyPrefix}/records`);
 }
