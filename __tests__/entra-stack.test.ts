@@ -9,6 +9,8 @@ import { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal'
 import { ServicePrincipalTokenSigningCertificate } from '@cdktf/provider-azuread/lib/service-principal-token-signing-certificate';
 import { ServicePrincipalClaimsMappingPolicyAssignment } from '@cdktf/provider-azuread/lib/service-principal-claims-mapping-policy-assignment';
 import { User } from '@cdktf/provider-azuread/lib/user';
+import { ApplicationIdentifierUri } from '@cdktf/provider-azuread/lib/application-identifier-uri';
+import { ApplicationRedirectUris } from '@cdktf/provider-azuread/lib/application-redirect-uris';
 import { DataAzureadApplicationTemplate } from '@cdktf/provider-azuread/lib/data-azuread-application-template';
 import { DataAzureadDomains } from '@cdktf/provider-azuread/lib/data-azuread-domains';
 import { DataResource } from 'cdktf';
@@ -47,10 +49,25 @@ describe('azure-id stack', () => {
         display_name: displayName,
         department,
         force_password_change: true,
-        password: expect.stringMatching(/^\$\{random_password\.[\w-]+\.result\}$/),
       });
     }
     expect(Object.keys(byType(User.tfResourceType))).toHaveLength(2);
+  });
+
+  it('gives each user a random initial password from uuid(), meeting the Entra policy, that later plans ignore', () => {
+    // Microsoft Entra password policy (concept-sspr-policy): 8–256 characters, three of lower, upper, digit, symbol.
+    for (const user of Object.values(byType(User.tfResourceType))) {
+      expect(user.password).toMatch(/^\$\{uuid\(\)\}(?=.*[A-Z])(?=.*[a-z])(?=.*\d)(?=.*[^\w]).+$/);
+      expect(user.lifecycle.ignore_changes).toContain('password');
+    }
+  });
+
+  it('uses no provider but aws, azurerm and azuread, in any stack (the user allowed only those)', () => {
+    for (const name of ['azure-id', ...INSTANCE_NAMES]) {
+      const synthesized = parsed(synthStack(name));
+      expect(Object.keys(synthesized.provider).filter((p) => !['aws', 'azurerm', 'azuread'].includes(p))).toEqual([]);
+      expect(Object.keys(synthesized.terraform.required_providers).filter((p) => !['aws', 'azurerm', 'azuread'].includes(p))).toEqual([]);
+    }
   });
 
   describe.each(INSTANCE_NAMES)('for %s', (instance) => {
@@ -61,8 +78,6 @@ describe('azure-id stack', () => {
       expect(application).toMatchObject({
         display_name: `AWS IAM Identity Center (${instance})`,
         template_id: '${data.azuread_application_template.gallery_template.template_id}',
-        identifier_uris: [saml.issuer],
-        web: { redirect_uris: [saml.acsUrl] },
       });
       const [servicePrincipal] = only(ServicePrincipal.tfResourceType, instance);
       expect(servicePrincipal).toMatchObject({
@@ -73,6 +88,26 @@ describe('azure-id stack', () => {
       });
     });
 
+    it('keeps the roles the template gives the application (a later plan would remove them)', () => {
+      const [application] = only(Application.tfResourceType, instance);
+      expect(application).not.toHaveProperty('app_role');
+      expect(application.lifecycle?.ignore_changes).toContain('app_role');
+    });
+
+    it('sets the identifier and reply URL only once the service principal is in SAML mode', () => {
+      const [application] = only(Application.tfResourceType, instance);
+      expect(application).not.toHaveProperty('identifier_uris');
+      expect(application).not.toHaveProperty('web');
+      expect(application.lifecycle?.ignore_changes).toEqual(expect.arrayContaining(['identifier_uris', 'web']));
+      const [spAddress] = Object.keys(byType(ServicePrincipal.tfResourceType)).filter((id) => id.includes(instance)).map((id) => `${ServicePrincipal.tfResourceType}.${id}`);
+      const [identifierUri] = only(ApplicationIdentifierUri.tfResourceType, instance);
+      expect(identifierUri).toMatchObject({ identifier_uri: saml.issuer, application_id: expect.stringMatching(/^\$\{azuread_application\.[\w-]+\.id\}$/) });
+      expect(identifierUri.depends_on).toContain(spAddress);
+      const [redirectUris] = only(ApplicationRedirectUris.tfResourceType, instance);
+      expect(redirectUris).toMatchObject({ type: 'Web', redirect_uris: [saml.acsUrl], application_id: identifierUri.application_id });
+      expect(redirectUris.depends_on).toContain(spAddress);
+    });
+
     it('has a token signing certificate and the ABAC Department claim from user.department', () => {
       expect(only(ServicePrincipalTokenSigningCertificate.tfResourceType, instance)).toHaveLength(1);
       const [policy] = only('azuread_claims_mapping_policy', instance);
@@ -80,19 +115,28 @@ describe('azure-id stack', () => {
         ClaimsMappingPolicy: {
           Version: 1,
           IncludeBasicClaimSet: 'true',
-          ClaimsSchema: [{ Source: 'user', ID: 'department', SamlClaimType: 'https://aws.amazon.com/SAML/Attributes/AccessControl:Department' }],
+          ClaimsSchema: [
+            // The policy replaces the portal's claims: NameID must be mapped explicitly (Graph concept page
+            // application-saml-sso-configure-api.md; claimsmappingpolicy-post-claimsmappingpolicies.md example).
+            { Source: 'user', ID: 'userprincipalname', SamlClaimType: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier' },
+            { Source: 'user', ID: 'department', SamlClaimType: 'https://aws.amazon.com/SAML/Attributes/AccessControl:Department' },
+          ],
         },
       });
       expect(only(ServicePrincipalClaimsMappingPolicyAssignment.tfResourceType, instance)).toHaveLength(1);
     });
 
-    it('assigns NikkiWolf and RichRoe to the app role User, read from the service principal', () => {
+    it('assigns NikkiWolf and RichRoe to the app role User, picked by display name from the service principal', () => {
       const assignments = only('azuread_app_role_assignment', instance);
       expect(assignments.map((a) => a.principal_object_id).sort()).toEqual([
         expect.stringMatching(/^\$\{azuread_user\.NikkiWolf_user_\w+\.object_id\}$/),
         expect.stringMatching(/^\$\{azuread_user\.RichRoe_user_\w+\.object_id\}$/),
       ]);
-      for (const assignment of assignments) expect(assignment.app_role_id).toMatch(/\.app_role_ids\["User"\]\}$/);
+      // The template's roles have no value, so app_role_ids has no "User" key (provider FlattenAppRoleIDs).
+      for (const assignment of assignments) {
+        expect(assignment.app_role_id).not.toContain('app_role_ids');
+        expect(assignment.app_role_id).toMatch(/^\$\{one\(\[ ?for \w+, (\w+) in (?:toset\()?azuread_service_principal\.[\w-]+\.app_roles\)? ?: \1\.id if \1\.display_name == "User"\]\)\}$/);
+      }
     });
 
     it('reads the AWS side through an aliased provider for that partition', () => {

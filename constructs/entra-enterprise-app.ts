@@ -1,5 +1,8 @@
 import { Construct } from 'constructs';
+import { Fn, TerraformIterator, Token } from 'cdktf';
 import { Application } from '@cdktf/provider-azuread/lib/application';
+import { ApplicationIdentifierUri } from '@cdktf/provider-azuread/lib/application-identifier-uri';
+import { ApplicationRedirectUris } from '@cdktf/provider-azuread/lib/application-redirect-uris';
 import { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal';
 import { ServicePrincipalTokenSigningCertificate } from '@cdktf/provider-azuread/lib/service-principal-token-signing-certificate';
 import { ClaimsMappingPolicy } from '@cdktf/provider-azuread/lib/claims-mapping-policy';
@@ -8,6 +11,8 @@ import { AppRoleAssignment } from '@cdktf/provider-azuread/lib/app-role-assignme
 import { EntraConfig } from '../config-schema';
 import { InstanceSamlValues } from '../federation-context';
 import { EntraTestUser } from './entra-test-user';
+
+const NAME_IDENTIFIER_CLAIM = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier';
 
 export interface EntraEnterpriseAppProps {
   /** The AWS instance this app signs in to ("aws-commercial"). */
@@ -35,9 +40,19 @@ export class EntraEnterpriseApp extends Construct {
     const application = new Application(this, 'application', {
       displayName,
       templateId: props.templateId,
-      identifierUris: [props.saml.issuer],
-      web: { redirectUris: [props.saml.acsUrl] },
       featureTags: [{ enterprise: true, gallery: true }],
+      lifecycle: {
+        ignoreChanges: [
+          // Instantiating the template gives the app its roles (User, msiam_access). The provider's Read
+          // writes them into `app_role`, which is optional and not computed (application_resource.go),
+          // so without this every later plan would disable and remove them.
+          'app_role',
+          // Set by the resources below, after SAML mode, as the provider's docs for
+          // azuread_application_identifier_uri instruct; `web` also holds the template's home page URL.
+          'identifier_uris',
+          'web',
+        ],
+      },
     });
     // Instantiating the template already made the service principal; adopt it.
     const servicePrincipal = new ServicePrincipal(this, 'service_principal', {
@@ -48,11 +63,14 @@ export class EntraEnterpriseApp extends Construct {
       appRoleAssignmentRequired: true,
       featureTags: [{ enterprise: true, gallery: true }],
     });
+    this.setSamlUrls(application, servicePrincipal, props.saml);
     const certificate = new ServicePrincipalTokenSigningCertificate(this, 'signing_certificate', {
       servicePrincipalId: servicePrincipal.id,
       displayName: `CN=${displayName}`,
     });
-    // Once assigned, the policy replaces the portal's claims: keep the basic set, add ABAC.
+    // Once assigned, the policy replaces the portal's claims: keep the basic set, map NameID from the
+    // UPN as Microsoft's SAML tutorial for this app does (Graph concept page
+    // application-saml-sso-configure-api.md), and add ABAC.
     const claims = new ClaimsMappingPolicy(this, 'abac_claims', {
       displayName: `${displayName} ABAC claims`,
       definition: [
@@ -60,7 +78,10 @@ export class EntraEnterpriseApp extends Construct {
           ClaimsMappingPolicy: {
             Version: 1,
             IncludeBasicClaimSet: 'true',
-            ClaimsSchema: [{ Source: 'user', ID: props.abacClaim.source, SamlClaimType: props.abacClaim.name }],
+            ClaimsSchema: [
+              { Source: 'user', ID: 'userprincipalname', SamlClaimType: NAME_IDENTIFIER_CLAIM },
+              { Source: 'user', ID: props.abacClaim.source, SamlClaimType: props.abacClaim.name },
+            ],
           },
         }),
       ],
@@ -69,9 +90,10 @@ export class EntraEnterpriseApp extends Construct {
       servicePrincipalId: servicePrincipal.id,
       claimsMappingPolicyId: claims.id,
     });
+    const userRoleId = appRoleIdByDisplayName(servicePrincipal, 'User');
     for (const user of props.assignedUsers) {
       new AppRoleAssignment(this, `assign_${user.userName}`, {
-        appRoleId: servicePrincipal.appRoleIds.lookup('User'),
+        appRoleId: userRoleId,
         principalObjectId: user.objectId,
         resourceObjectId: servicePrincipal.objectId,
       });
@@ -81,4 +103,36 @@ export class EntraEnterpriseApp extends Construct {
     this.servicePrincipalId = servicePrincipal.objectId;
     this.signingCertificateThumbprint = certificate.thumbprint;
   }
+
+  /**
+   * Identifier (entity id) and reply URL on AWS hosts are refused with HostNameNotOnVerifiedDomain
+   * unless the app is a SAML app (Microsoft's breaking change on identifier URIs of non-verified
+   * domains; provider issues #797, #1392), so they wait for the service principal's SAML mode.
+   * On destroy the same dependency removes them first, which is also what lets Graph delete the SAML
+   * app afterwards (DeletingSamlSpNotAllowed otherwise; workaround in provider issue #1388).
+   */
+  private setSamlUrls(application: Application, servicePrincipal: ServicePrincipal, saml: InstanceSamlValues): void {
+    new ApplicationIdentifierUri(this, 'identifier_uri', {
+      applicationId: application.id,
+      identifierUri: saml.issuer,
+      dependsOn: [servicePrincipal],
+    });
+    new ApplicationRedirectUris(this, 'redirect_uris', {
+      applicationId: application.id,
+      type: 'Web',
+      redirectUris: [saml.acsUrl],
+      dependsOn: [servicePrincipal],
+    });
+  }
+}
+
+/**
+ * The id of the service principal's app role with this display name. Not `app_role_ids[…]`: the
+ * template's roles have `"value": null` (Graph concept page application-saml-sso-configure-api.md),
+ * and the provider's map skips roles without a value (FlattenAppRoleIDs in
+ * internal/helpers/applications/applications.go; provider issue #813).
+ */
+function appRoleIdByDisplayName(servicePrincipal: ServicePrincipal, displayName: string): string {
+  const matching = TerraformIterator.fromList(servicePrincipal.appRoles).forExpressionForList(`val.id if val.display_name == ${JSON.stringify(displayName)}`);
+  return Token.asString(Fn.one(Token.asList(matching)));
 }

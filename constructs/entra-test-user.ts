@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
+import { Fn } from 'cdktf';
 import { User } from '@cdktf/provider-azuread/lib/user';
-import { Password } from '@cdktf/provider-random/lib/password';
 import { UserConfig } from '../config-schema';
 
 export interface EntraTestUserProps {
@@ -18,9 +18,12 @@ export class EntraTestUser extends Construct {
   constructor(scope: Construct, id: string, props: EntraTestUserProps) {
     super(scope, id);
     const { user } = props;
-    // Entra requires a password at creation. It is generated, never written in code or printed,
-    // and must be changed at first sign-in; the one-time value remains only in this stack's state.
-    const initialPassword = new Password(this, 'initial_password', { length: 24, special: true, minUpper: 1, minLower: 1, minNumeric: 1 });
+    // Entra requires a password at creation. It is Terraform's uuid() (122 random bits), never written
+    // in code or printed, and must be changed at first sign-in. The suffix guarantees the Entra password
+    // policy's character classes (concept-sspr-policy: three of lower, upper, digit, symbol). uuid()
+    // differs at every plan, hence ignore_changes; the first value remains only in this stack's state.
+    // Terraform's own function rather than the random provider: the user allowed aws, azurerm, azuread only.
+    const initialPassword = `${Fn.uuid()}Aa1!`;
     const entraUser = new User(this, 'user', {
       userPrincipalName: `${user.userName}@${props.domain}`,
       displayName: user.displayName,
@@ -28,7 +31,7 @@ export class EntraTestUser extends Construct {
       surname: user.familyName,
       department: user.department,
       mailNickname: user.userName,
-      password: initialPassword.result,
+      password: initialPassword,
       forcePasswordChange: true,
       lifecycle: { ignoreChanges: ['password'] },
     });

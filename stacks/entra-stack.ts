@@ -4,7 +4,6 @@ import { AzureadProvider } from '@cdktf/provider-azuread/lib/provider';
 import { DataAzureadDomains } from '@cdktf/provider-azuread/lib/data-azuread-domains';
 import { DataAzureadClientConfig } from '@cdktf/provider-azuread/lib/data-azuread-client-config';
 import { DataAzureadApplicationTemplate } from '@cdktf/provider-azuread/lib/data-azuread-application-template';
-import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { AppConfig, INSTANCE_NAMES } from '../config-schema';
 import { FederationContext } from '../federation-context';
 import { AwsPartitionProvider } from '../constructs/aws-partition-provider';
@@ -25,7 +24,6 @@ export class EntraStack extends TerraformStack {
     super(scope, name);
     const { config, context } = props;
     new AzureadProvider(this, 'azuread', { environment: config.entra.environment });
-    new RandomProvider(this, 'random');
     const client = new DataAzureadClientConfig(this, 'tenant');
     const domain = new DataAzureadDomains(this, 'default_domain', { onlyDefault: true }).domains.get(0).domainName;
     const template = new DataAzureadApplicationTemplate(this, 'gallery_template', { displayName: config.entra.galleryTemplateName });
