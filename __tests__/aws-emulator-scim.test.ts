@@ -26,7 +26,7 @@ describeWithTools(['moto_server'], 'AWS emulator: SCIM endpoint', () => {
   let token: string;
 
   const scim = (method: string, path: string, body?: unknown, bearer = token) =>
-    fetch(`${scimEndpoint}/${path}`, {
+    fetch(new URL(path, scimEndpoint), {
       method,
       headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/scim+json' },
       body: body === undefined ? undefined : JSON.stringify(body),

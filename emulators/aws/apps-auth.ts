@@ -1,18 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import { X509Certificate } from 'node:crypto';
+import { randomUUID, X509Certificate } from 'node:crypto';
+import { certificateDetails, readIdpMetadata } from './idp-metadata';
 import { JsonService } from './json-service';
 import { conflict, invalid, notFound, partitionOf } from './protocol';
-import { parseIdpMetadata, toPem } from '../../scripts/saml-metadata';
 
+/** ListExternalIdPCertificates' member shape (appsauth-control-2018-10-25 model): all required but serialNumberString. */
 interface IdpCertificate {
   certificateId: string;
-  x509CertificateInPEM: string;
-  serialNumber: string;
+  /** A biginteger in the model: a JSON number, so a large serial loses digits here; serialNumberString keeps them. */
+  serialNumber: number;
+  serialNumberString: string;
   subjectName: string;
   issuerName: string;
+  signatureAlgorithmName: string;
+  publicKey: string;
   notBefore: number;
   notAfter: number;
-  certificateUse: string;
+  version: number;
+  x509CertificateInPEM: string;
 }
 
 export interface ExternalIdp {
@@ -23,26 +27,47 @@ export interface ExternalIdp {
   certificates: IdpCertificate[];
 }
 
-const SIGNIN_HOST = { aws: 'signin.aws.amazon.com', 'aws-us-gov': 'signin.amazonaws-us-gov.com' };
+// Sign-in host of the SP SAML values. Commercial: Identity Center's sign-in pages moved to the signin.aws
+// domain (AWS Security Blog, "Get ready for upcoming changes in the AWS IAM Identity Center user sign-in
+// process"); instances created before answer signin.aws.amazon.com, which the product must accept too.
+// unverified: the GovCloud host.
+const SIGNIN_HOST = { aws: 'signin.aws', 'aws-us-gov': 'signin.amazonaws-us-gov.com' };
 
-function describeCertificate(pem: string, certificateUse = 'SIGNING'): IdpCertificate {
+function describeCertificate(pem: string): IdpCertificate {
   let certificate: X509Certificate;
   try {
     certificate = new X509Certificate(pem);
   } catch {
     throw invalid('x509CertificateInPEM is not a valid X.509 certificate');
   }
+  const { signatureAlgorithmName, version } = certificateDetails(certificate.raw);
+  const serial = BigInt(`0x${certificate.serialNumber}`);
   return {
     certificateId: randomUUID(),
-    x509CertificateInPEM: certificate.toString(),
-    serialNumber: certificate.serialNumber,
+    serialNumber: Number(serial),
+    serialNumberString: serial.toString(10),
     subjectName: certificate.subject,
     issuerName: certificate.issuer,
+    signatureAlgorithmName,
+    // unverified: the service's encoding of publicKey (sensitive in the model); base64 SubjectPublicKeyInfo here.
+    publicKey: certificate.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
     notBefore: Date.parse(certificate.validFrom) / 1000,
     notAfter: Date.parse(certificate.validTo) / 1000,
-    certificateUse,
+    version,
+    x509CertificateInPEM: certificate.toString(),
   };
 }
+
+/**
+ * ListExternalIdPConfigurationsForDirectory's association (appsauth-control-2018-10-25 model): the SAML
+ * values either flat (idpSAMLConfig, idpCertificateIds, both optional) or nested in
+ * idpSAMLAssociationValue {idpSAMLConfig, idpCertificateIds} (both required there).
+ */
+function association({ certificates, idpSAMLConfig, idpId, isEnabled }: ExternalIdp, form: AssociationForm) {
+  const idpCertificateIds = certificates.map((c) => ({ certificateId: c.certificateId, status: 'ACTIVE' }));
+  return form === 'flat' ? { idpId, isEnabled, idpSAMLConfig, idpCertificateIds } : { idpId, isEnabled, idpSAMLAssociationValue: { idpSAMLConfig, idpCertificateIds } };
+}
+export type AssociationForm = 'flat' | 'nested';
 
 /**
  * The SAML identity source (guide steps 3.1 and 3.3): console-only operations of the apps-auth
@@ -51,6 +76,8 @@ function describeCertificate(pem: string, certificateUse = 'SIGNING'): IdpCertif
  */
 export class AppsAuth {
   readonly idps = new Map<string, ExternalIdp>();
+  /** Which of the model's two association forms ListExternalIdPConfigurationsForDirectory answers in. */
+  associationForm: AssociationForm = 'flat';
   private readonly acsIds = new Map<string, string>();
   private readonly regions = new Map<string, string>();
 
@@ -84,10 +111,8 @@ export class AppsAuth {
   private static samlSettings(body: any): { config: ExternalIdp['idpSAMLConfig']; pems: string[] } {
     const metadataXml = body.idpSAMLMetadata ?? body.samlConfiguration?.idpMetadata;
     if (metadataXml) {
-      const metadata = parseIdpMetadata(metadataXml);
-      const loginURL = metadata.singleSignOnUrls['HTTP-Redirect'] ?? metadata.singleSignOnUrls['HTTP-POST'];
-      if (!loginURL) throw invalid('idpSAMLMetadata has no SingleSignOnService');
-      return { config: { entityId: metadata.entityId, loginURL, wantRequestSigned: false }, pems: metadata.signingCertificates.map(toPem) };
+      const { entityId, loginURL, pems } = readIdpMetadata(metadataXml);
+      return { config: { entityId, loginURL, wantRequestSigned: false }, pems };
     }
     const config = body.idpSAMLConfig ?? body.samlConfiguration?.idpConfig;
     const pem = body.idpCertificate ?? body.samlConfiguration?.idpCertificate;
@@ -100,10 +125,6 @@ export class AppsAuth {
       names.forEach((name) => {
         if (!body[name]) throw invalid(`${name} is required`);
       });
-    const association = ({ certificates, ...idp }: ExternalIdp) => ({
-      ...idp,
-      idpCertificateIds: certificates.map((c) => ({ certificateId: c.certificateId, status: 'ACTIVE' })),
-    });
     return {
       name: 'appsauth',
       targetPrefix: 'AppsAuthControlPlaneService',
@@ -113,12 +134,14 @@ export class AppsAuth {
       operations: {
         GetAWSSPConfigurationForDirectory: ({ body, scope }) => {
           required(body, 'directoryId');
-          return { awsSPSAMLConfig: this.spConfig(body.directoryId, scope.region), awsSPCertificateIds: [] };
+          // All three members are required by the model; unverified: the form of awsSPOIDCConfig.redirectURL.
+          const awsSPSAMLConfig = this.spConfig(body.directoryId, scope.region);
+          return { awsSPSAMLConfig, awsSPCertificateIds: [], awsSPOIDCConfig: { redirectURL: awsSPSAMLConfig.acsURL.replace('/platform/saml/acs/', '/platform/oidc/callback/') } };
         },
         ListExternalIdPConfigurationsForDirectory: ({ body }) => {
           required(body, 'directoryId');
           const idp = this.idps.get(body.directoryId);
-          return { associations: idp ? [association(idp)] : [] };
+          return { associations: idp ? [association(idp, this.associationForm)] : [] };
         },
         CreateExternalIdPConfigurationForDirectory: ({ body, scope }) => {
           required(body, 'directoryId');
@@ -158,7 +181,7 @@ export class AppsAuth {
         },
         ImportExternalIdPCertificate: ({ body }) => {
           required(body, 'directoryId', 'idpId', 'x509CertificateInPEM', 'certificateUse');
-          const certificate = describeCertificate(body.x509CertificateInPEM, body.certificateUse);
+          const certificate = describeCertificate(body.x509CertificateInPEM);
           this.idpOf(body.directoryId, body.idpId).certificates.push(certificate);
           return { certificateId: certificate.certificateId };
         },

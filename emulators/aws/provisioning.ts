@@ -17,6 +17,8 @@ interface BearerToken {
   readonly ExpirationTime: number;
 }
 
+// At most two tokens per tenant (IAM Identity Center user guide, "Rotate an access token"); the model's
+// error for a request past a limit is LimitExceededException (identitystoreinternal-2019-11-01).
 const MAX_TOKENS = 2;
 const TOKEN_LIFETIME_S = 365 * 24 * 3600;
 const publicTenant = ({ region, ...tenant }: ProvisioningTenant) => tenant;
@@ -69,11 +71,11 @@ export class ProvisioningTenants {
           if ([...this.tenants.values()].some((t) => t.IdentityStoreId === body.IdentityStoreId)) {
             throw conflict(`Identity store ${body.IdentityStoreId} already has a provisioning tenant`);
           }
-          const TenantId = randomUUID();
+          const TenantId = newTenantId();
           const tenant: ProvisioningTenant = {
             TenantId,
             IdentityStoreId: body.IdentityStoreId,
-            ScimEndpoint: `${this.scimBaseUrl()}/${TenantId}/scim/v2`,
+            ScimEndpoint: scimEndpoint(this.scimBaseUrl(), TenantId),
             CreationTime: Date.now() / 1000,
             region: scope.region,
           };
@@ -102,7 +104,7 @@ export class ProvisioningTenants {
           this.tenant(body.IdentityStoreId, body.TenantId);
           const list = this.tokens.get(body.TenantId)!;
           if (list.length >= MAX_TOKENS) {
-            throw new AwsError(400, 'ServiceQuotaExceededException', `A provisioning tenant can have at most ${MAX_TOKENS} bearer tokens`);
+            throw new AwsError(400, 'LimitExceededException', `A provisioning tenant can have at most ${MAX_TOKENS} bearer tokens`);
           }
           const now = Math.floor(Date.now() / 1000);
           const token: BearerToken = { TokenId: randomUUID(), Token: randomBytes(96).toString('base64'), CreationTime: now, ExpirationTime: now + TOKEN_LIFETIME_S };
@@ -126,6 +128,25 @@ export class ProvisioningTenants {
       },
     };
   }
+}
+
+/**
+ * A tenant id of the model's form (identitystoreinternal-2019-11-01, shape TenantId:
+ * `[A-Za-z0-9]{3}[A-Fa-f0-9]{8}-…` — eleven characters, then the rest of a UUID), as in the user guide's
+ * example endpoint `…/11111111111-2222-3333-4444-555555555555/scim/v2` ("Enable automatic provisioning").
+ */
+function newTenantId(): string {
+  return `${randomBytes(2).toString('hex').slice(0, 3)}${randomUUID()}`;
+}
+
+/**
+ * The SCIM endpoint of a tenant, with the trailing slash the console shows and AWS re:Post gives as its
+ * format ("https://scim.YOUR-REGION.amazonaws.com/YOUR-TENANT-ID/scim/v2/", knowledge-center article
+ * "iam-identity-center-provision"); the user guide's example has none, so a client must join paths to
+ * either form. unverified: that ScimEndpoint in the API answer has the slash, as the console shows it.
+ */
+function scimEndpoint(base: string, tenantId: string): string {
+  return `${base}/${tenantId}/scim/v2/`;
 }
 
 /** The issuer Identity Center writes into the ExternalIds of users that SCIM created (design.md §3). */

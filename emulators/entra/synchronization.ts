@@ -50,7 +50,8 @@ export class Synchronization {
   private scim(method: string, path: string, body: unknown, credentials = this.secrets): Promise<Response> {
     const base = this.secret('BaseAddress', credentials);
     if (!base) return Promise.resolve(new Response(null, { status: 401 }));
-    return fetch(`${base}/${path}`, {
+    // The tenant URL may end in a slash (Identity Center's SCIM endpoint does): join, never double it.
+    return fetch(`${base.replace(/\/$/, '')}/${path}`, {
       method,
       headers: { authorization: `Bearer ${this.secret('SecretToken', credentials)}`, 'content-type': 'application/scim+json' },
       body: body === undefined ? undefined : JSON.stringify(body),

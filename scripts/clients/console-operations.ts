@@ -55,11 +55,21 @@ export interface ConsoleOperations {
 
 const tenantSchema = z.object({ TenantId: z.string().min(1), ScimEndpoint: z.string().url() });
 const tokenInfoSchema = z.object({ TokenId: z.string().min(1), CreationTime: z.number(), ExpirationTime: z.number() });
-const associationSchema = z.object({
-  idpId: z.string().min(1),
-  isEnabled: z.boolean(),
-  idpSAMLConfig: z.object({ entityId: z.string(), loginURL: z.string() }),
-});
+const samlConfigSchema = z.object({ entityId: z.string(), loginURL: z.string() });
+/**
+ * An association carries its SAML values flat (idpSAMLConfig, optional) or nested in
+ * idpSAMLAssociationValue {idpSAMLConfig, idpCertificateIds}: the appsauth-control-2018-10-25 model has
+ * both, so either may come back; one of them must be there for a SAML identity source.
+ */
+const associationSchema = z
+  .object({
+    idpId: z.string().min(1),
+    isEnabled: z.boolean(),
+    idpSAMLConfig: samlConfigSchema.optional(),
+    idpSAMLAssociationValue: z.object({ idpSAMLConfig: samlConfigSchema }).optional(),
+  })
+  .transform(({ idpSAMLConfig, idpSAMLAssociationValue, ...association }) => ({ ...association, idpSAMLConfig: idpSAMLConfig ?? idpSAMLAssociationValue?.idpSAMLConfig }))
+  .refine((association) => association.idpSAMLConfig !== undefined, { message: 'has neither idpSAMLConfig nor idpSAMLAssociationValue.idpSAMLConfig', path: ['idpSAMLConfig'] });
 const certificateSchema = z.object({ certificateId: z.string(), x509CertificateInPEM: z.string() });
 
 /** Parses an undocumented answer; a changed shape fails with the operation's name, not later. */
@@ -95,8 +105,8 @@ export class ApiConsoleOperations implements ConsoleOperations {
     return {
       idpId: association.idpId,
       isEnabled: association.isEnabled,
-      entityId: association.idpSAMLConfig.entityId,
-      loginUrl: association.idpSAMLConfig.loginURL,
+      entityId: association.idpSAMLConfig!.entityId,
+      loginUrl: association.idpSAMLConfig!.loginURL,
       certificates: certificates.map((c) => ({ certificateId: c.certificateId, pem: c.x509CertificateInPEM })),
     };
   }
