@@ -81,3 +81,37 @@ describe('pollUntil', () => {
     );
   });
 });
+
+describe('retry: each attempt has its own time limit', () => {
+  const hangs = (signal: AbortSignal) => new Promise<string>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+
+  it('aborts a hung attempt through its AbortSignal and tries again, as a transient failure', async () => {
+    let attempts = 0;
+    const signals: AbortSignal[] = [];
+    const work = (signal: AbortSignal) => {
+      signals.push(signal);
+      return ++attempts === 1 ? hangs(signal) : Promise.resolve('answered');
+    };
+    const classify = jest.fn(() => ({ retry: false as const }));
+    await expect(retry(work, { description: 'x', timeoutMs: 60_000, attemptTimeoutMs: 50, initialDelayMs: 1, classify })).resolves.toBe('answered');
+    expect(attempts).toBe(2);
+    expect(signals[0].aborted).toBe(true);
+    expect(signals[1]).not.toBe(signals[0]);
+    // A timeout is transient whatever the classifier says of other errors.
+    expect(classify).not.toHaveBeenCalled();
+  });
+
+  it('abandons an attempt that ignores its signal', async () => {
+    let attempts = 0;
+    const work = () => (++attempts === 1 ? new Promise<string>(() => undefined) : Promise.resolve('answered'));
+    await expect(retry(work, { description: 'x', timeoutMs: 60_000, attemptTimeoutMs: 50, initialDelayMs: 1, classify: () => ({ retry: false }) })).resolves.toBe('answered');
+  });
+
+  it('keeps the whole wait within the total time, even when every attempt hangs', async () => {
+    const started = Date.now();
+    await expect(retry(hangs, { description: 'the console API answers', timeoutMs: 300, attemptTimeoutMs: 100, initialDelayMs: 1, classify: () => ({ retry: false }) })).rejects.toThrow(
+      /Gave up after 0 s waiting until the console API answers; last error: no answer within \d+ ms/,
+    );
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
