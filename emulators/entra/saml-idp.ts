@@ -65,6 +65,56 @@ export function signedResponse(tenantId: string, app: Application, sp: ServicePr
     `<saml:AuthnStatement AuthnInstant="${instant}" SessionIndex="${assertionId}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:Password</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
     '</saml:Assertion></samlp:Response>';
 
+  const signed = signEnveloped(xml, key, "//*[local-name(.)='Assertion']", 'after', "//*[local-name(.)='Assertion']/*[local-name(.)='Issuer']");
+  return { samlResponse: Buffer.from(signed).toString('base64'), destination };
+}
+
+/** The app's federation metadata document, its active signing certificate first, signed with the active key. */
+export function federationMetadata(tenantId: string, sp: ServicePrincipal, loginBase: string): string {
+  const active = (k: SigningKey) => Number(k.thumbprint === sp.preferredTokenSigningKeyThumbprint);
+  const keys = [...sp.signingKeys].sort((a, b) => active(b) - active(a));
+  // unverified: that Entra signs the per-app (?appid=) document with the app's own active key.
+  return federationMetadataDocument(tenantId, keys.map((k) => base64Der(k.certificatePem)), loginBase, keys[0]);
+}
+
+const FED = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:fed="http://docs.oasis-open.org/wsfed/federation/200706"';
+const WS_FED_PROTOCOL = 'protocolSupportEnumeration="http://docs.oasis-open.org/wsfed/federation/200706"';
+const endpoint = (element: string, address: string) =>
+  `<fed:${element}><wsa:EndpointReference xmlns:wsa="http://www.w3.org/2005/08/addressing"><wsa:Address>${address}</wsa:Address></wsa:EndpointReference></fed:${element}>`;
+
+/**
+ * Entra's federation metadata, in the shape Entra serves it (the AAD document recorded in
+ * AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet, test/Microsoft.IdentityModel.Tests/
+ * ReferenceMetadata.cs): SAML metadata as the default namespace, an enveloped XML signature first, a
+ * WS-Federation RoleDescriptor for the STS and one for the application service, then the
+ * IDPSSODescriptor with signing keys, SingleLogoutService and SingleSignOnService. The claim list is
+ * abridged to one claim type. Signed when a key is given (the document Entra serves always is).
+ */
+export function federationMetadataDocument(tenantId: string, base64Certificates: string[], loginBase: string, signingKey?: Pick<SigningKey, 'privateKeyPem' | 'certificatePem'>): string {
+  const issuer = `https://sts.windows.net/${tenantId}/`;
+  const wsfed = `${loginBase}/${tenantId}/wsfed`;
+  const saml2 = `${loginBase}/${tenantId}/saml2`;
+  const keys = base64Certificates
+    .map((der) => `<KeyDescriptor use="signing"><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>${der}</X509Certificate></X509Data></KeyInfo></KeyDescriptor>`)
+    .join('');
+  const claims =
+    '<fed:ClaimTypesOffered><auth:ClaimType Uri="http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name" xmlns:auth="http://docs.oasis-open.org/wsfed/authorization/200706">' +
+    '<auth:DisplayName>Name</auth:DisplayName><auth:Description>The mutable display name of the user.</auth:Description></auth:ClaimType></fed:ClaimTypesOffered>';
+  const id = `_${randomUUID()}`;
+  const xml =
+    `<?xml version="1.0" encoding="utf-8"?><EntityDescriptor ID="${id}" entityID="${issuer}" xmlns="urn:oasis:names:tc:SAML:2.0:metadata">` +
+    `<RoleDescriptor xsi:type="fed:SecurityTokenServiceType" ${WS_FED_PROTOCOL} ${FED}>${keys}${claims}${endpoint('SecurityTokenServiceEndpoint', wsfed)}${endpoint('PassiveRequestorEndpoint', wsfed)}</RoleDescriptor>` +
+    `<RoleDescriptor xsi:type="fed:ApplicationServiceType" ${WS_FED_PROTOCOL} ${FED}>${keys}${endpoint('TargetScopes', issuer)}${endpoint('ApplicationServiceEndpoint', wsfed)}${endpoint('PassiveRequestorEndpoint', wsfed)}</RoleDescriptor>` +
+    `<IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">${keys}` +
+    `<SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${saml2}"/>` +
+    `<SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${saml2}"/>` +
+    `<SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${saml2}"/>` +
+    '</IDPSSODescriptor></EntityDescriptor>';
+  return signingKey ? signEnveloped(xml, signingKey, "/*[local-name(.)='EntityDescriptor']", 'prepend') : xml;
+}
+
+/** An enveloped RSA-SHA256 XML signature over the element at `xpath`, placed as Entra places it. */
+function signEnveloped(xml: string, key: Pick<SigningKey, 'privateKeyPem' | 'certificatePem'>, xpath: string, action: 'prepend' | 'after', location = xpath): string {
   const signature = new SignedXml({
     privateKey: key.privateKeyPem,
     publicCert: key.certificatePem,
@@ -72,31 +122,10 @@ export function signedResponse(tenantId: string, app: Application, sp: ServicePr
     canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
   });
   signature.addReference({
-    xpath: "//*[local-name(.)='Assertion']",
+    xpath,
     digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
     transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
   });
-  signature.computeSignature(xml, { location: { reference: "//*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: 'after' } });
-  return { samlResponse: Buffer.from(signature.getSignedXml()).toString('base64'), destination };
-}
-
-/** The app's federation metadata document, with its active signing certificate first. */
-export function federationMetadata(tenantId: string, sp: ServicePrincipal, loginBase: string): string {
-  const active = (k: SigningKey) => Number(k.thumbprint === sp.preferredTokenSigningKeyThumbprint);
-  const certificates = [...sp.signingKeys].sort((a, b) => active(b) - active(a)).map((k) => base64Der(k.certificatePem));
-  return federationMetadataDocument(tenantId, certificates, loginBase);
-}
-
-/** Entra's per-app federation metadata (its shape, abridged to what federation reads). */
-export function federationMetadataDocument(tenantId: string, base64Certificates: string[], loginBase: string): string {
-  const keys = base64Certificates
-    .map((der) => `<KeyDescriptor use="signing"><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>${der}</X509Certificate></X509Data></KeyInfo></KeyDescriptor>`)
-    .join('');
-  return (
-    `<?xml version="1.0" encoding="utf-8"?><EntityDescriptor ID="_${randomUUID()}" entityID="https://sts.windows.net/${tenantId}/" xmlns="urn:oasis:names:tc:SAML:2.0:metadata">` +
-    `<IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">${keys}` +
-    `<SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${loginBase}/${tenantId}/saml2"/>` +
-    `<SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${loginBase}/${tenantId}/saml2"/>` +
-    '</IDPSSODescriptor></EntityDescriptor>'
-  );
+  signature.computeSignature(xml, { location: { reference: location, action } });
+  return signature.getSignedXml();
 }

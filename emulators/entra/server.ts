@@ -5,7 +5,7 @@ import { RequestLog } from '../aws/gateway';
 import { readBody } from '../aws/protocol';
 import { AWS_GALLERY_TEMPLATE, Directory, ServicePrincipal } from './directory';
 import { base64Der, federationMetadata, newSigningKey, signedResponse } from './saml-idp';
-import { Job, SYNC_TEMPLATE_ID, Synchronization, USER_RULE_ID } from './synchronization';
+import { Job, Outcome, SYNC_TEMPLATE_ID, Synchronization, USER_RULE_ID } from './synchronization';
 
 class GraphFault extends Error {
   constructor(
@@ -40,6 +40,26 @@ interface Route {
 function filterValue(url: URL, property: string): string | undefined {
   const match = new RegExp(`^${property} eq '(.*)'$`).exec(url.searchParams.get('$filter') ?? '');
   return match?.[1].replace(/''/g, "'");
+}
+
+/**
+ * provisionOnDemand's answer (Graph synchronizationJob: provisionOnDemand, example 1): `key` holds the
+ * verdict as JSON, `{"result", "details": {"errorCode", "errorMessage"}}`, `value` the provisioning steps.
+ */
+function onDemandAnswer(user: { id: string; userPrincipalName: string }, outcome: Outcome) {
+  const details = outcome.errorCode ? { errorCode: outcome.errorCode, errorMessage: outcome.errorMessage } : {};
+  const statusInfo = { status: outcome.result, errorCode: outcome.result === 'Failure' ? outcome.errorCode : null, reason: outcome.errorMessage ?? null };
+  return {
+    '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.stringKeyStringValuePair',
+    key: JSON.stringify({ result: outcome.result, details }),
+    value: JSON.stringify({
+      action: outcome.action,
+      reportableIdentifier: user.userPrincipalName,
+      sourceIdentity: { id: user.id, type: 'User' },
+      targetIdentity: { id: outcome.targetId ?? null, type: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User' },
+      statusInfo,
+    }),
+  };
 }
 
 const publicServicePrincipal = ({ signingKeys, claimsMappingPolicyIds, ...sp }: ServicePrincipal) => ({
@@ -245,7 +265,7 @@ export class EntraServer {
     });
     this.route('GET', `${sync}/jobs/{jobId}/schema`, ([id, jobId]) => (this.jobOf(id, jobId), this.syncOf(id).schema()));
     this.route('PUT', `${sync}/secrets`, ([id], body) => {
-      this.syncOf(id).secrets = body.value;
+      this.syncOf(id).saveSecrets(body.value);
       return [204];
     });
     this.route('POST', `${sync}/jobs/{jobId}/validateCredentials`, async ([id, jobId], body) => {
@@ -262,8 +282,7 @@ export class EntraServer {
       if (parameters?.ruleId !== USER_RULE_ID) throw badRequest(`Unknown rule ${parameters?.ruleId}`);
       const user = d.users.get(parameters.subjects?.[0]?.objectId);
       if (!user) throw notFound(parameters.subjects?.[0]?.objectId);
-      const result = await this.syncOf(id).push(user);
-      return [200, { key: JSON.stringify({ result, details: {} }), value: JSON.stringify({ reportableIdentifier: user.userPrincipalName }) }];
+      return [200, onDemandAnswer(user, await this.syncOf(id).provisionOnDemand(user))];
     });
 
     // The login host: federation metadata and the sign-in a browser would do.

@@ -4,31 +4,142 @@ import { Directory, User } from './directory';
 export const SYNC_TEMPLATE_ID = 'aWSSingleSignon';
 // The outbound user rule of the job schema (the id a public module hard-codes; reference/entra-graph.md).
 export const USER_RULE_ID = '03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8';
+const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+// Graph "Create synchronizationJob" response example: a new job's schedule interval and its never-reached steady state.
+const UNSCHEDULED_INTERVAL = 'P10675199DT2H48M5.4775807S';
+const NEVER = '0001-01-01T00:00:00Z';
+// Microsoft Entra "Application provisioning in quarantine status": retries are gradually reduced to once a day.
+const QUARANTINE_MAX_BACKOFF_MS = 86_400_000;
+const CREDENTIALS_REFUSED = {
+  code: 'SystemForCrossDomainIdentityManagementCredentialValidationFailure',
+  message: 'The SCIM endpoint refused the saved credentials',
+  tenantActionable: true,
+};
 
+/** synchronizationError (Graph resource page). */
+interface SyncError {
+  code: string;
+  message: string;
+  tenantActionable: boolean;
+}
+
+/** synchronizationTaskExecution (Graph resource page): state is Succeeded, Failed or EntryLevelErrors. */
+interface Execution {
+  state: 'Succeeded' | 'Failed' | 'EntryLevelErrors';
+  timeBegan: string;
+  timeEnded: string;
+  countEntitled: number;
+  countExported: number;
+  countEscrowed: number;
+  error: SyncError | null;
+}
+
+/** synchronizationQuarantine (Graph resource page). */
+interface Quarantine {
+  currentBegan: string;
+  nextAttempt: string;
+  reason: 'EncounteredQuarantineException';
+  seriesBegan: string;
+  seriesCount: number;
+  error: SyncError;
+}
+
+/** synchronizationJob with its synchronizationSchedule and synchronizationStatus (Graph resource pages). */
 export interface Job {
   id: string;
   templateId: string;
+  schedule: { expiration: string | null; interval: string; state: 'Active' | 'Disabled' | 'Paused' };
   status: {
-    code: 'NotRun' | 'Active' | 'Paused' | 'Quarantine';
-    lastExecution: { state: string; timeBegan: string; timeEnded: string; error?: { code: string; message: string } } | null;
-    quarantine: { reason: string; error: { code: string; message: string } } | null;
+    // NotConfigured: no authorization yet; NotRun: configured, possibly started, no cycle finished (synchronizationStatus page).
+    code: 'NotConfigured' | 'NotRun' | 'Active' | 'Paused' | 'Quarantine';
+    countSuccessiveCompleteFailures: number;
+    escrowsPruned: boolean;
+    lastExecution: Execution | null;
+    lastSuccessfulExecution: Execution | null;
+    lastSuccessfulExecutionWithExports: Execution | null;
+    quarantine: Quarantine | null;
+    steadyStateFirstAchievedTime: string;
+    steadyStateLastAchievedTime: string;
+    synchronizedEntryCountByType: { key: string; value: number }[];
+    troubleshootingUrl: string | null;
   };
 }
 
-type PushResult = 'Success' | 'Skipped' | 'Failure';
+/** One user's export, as provisionOnDemand's verdict and the provisioning logs describe it. */
+export interface Outcome {
+  result: 'Success' | 'Skipped' | 'Failure';
+  action: 'Create' | 'Update' | 'Disable' | 'Other';
+  errorCode?: string;
+  errorMessage?: string;
+  targetId?: string;
+}
+
+/** The SCIM endpoint refused the saved token: a job-level failure (quarantine), not one user's. */
+class CredentialsRefused extends Error {}
+
+type ScimUser = Record<string, any>;
+
+/** The attributes Entra compares on a matched user, with the SCIM PATCH path it writes each to. */
+const COMPARED: [path: string, read: (u: ScimUser) => unknown][] = [
+  ['active', (u) => u.active],
+  ['displayName', (u) => u.displayName],
+  ['externalId', (u) => u.externalId],
+  ['name.givenName', (u) => u.name?.givenName],
+  ['name.familyName', (u) => u.name?.familyName],
+  ['emails[type eq "work"].value', (u) => u.emails?.find((e: { type?: string }) => e.type === 'work')?.value],
+  [`${ENTERPRISE}:department`, (u) => u[ENTERPRISE]?.department],
+];
 
 /**
- * Entra provisioning for one service principal: the job, its saved credentials and its cycles. A
- * cycle really sends the assigned users to the saved SCIM endpoint with the saved token; a token
- * the endpoint refuses puts the job in quarantine, as the real service does.
+ * The SCIM resource the AWS IAM Identity Center gallery app's default mappings make of an Entra user
+ * (Microsoft tutorial "Configure AWS IAM Identity Center for automatic user provisioning": userName ←
+ * userPrincipalName, externalId ← mailNickname, active ← not soft-deleted, name, department).
+ * unverified: the tutorial maps emails from `mail`; our test users have none, so the UPN is sent.
+ */
+function scimUserOf(user: User, active: boolean): ScimUser {
+  return {
+    schemas: [CORE, ENTERPRISE],
+    userName: user.userPrincipalName,
+    externalId: user.mailNickname,
+    active,
+    displayName: user.displayName,
+    name: { givenName: user.givenName, familyName: user.surname },
+    emails: [{ value: user.userPrincipalName, type: 'work', primary: true }],
+    [ENTERPRISE]: { department: user.department },
+  };
+}
+
+/** The Replace operations that bring a matched target user to what the source says (Microsoft SCIM tutorial, PATCH examples). */
+function changesBetween(target: ScimUser, desired: ScimUser) {
+  return COMPARED.filter(([, read]) => read(desired) !== undefined && read(desired) !== read(target)).map(([path, read]) => ({ op: 'Replace', path, value: read(desired) }));
+}
+
+/** Why a SCIM answer fails one user (Microsoft Entra provisioning logs' error codes). */
+async function entryFailure(response: Response): Promise<Outcome> {
+  if (response.status === 401 || response.status === 403) throw new CredentialsRefused();
+  const detail = await response.text().catch(() => '');
+  // unverified: the exact code Entra logs for a SCIM 409 on create; issue 12 and the provisioning logs' "EntryConflict" row.
+  const errorCode = response.status === 409 ? 'EntryConflict' : `SystemForCrossDomainIdentityManagementServiceIncompatible`;
+  return { result: 'Failure', action: 'Other', errorCode, errorMessage: `StatusCode: ${response.status} Web Response: ${detail}` };
+}
+
+const now = () => new Date().toISOString();
+
+/**
+ * Entra provisioning for one service principal: the jobs, their saved credentials and their cycles.
+ * A cycle really sends the users in scope to the saved SCIM endpoint with the saved token, the way
+ * Microsoft's "How application provisioning works" describes: match on userName first, adopt and
+ * update a match, create otherwise, disable (never delete) a user who leaves the scope. A token the
+ * endpoint refuses quarantines the job; a user the endpoint refuses is that user's failure only.
  */
 export class Synchronization {
   readonly jobs: Job[] = [];
   secrets: { key: string; value: string }[] = [];
   private timer?: NodeJS.Timeout;
-  // What each cycle last exported per user: later cycles send only what changed, as Entra's incremental cycles do.
-  private readonly exported = new Map<string, string>();
+  // Per Entra user: what was last exported and the target's id; later cycles send only what changed (incremental cycles).
+  private readonly exported = new Map<string, { fingerprint: string; targetId: string }>();
 
   constructor(
     private readonly directory: Directory,
@@ -36,11 +147,35 @@ export class Synchronization {
     private readonly cycleMs: number,
   ) {}
 
+  /** Graph "Create synchronizationJob": created disabled, NotConfigured until credentials are saved. */
   createJob(templateId: string): Job {
     const hash = createHash('sha1').update(this.spId).digest('hex').slice(0, 32);
-    const job: Job = { id: `${templateId}.${hash}.${this.directory.tenantId}`, templateId, status: { code: 'NotRun', lastExecution: null, quarantine: null } };
+    const job: Job = {
+      id: `${templateId}.${hash}.${this.directory.tenantId}`,
+      templateId,
+      schedule: { expiration: null, interval: UNSCHEDULED_INTERVAL, state: 'Disabled' },
+      status: {
+        code: this.secret('SecretToken') ? 'NotRun' : 'NotConfigured',
+        countSuccessiveCompleteFailures: 0,
+        escrowsPruned: false,
+        lastExecution: null,
+        lastSuccessfulExecution: null,
+        lastSuccessfulExecutionWithExports: null,
+        quarantine: null,
+        steadyStateFirstAchievedTime: NEVER,
+        steadyStateLastAchievedTime: NEVER,
+        synchronizedEntryCountByType: [],
+        troubleshootingUrl: null,
+      },
+    };
     this.jobs.push(job);
     return job;
+  }
+
+  /** Saved credentials are the authorization a NotConfigured job lacks (synchronizationStatus: NotConfigured). */
+  saveSecrets(secrets: { key: string; value: string }[]): void {
+    this.secrets = secrets;
+    for (const job of this.jobs) if (job.status.code === 'NotConfigured' && this.secret('SecretToken')) job.status.code = 'NotRun';
   }
 
   private secret(key: string, from = this.secrets): string | undefined {
@@ -58,19 +193,27 @@ export class Synchronization {
     });
   }
 
+  private findByUserName(userName: string, credentials = this.secrets): Promise<Response> {
+    return this.scim('GET', `Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`, undefined, credentials);
+  }
+
   /** The console's Test Connection: the SCIM endpoint answers a query with these credentials. */
   async credentialsWork(credentials = this.secrets): Promise<boolean> {
-    const answer = await this.scim('GET', `Users?filter=${encodeURIComponent('userName eq "connection-test"')}`, undefined, credentials).catch(() => undefined);
+    const answer = await this.findByUserName('connection-test', credentials).catch(() => undefined);
     return Boolean(answer?.ok);
   }
 
+  /** Graph "Start synchronizationJob": schedules the job and clears a quarantine; NotRun until a cycle finishes. */
   start(job: Job): void {
-    job.status.code = 'Active';
+    job.schedule.state = 'Active';
     job.status.quarantine = null;
+    job.status.code = job.status.lastExecution ? 'Active' : 'NotRun';
     this.schedule(job, 0);
   }
 
+  /** Graph "Pause synchronizationJob": the schedule pauses and the job keeps its state. */
   pause(job: Job): void {
+    job.schedule.state = 'Paused';
     job.status.code = 'Paused';
     clearTimeout(this.timer);
   }
@@ -85,58 +228,132 @@ export class Synchronization {
     this.timer.unref();
   }
 
-  /** One provisioning cycle over every assigned user, then the next one while the job is active. */
-  private async cycle(job: Job): Promise<void> {
-    if (job.status.code !== 'Active') return;
-    const timeBegan = new Date().toISOString();
-    let failure: { code: string; message: string } | undefined;
-    for (const user of this.directory.assignedUsers(this.spId)) {
-      const fingerprint = JSON.stringify(user);
-      if (this.exported.get(user.id) === fingerprint && job.status.lastExecution) {
-        // Unchanged since the last export; an incremental cycle still checks that the endpoint answers.
-        if ((await this.scim('GET', 'Users?filter=' + encodeURIComponent(`userName eq "${user.userPrincipalName}"`), undefined)).status === 401) {
-          failure = { code: 'SystemForCrossDomainIdentityManagementCredentialValidationFailure', message: 'The SCIM endpoint refused the saved credentials' };
-          break;
-        }
-        continue;
-      }
-      const result = await this.push(user).catch(() => 'Failure' as const);
-      if (result !== 'Failure') this.exported.set(user.id, fingerprint);
-      if (result === 'Failure') {
-        failure = {
-          code: 'SystemForCrossDomainIdentityManagementCredentialValidationFailure',
-          message: 'The SCIM endpoint refused the saved credentials',
-        };
-        break;
-      }
-    }
-    job.status.lastExecution = { state: failure ? 'Failed' : 'Succeeded', timeBegan, timeEnded: new Date().toISOString(), error: failure };
-    if (failure) {
-      job.status.code = 'Quarantine';
-      job.status.quarantine = { reason: 'EncounteredQuarantineException', error: failure };
-      return;
-    }
-    if (job.status.code === 'Active') this.schedule(job, this.cycleMs);
+  private inScope(user: User): boolean {
+    // Default scope "sync only assigned users and groups" (IsEffectivelyEntitledForProvisioning in the provisioning steps).
+    return this.directory.assignedUsers(this.spId).includes(user);
   }
 
-  /** Sends one user: matched by userName, created when missing (reference/entra-graph.md mappings). */
-  async push(user: User): Promise<PushResult> {
-    const found = await this.scim('GET', `Users?filter=${encodeURIComponent(`userName eq "${user.userPrincipalName}"`)}`, undefined);
-    if (found.status === 401) return 'Failure';
-    if (found.ok && ((await found.json()) as { totalResults: number }).totalResults > 0) return 'Skipped';
-    const created = await this.scim('POST', 'Users', {
-      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE],
-      userName: user.userPrincipalName,
-      externalId: user.mailNickname,
-      displayName: user.displayName,
-      name: { givenName: user.givenName, familyName: user.surname },
-      emails: [{ value: user.userPrincipalName, type: 'work', primary: true }],
-      active: user.accountEnabled,
-      [ENTERPRISE]: { department: user.department },
-    });
-    // A user Identity Center already holds that SCIM did not create (NikkiWolf, made by hand) is left alone.
-    if (created.status === 409) return 'Skipped';
-    return created.status === 201 ? 'Success' : 'Failure';
+  /** One provisioning cycle, then the next: at the job's interval, or less often while quarantined. */
+  private async cycle(job: Job): Promise<void> {
+    if (job.schedule.state !== 'Active') return;
+    const timeBegan = now();
+    try {
+      // unverified: that an incremental cycle with nothing to export still notices a revoked token.
+      if (!(await this.credentialsWork())) throw new CredentialsRefused();
+      const outcomes = await this.exportChanges();
+      this.finish(job, timeBegan, outcomes);
+      if (job.schedule.state === 'Active') this.schedule(job, this.cycleMs);
+    } catch (error) {
+      if (!(error instanceof CredentialsRefused)) throw error;
+      this.quarantine(job, timeBegan);
+      this.schedule(job, Date.parse(job.status.quarantine!.nextAttempt) - Date.now());
+    }
+  }
+
+  private async exportChanges(): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    for (const user of this.directory.assignedUsers(this.spId)) {
+      if (this.exported.get(user.id)?.fingerprint !== JSON.stringify(user)) outcomes.push(await this.provision(user));
+    }
+    for (const [userId, { fingerprint, targetId }] of this.exported) {
+      const user = this.directory.users.get(userId);
+      if (fingerprint !== 'disabled' && (!user || !this.inScope(user))) outcomes.push(await this.disable(userId, targetId));
+    }
+    return outcomes;
+  }
+
+  private finish(job: Job, timeBegan: string, outcomes: Outcome[]): void {
+    const escrowed = outcomes.filter((o) => o.result === 'Failure').length;
+    const execution: Execution = {
+      state: escrowed ? 'EntryLevelErrors' : 'Succeeded',
+      timeBegan,
+      timeEnded: now(),
+      countEntitled: this.directory.assignedUsers(this.spId).length,
+      countExported: outcomes.filter((o) => o.result === 'Success').length,
+      countEscrowed: escrowed,
+      error: null,
+    };
+    const status = job.status;
+    status.lastExecution = execution;
+    if (!escrowed) status.lastSuccessfulExecution = execution;
+    if (execution.countExported) status.lastSuccessfulExecutionWithExports = execution;
+    status.countSuccessiveCompleteFailures = 0;
+    status.quarantine = null;
+    if (status.steadyStateFirstAchievedTime === NEVER) status.steadyStateFirstAchievedTime = execution.timeEnded;
+    status.steadyStateLastAchievedTime = execution.timeEnded;
+    if (job.schedule.state === 'Active') status.code = 'Active';
+  }
+
+  /** synchronizationQuarantine: a series begins once, then each re-evaluation that still fails counts and backs off. */
+  private quarantine(job: Job, timeBegan: string): void {
+    const status = job.status;
+    const previous = status.quarantine;
+    const seriesCount = previous ? previous.seriesCount + 1 : 0;
+    const backoffMs = Math.min(this.cycleMs * 2 ** (seriesCount + 1), QUARANTINE_MAX_BACKOFF_MS);
+    const currentBegan = now();
+    status.code = 'Quarantine';
+    status.countSuccessiveCompleteFailures++;
+    status.lastExecution = { state: 'Failed', timeBegan, timeEnded: currentBegan, countEntitled: 0, countExported: 0, countEscrowed: 0, error: CREDENTIALS_REFUSED };
+    status.quarantine = {
+      currentBegan,
+      nextAttempt: new Date(Date.now() + backoffMs).toISOString(),
+      reason: 'EncounteredQuarantineException',
+      seriesBegan: previous?.seriesBegan ?? currentBegan,
+      seriesCount,
+      error: CREDENTIALS_REFUSED,
+    };
+  }
+
+  /** Match on userName, then adopt and update the match or create the user (Microsoft "How application provisioning works"). */
+  private async provision(user: User): Promise<Outcome> {
+    const desired = scimUserOf(user, user.accountEnabled);
+    const found = await this.findByUserName(user.userPrincipalName);
+    if (!found.ok) return entryFailure(found);
+    const [match] = ((await found.json()) as { Resources?: ScimUser[] }).Resources ?? [];
+    const outcome = match ? await this.update(match, desired) : await this.create(desired);
+    if (outcome.targetId) this.exported.set(user.id, { fingerprint: JSON.stringify(user), targetId: outcome.targetId });
+    return outcome;
+  }
+
+  private async create(desired: ScimUser): Promise<Outcome> {
+    const created = await this.scim('POST', 'Users', desired);
+    if (!created.ok) return entryFailure(created);
+    return { result: 'Success', action: 'Create', targetId: ((await created.json()) as ScimUser).id };
+  }
+
+  private async update(match: ScimUser, desired: ScimUser): Promise<Outcome> {
+    const operations = changesBetween(match, desired);
+    // Graph provisionOnDemand example: nothing to change is Skipped with RedundantExport.
+    if (!operations.length) return { result: 'Skipped', action: 'Other', errorCode: 'RedundantExport', errorMessage: 'The state of the user in both the source and target systems already match.', targetId: match.id };
+    const patched = await this.scim('PATCH', `Users/${match.id}`, { schemas: [PATCH_OP], Operations: operations });
+    if (!patched.ok) return entryFailure(patched);
+    return { result: 'Success', action: 'Update', targetId: match.id };
+  }
+
+  /** A user who leaves the scope is disabled in the target, not deleted (Microsoft "How application provisioning works", de-provisioning). */
+  private async disable(userId: string, targetId: string): Promise<Outcome> {
+    const patched = await this.scim('PATCH', `Users/${targetId}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: false }] });
+    if (!patched.ok) return entryFailure(patched);
+    this.exported.set(userId, { fingerprint: 'disabled', targetId });
+    return { result: 'Success', action: 'Disable', targetId };
+  }
+
+  /**
+   * provisionOnDemand for one user: scoping first (an unassigned user is Skipped, not provisioned),
+   * then the same match-and-export a cycle does. A refused token is this request's failure; only a
+   * cycle quarantines the job.
+   */
+  async provisionOnDemand(user: User): Promise<Outcome> {
+    if (!this.inScope(user)) {
+      // Microsoft Entra provisioning logs: SkipReason NotEffectivelyEntitled for a user not assigned to the app.
+      return { result: 'Skipped', action: 'Other', errorCode: 'NotEffectivelyEntitled', errorMessage: `The User '${user.userPrincipalName}' will be skipped: it is not assigned to the application (IsEffectivelyEntitledForProvisioning: False).` };
+    }
+    try {
+      return await this.provision(user);
+    } catch (error) {
+      if (!(error instanceof CredentialsRefused)) throw error;
+      return { result: 'Failure', action: 'Other', errorCode: CREDENTIALS_REFUSED.code, errorMessage: CREDENTIALS_REFUSED.message };
+    }
   }
 
   schema() {

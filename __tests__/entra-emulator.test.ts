@@ -1,0 +1,289 @@
+import { readFileSync } from 'node:fs';
+import { createServer, IncomingMessage, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { DOMParser } from '@xmldom/xmldom';
+import { SignedXml } from 'xml-crypto';
+import { EntraEmulator } from '../emulators/entra';
+import { parseIdpMetadata, toPem } from '../scripts/saml-metadata';
+
+const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
+const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
+const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
+const CYCLE_MS = 100;
+
+/** A SCIM endpoint that records what the provisioning service sends, with scripted answers. */
+class ScimStub {
+  readonly requests: { method: string; path: string; body: any }[] = [];
+  readonly users = new Map<string, any>();
+  token = 'good-token';
+  refuseCreate?: { status: number; detail: string };
+  private server?: Server;
+  private nextId = 1;
+
+  async listen(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req).then(([status, body]) => res.writeHead(status, { 'content-type': 'application/scim+json' }).end(body === undefined ? '' : JSON.stringify(body))));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/scim/v2`;
+  }
+
+  close(): Promise<void> {
+    this.server?.closeAllConnections();
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  writes() {
+    return this.requests.filter((r) => r.method !== 'GET');
+  }
+
+  private async handle(req: IncomingMessage): Promise<[number, unknown?]> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const url = new URL(req.url!, 'http://scim');
+    const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
+    this.requests.push({ method: req.method!, path: `${url.pathname}${url.search}`, body });
+    if (req.headers.authorization !== `Bearer ${this.token}`) return [401, { status: '401', detail: 'invalid token' }];
+    const id = url.pathname.split('/Users/')[1];
+    if (req.method === 'GET') {
+      const userName = /userName eq "(.*)"/.exec(url.searchParams.get('filter') ?? '')?.[1];
+      const found = [...this.users.values()].filter((u) => u.userName === userName);
+      return [200, { totalResults: found.length, Resources: found }];
+    }
+    if (req.method === 'POST') {
+      if (this.refuseCreate) return [this.refuseCreate.status, { status: String(this.refuseCreate.status), detail: this.refuseCreate.detail }];
+      const user = { ...body, id: `scim-${this.nextId++}` };
+      this.users.set(user.id, user);
+      return [201, user];
+    }
+    if (req.method === 'PATCH' && this.users.has(id)) return [200, this.users.get(id)];
+    return [404];
+  }
+}
+
+describe('Entra emulator', () => {
+  let entra: EntraEmulator;
+  let scim: ScimStub;
+  let scimBase: string;
+
+  const graph = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${entra.endpoint}/v1.0${path}`, {
+      method,
+      headers: { authorization: `Bearer ${entra.accessToken}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const waitFor = async <T>(probe: () => Promise<T | undefined>, what: string): Promise<T> => {
+    for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+      const value = await probe();
+      if (value) return value;
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
+
+  /** A gallery app with its job, NikkiWolf-like users, and helpers bound to them. */
+  async function app(options: { assign?: boolean; saveSecrets?: boolean } = {}) {
+    const instantiated = (await graph('POST', '/applicationTemplates/21ed01d2-ec13-4e9e-86c1-cd546719ebc4/instantiate', { displayName: 'AWS IAM Identity Center' })).body;
+    const sp: string = instantiated.servicePrincipal.id;
+    // The gallery app's User role, by display name: its value is null (issue 12, Entra defect 1).
+    const userRole = instantiated.servicePrincipal.appRoles.find((r: { displayName: string }) => r.displayName === 'User').id;
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const user = (await graph('POST', '/users', { userPrincipalName: `RichRoe${suffix}@contoso.onmicrosoft.com`, displayName: 'Richard Roe', givenName: 'Richard', surname: 'Roe', department: 'Operations', mailNickname: `RichRoe${suffix}`, accountEnabled: true, passwordProfile: { password: 'x-Pa55word!' } })).body;
+    const assignment = options.assign === false ? undefined : (await graph('POST', `/servicePrincipals/${sp}/appRoleAssignedTo`, { principalId: user.id, resourceId: sp, appRoleId: userRole })).body;
+    const job = (await graph('POST', `/servicePrincipals/${sp}/synchronization/jobs`, { templateId: 'aWSSingleSignon' })).body;
+    const jobPath = `/servicePrincipals/${sp}/synchronization/jobs/${job.id}`;
+    if (options.saveSecrets !== false) await graph('PUT', `/servicePrincipals/${sp}/synchronization/secrets`, { value: [{ key: 'BaseAddress', value: scimBase }, { key: 'SecretToken', value: 'good-token' }] });
+    return {
+      sp,
+      user,
+      assignment,
+      job,
+      jobPath,
+      read: async () => (await graph('GET', jobPath)).body,
+      onDemand: async () => (await graph('POST', `${jobPath}/provisionOnDemand`, { parameters: [{ ruleId: '03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8', subjects: [{ objectId: user.id, objectTypeName: 'User' }] }] })).body,
+    };
+  }
+
+  beforeAll(async () => {
+    scim = new ScimStub();
+    scimBase = await scim.listen();
+    entra = await EntraEmulator.start({ cycleMs: CYCLE_MS });
+  });
+  afterAll(async () => {
+    await entra.stop();
+    await scim.close();
+  });
+  beforeEach(() => {
+    scim.requests.length = 0;
+    scim.users.clear();
+    scim.token = 'good-token';
+    scim.refuseCreate = undefined;
+  });
+
+  describe('synchronization job states (Graph synchronizationStatus, synchronizationSchedule, Create synchronizationJob)', () => {
+    it('a new job is NotConfigured with a Disabled schedule, and NotRun once credentials are saved', async () => {
+      const { job, read } = await app({ saveSecrets: false });
+      expect(job.schedule).toEqual({ expiration: null, interval: 'P10675199DT2H48M5.4775807S', state: 'Disabled' });
+      expect(job.status).toMatchObject({ code: 'NotConfigured', lastExecution: null, quarantine: null, steadyStateFirstAchievedTime: '0001-01-01T00:00:00Z' });
+      const { sp } = await app({ saveSecrets: false });
+      await graph('PUT', `/servicePrincipals/${sp}/synchronization/secrets`, { value: [{ key: 'BaseAddress', value: scimBase }, { key: 'SecretToken', value: 'good-token' }] });
+      expect((await read()).status.code).toBe('NotConfigured');
+      expect((await graph('GET', `/servicePrincipals/${sp}/synchronization/jobs`)).body.value[0].status.code).toBe('NotRun');
+    });
+
+    it('start schedules the job (NotRun until a cycle finishes, then Active); pause pauses the schedule', async () => {
+      const { jobPath, read } = await app();
+      expect((await graph('POST', `${jobPath}/start`)).status).toBe(204);
+      const started = await read();
+      expect(started.schedule.state).toBe('Active');
+      expect(['NotRun', 'Active']).toContain(started.status.code);
+      const active = await waitFor(async () => ((await read()).status.code === 'Active' ? read() : undefined), 'the first cycle');
+      expect(active.status.lastExecution).toMatchObject({ state: 'Succeeded', countExported: 1, error: null });
+      await graph('POST', `${jobPath}/pause`);
+      expect(await read()).toMatchObject({ schedule: { state: 'Paused' }, status: { code: 'Paused' } });
+    });
+
+    it('a refused token quarantines the job with the documented quarantine fields, re-evaluated as a series', async () => {
+      const { jobPath, read } = await app();
+      scim.token = 'rotated-elsewhere';
+      await graph('POST', `${jobPath}/start`);
+      const first = await waitFor(async () => (await read()).status.quarantine, 'quarantine');
+      expect(first).toEqual({
+        currentBegan: expect.any(String),
+        nextAttempt: expect.any(String),
+        reason: 'EncounteredQuarantineException',
+        seriesBegan: first.currentBegan,
+        seriesCount: 0,
+        error: expect.objectContaining({ code: 'SystemForCrossDomainIdentityManagementCredentialValidationFailure' }),
+      });
+      expect(Date.parse(first.nextAttempt)).toBeGreaterThan(Date.parse(first.currentBegan));
+      const again = await waitFor(async () => ((await read()).status.quarantine?.seriesCount > 0 ? (await read()).status.quarantine : undefined), 're-evaluation');
+      expect(again.seriesBegan).toBe(first.seriesBegan);
+      expect((await read()).status).toMatchObject({ code: 'Quarantine', lastExecution: { state: 'Failed' } });
+      expect((await read()).schedule.state).toBe('Active');
+      scim.token = 'good-token';
+      await graph('POST', `${jobPath}/start`);
+      expect((await read()).status.quarantine).toBeNull();
+      await graph('POST', `${jobPath}/pause`);
+    });
+
+    it("a 400 from SCIM on one user is that user's failure (EntryLevelErrors), not a quarantine", async () => {
+      const { jobPath, read } = await app();
+      scim.refuseCreate = { status: 400, detail: 'Values may not contain the characters " < > ; : %' };
+      await graph('POST', `${jobPath}/start`);
+      const job = await waitFor(async () => ((await read()).status.lastExecution ? read() : undefined), 'a cycle');
+      expect(job.status).toMatchObject({ code: 'Active', quarantine: null, lastExecution: { state: 'EntryLevelErrors', countEscrowed: 1 } });
+      await graph('POST', `${jobPath}/pause`);
+    });
+  });
+
+  describe('provisioning against a SCIM app (Microsoft "How application provisioning works")', () => {
+    const verdict = (answer: { key: string }) => JSON.parse(answer.key);
+
+    it('provisionOnDemand skips an unassigned user, with the reason in details.errorCode and errorMessage', async () => {
+      const { onDemand } = await app({ assign: false });
+      const answer = await onDemand();
+      expect(verdict(answer)).toEqual({ result: 'Skipped', details: { errorCode: 'NotEffectivelyEntitled', errorMessage: expect.stringContaining('IsEffectivelyEntitledForProvisioning') } });
+      expect(scim.requests).toEqual([]);
+    });
+
+    it('looks the user up by userName first and creates only when there is no match', async () => {
+      const { onDemand, user } = await app();
+      expect(verdict(await onDemand())).toEqual({ result: 'Success', details: {} });
+      expect(scim.requests.map((r) => r.method)).toEqual(['GET', 'POST']);
+      expect(decodeURIComponent(scim.requests[0].path)).toContain(`filter=userName eq "${user.userPrincipalName}"`);
+      expect(scim.requests[1].body).toMatchObject({ userName: user.userPrincipalName, externalId: user.mailNickname, active: true });
+    });
+
+    it('adopts a user the target already holds (made by hand): PATCHes what differs, externalId included, never POSTs', async () => {
+      const { onDemand, user } = await app();
+      // What Terraform created in Identity Center (guide step 2.2): same userName, no externalId, no department.
+      scim.users.set('by-hand', { id: 'by-hand', userName: user.userPrincipalName, displayName: 'Richard Roe', name: { givenName: 'Richard', familyName: 'Roe' }, emails: [{ value: user.userPrincipalName, type: 'work', primary: true }], active: true });
+      expect(verdict(await onDemand())).toEqual({ result: 'Success', details: {} });
+      expect(scim.writes()).toEqual([
+        {
+          method: 'PATCH',
+          path: '/scim/v2/Users/by-hand',
+          body: {
+            schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+            Operations: [
+              { op: 'Replace', path: 'externalId', value: user.mailNickname },
+              { op: 'Replace', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', value: 'Operations' },
+            ],
+          },
+        },
+      ]);
+    });
+
+    it('answers a SCIM 409 on create with a Failure whose details.errorCode is EntryConflict', async () => {
+      const { onDemand } = await app();
+      scim.refuseCreate = { status: 409, detail: 'User already exists' };
+      expect(verdict(await onDemand())).toEqual({ result: 'Failure', details: { errorCode: 'EntryConflict', errorMessage: expect.stringContaining('409') } });
+    });
+
+    it('disables (active=false) a provisioned user who is unassigned, and never deletes them', async () => {
+      const { jobPath, read, sp, assignment } = await app();
+      await graph('POST', `${jobPath}/start`);
+      await waitFor(async () => ((await read()).status.code === 'Active' ? true : undefined), 'the first cycle');
+      await graph('DELETE', `/servicePrincipals/${sp}/appRoleAssignedTo/${assignment.id}`);
+      const disabled = await waitFor(async () => scim.writes().find((r) => r.method === 'PATCH'), 'the disabling PATCH');
+      expect(disabled.body.Operations).toEqual([{ op: 'Replace', path: 'active', value: false }]);
+      expect(scim.requests.some((r) => r.method === 'DELETE')).toBe(false);
+      await graph('POST', `${jobPath}/pause`);
+    });
+  });
+
+  describe('federation metadata (the document Entra serves per app)', () => {
+    const fixture = readFileSync(join(__dirname, 'fixtures/entra-federation-metadata.xml'), 'utf8');
+    const children = (xml: string) => {
+      const root = new DOMParser().parseFromString(xml, 'text/xml').documentElement!;
+      return { root, shape: Array.from(root.childNodes).map((n: any) => `${n.namespaceURI}#${n.localName}${n.getAttributeNS(XSI, 'type') ? `[${n.getAttributeNS(XSI, 'type')}]` : ''}`) };
+    };
+    const expectedShape = [`${DSIG}#Signature`, `${MD}#RoleDescriptor[fed:SecurityTokenServiceType]`, `${MD}#RoleDescriptor[fed:ApplicationServiceType]`, `${MD}#IDPSSODescriptor`];
+
+    it('is signed, has both WS-Federation role descriptors and an IdP descriptor with signing keys, logout and sign-on', async () => {
+      const { sp } = await app();
+      const key = (await graph('POST', `/servicePrincipals/${sp}/addTokenSigningCertificate`, { displayName: 'CN=AWS IAM Identity Center' })).body;
+      await graph('PATCH', `/servicePrincipals/${sp}`, { preferredTokenSigningKeyThumbprint: key.thumbprint });
+      const { appId } = (await graph('GET', `/servicePrincipals/${sp}`)).body;
+      const xml = await (await fetch(`${entra.endpoint}/${entra.tenantId}/federationmetadata/2007-06/federationmetadata.xml?appid=${appId}`)).text();
+      const { root, shape } = children(xml);
+      expect(root.namespaceURI).toBe(MD);
+      expect(shape).toEqual(expectedShape);
+      const idp = root.getElementsByTagNameNS(MD, 'IDPSSODescriptor')[0];
+      expect(idp.getElementsByTagNameNS(MD, 'KeyDescriptor')[0].getAttribute('use')).toBe('signing');
+      expect(idp.getElementsByTagNameNS(MD, 'SingleLogoutService')).toHaveLength(1);
+      expect(Array.from(idp.getElementsByTagNameNS(MD, 'SingleSignOnService')).map((s) => s.getAttribute('Binding')!.split(':').pop())).toEqual(['HTTP-Redirect', 'HTTP-POST']);
+      const verifier = new SignedXml({ publicCert: toPem(key.key) });
+      verifier.loadSignature(root.getElementsByTagNameNS(DSIG, 'Signature')[0] as any);
+      expect(verifier.checkSignature(xml)).toBe(true);
+    });
+
+    it("the fixture has the served document's shape", () => {
+      expect(children(fixture).shape).toEqual(expectedShape);
+    });
+
+    it("the product's parser reads the fixture: entity id, sign-on URLs, and only the IdP descriptor's signing certificates", () => {
+      const metadata = parseIdpMetadata(fixture);
+      const { root } = children(fixture);
+      const idpCertificates = Array.from(root.getElementsByTagNameNS(MD, 'IDPSSODescriptor')[0].getElementsByTagNameNS(DSIG, 'X509Certificate')).map((c) => c.textContent);
+      expect(metadata).toEqual({
+        entityId: 'https://sts.windows.net/0cd3fe15-4209-47ad-a618-c5b8f1aacb9f/',
+        singleSignOnUrls: {
+          'HTTP-Redirect': 'https://login.microsoftonline.com/0cd3fe15-4209-47ad-a618-c5b8f1aacb9f/saml2',
+          'HTTP-POST': 'https://login.microsoftonline.com/0cd3fe15-4209-47ad-a618-c5b8f1aacb9f/saml2',
+        },
+        signingCertificates: idpCertificates,
+      });
+      expect(idpCertificates).toHaveLength(2);
+    });
+
+    it("the product's parser reads the same document with md: and ds: prefixes", () => {
+      const prefixed = fixture
+        .replace(/<(\/?)(EntityDescriptor|RoleDescriptor|IDPSSODescriptor|KeyDescriptor|SingleLogoutService|SingleSignOnService)\b/g, '<$1md:$2')
+        .replace('xmlns="urn:oasis:names:tc:SAML:2.0:metadata"', 'xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"');
+      expect(parseIdpMetadata(prefixed)).toEqual(parseIdpMetadata(fixture));
+    });
+  });
+});
