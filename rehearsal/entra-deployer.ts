@@ -3,7 +3,7 @@
  * resource as the azuread provider would (no azuread binary is available here). Terraform's part
  * for the federation links is kept: their provisioners run exactly as synthesized.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { ListInstancesCommand } from '@aws-sdk/client-sso-admin';
 import type { Client } from '@microsoft/microsoft-graph-client';
@@ -11,7 +11,7 @@ import { awsClients } from '../scripts/clients/aws';
 import type { TokenCredential } from '@azure/identity';
 import { graphClient, graphTransience } from '../scripts/clients/graph';
 import { retry } from '../scripts/retry';
-import { references, resolve, Values } from './expressions';
+import { knownAfterApply, references, resolve, Values } from './expressions';
 
 interface Block {
   readonly address: string;
@@ -33,6 +33,8 @@ export interface DeployCounts {
   created: number;
   unchanged: number;
   destroyed: number;
+  /** What the provider's next plan would change after this apply, as `address: attribute`. */
+  drift: string[];
 }
 
 const partitionOf = (region: string) => (region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws');
@@ -100,7 +102,8 @@ export class EntraStackDeployer {
 
   /** Creates what is missing, changes what differs, and runs each new link's post-apply provisioner. */
   async apply(runProvisioner: RunProvisioner): Promise<DeployCounts> {
-    const counts: DeployCounts = { created: 0, unchanged: 0, destroyed: 0 };
+    const counts: DeployCounts = { created: 0, unchanged: 0, destroyed: 0, drift: [] };
+    const applied: [Block, any][] = [];
     for (const block of this.blocks) {
       const config = block.type === 'terraform_data' ? { input: resolve(block.config.input, this.values) } : resolve(stripMeta(block.config), this.values);
       const known = this.state[block.address];
@@ -110,19 +113,41 @@ export class EntraStackDeployer {
       }
       const attributes = await this.ensure(block, config, known, runProvisioner);
       this.values.set(block.address, attributes.values);
-      // A generated password is input to a user, not an object: it is neither kept nor counted.
-      if (block.type === 'random_password') continue;
       this.state[block.address] = attributes.stateful;
       this.save();
       counts[attributes.created ? 'created' : 'unchanged']++;
       if (attributes.created) this.createdTotal++;
+      applied.push([block, config]);
     }
+    for (const [block, config] of applied) counts.drift.push(...(await this.plannedChanges(block, config)).map((attribute) => `${block.address}: ${attribute}`));
     return counts;
+  }
+
+  /**
+   * The attributes the provider's next plan would change: each managed attribute as the provider's
+   * Read refreshes it from Graph, against the configuration, minus `ignore_changes`. An optional
+   * attribute that is not computed and not configured is planned back to empty (Terraform SDK
+   * semantics; e.g. `app_role` of azuread_application, application_resource.go).
+   */
+  private async plannedChanges(block: Block, config: any): Promise<string[]> {
+    const refreshed = await this.refresh(block, this.state[block.address]);
+    if (refreshed === null) return [];
+    if (refreshed === undefined) return ['(gone: would be created)'];
+    const ignored: string[] = block.config.lifecycle?.ignore_changes ?? [];
+    const notComputed = NOT_COMPUTED[block.type] ?? [];
+    return Object.entries(refreshed)
+      .filter(([attribute]) => !ignored.includes(attribute))
+      .filter(([attribute, value]) => {
+        if (knownAfterApply(block.config[attribute])) return true;
+        if (attribute in config) return !sameValue(config[attribute], value);
+        return notComputed.includes(attribute) && !isEmpty(value);
+      })
+      .map(([attribute]) => attribute);
   }
 
   /** Runs each link's pre-destroy provisioner, then deletes every object, in reverse order. */
   async destroy(runProvisioner: RunProvisioner): Promise<DeployCounts> {
-    const counts: DeployCounts = { created: 0, unchanged: 0, destroyed: 0 };
+    const counts: DeployCounts = { created: 0, unchanged: 0, destroyed: 0, drift: [] };
     for (const block of [...this.blocks].reverse()) {
       const known = this.state[block.address];
       if (!known) continue;
@@ -170,8 +195,6 @@ export class EntraStackDeployer {
     const result = (values: Record<string, unknown>, created: boolean, stateful: Record<string, unknown> = values) => ({ values, created, stateful });
 
     switch (block.type) {
-      case 'random_password':
-        return result({ result: randomBytes(18).toString('base64') + 'aA1!' }, true);
       case 'azuread_user': {
         if (known && (await exists(`/users/${known.object_id}`))) return result(known, false);
         const user = await g.api('/users').post({
@@ -187,20 +210,11 @@ export class EntraStackDeployer {
         return result({ object_id: user.id, user_principal_name: user.userPrincipalName }, true);
       }
       case 'azuread_application': {
-        let objectId = known?.object_id as string | undefined;
-        let created = false;
-        if (!objectId || !(await exists(`/applications/${objectId}`))) {
-          const instance = await g.api(`/applicationTemplates/${config.template_id}/instantiate`).post({ displayName: config.display_name });
-          objectId = instance.application.id as string;
-          created = true;
-        }
-        const current = await g.api(`/applications/${objectId}`).get();
-        const wanted = { identifierUris: config.identifier_uris ?? [], web: { redirectUris: config.web?.redirect_uris ?? [] } };
-        if (JSON.stringify(current.identifierUris) !== JSON.stringify(wanted.identifierUris) || JSON.stringify(current.web.redirectUris) !== JSON.stringify(wanted.web.redirectUris)) {
-          await g.api(`/applications/${objectId}`).patch(wanted);
-          created = true;
-        }
-        return result({ object_id: objectId, client_id: current.appId }, created);
+        // The provider instantiates the template; the SAML URLs are separate resources (application_resource.go).
+        if (known && (await exists(`/applications/${known.object_id}`))) return result(await this.applicationValues(String(known.object_id)), false, known);
+        const instance = await g.api(`/applicationTemplates/${config.template_id}/instantiate`).post({ displayName: config.display_name });
+        const objectId = instance.application.id as string;
+        return result(await this.applicationValues(objectId), true, { object_id: objectId });
       }
       case 'azuread_service_principal': {
         const [sp] = (await g.api('/servicePrincipals').filter(`appId eq '${config.client_id}'`).get()).value;
@@ -208,16 +222,37 @@ export class EntraStackDeployer {
         const wanted = { preferredSingleSignOnMode: config.preferred_single_sign_on_mode ?? null, loginUrl: config.login_url ?? null, appRoleAssignmentRequired: config.app_role_assignment_required ?? false };
         const differs = Object.entries(wanted).some(([k, v]) => sp[k] !== v);
         if (differs) await g.api(`/servicePrincipals/${sp.id}`).patch(wanted);
-        const appRoleIds = Object.fromEntries((sp.appRoles as any[]).map((r) => [r.value, r.id]));
-        return result({ object_id: sp.id, id: sp.id, app_role_ids: appRoleIds }, differs || !known);
+        const values = { id: `/servicePrincipals/${sp.id}`, object_id: sp.id, app_roles: flattenAppRoles(sp.appRoles), app_role_ids: flattenAppRoleIds(sp.appRoles) };
+        return result(values, differs || !known, { object_id: sp.id, use_existing: Boolean(config.use_existing) });
+      }
+      case 'azuread_application_identifier_uri': {
+        // application_identifier_uri_resource.go: read the app, append this URI, PATCH them together.
+        const objectId = objectIdOf(config.application_id);
+        const { identifierUris } = await g.api(`/applications/${objectId}`).get();
+        const stateful = { application_object_id: objectId, identifier_uri: config.identifier_uri };
+        if ((identifierUris as string[]).includes(config.identifier_uri)) return result(stateful, false);
+        await g.api(`/applications/${objectId}`).patch({ identifierUris: [...identifierUris, config.identifier_uri] });
+        return result(stateful, true);
+      }
+      case 'azuread_application_redirect_uris': {
+        // application_redirect_uris_resource.go: the URIs of one type, written as a whole.
+        const objectId = objectIdOf(config.application_id);
+        const current = await g.api(`/applications/${objectId}`).get();
+        const stateful = { application_object_id: objectId, type: config.type };
+        if (sameValue(current.web.redirectUris, config.redirect_uris)) return result(stateful, false);
+        await g.api(`/applications/${objectId}`).patch({ web: { redirectUris: config.redirect_uris } });
+        return result(stateful, true);
       }
       case 'azuread_service_principal_token_signing_certificate': {
-        if (known) {
-          const sp = await g.api(`/servicePrincipals/${config.service_principal_id}`).get();
-          if ((sp.keyCredentials as any[]).some((k) => k.customKeyIdentifier === known.thumbprint)) return result(known, false);
-        }
-        const key = await g.api(`/servicePrincipals/${config.service_principal_id}/addTokenSigningCertificate`).post({ displayName: config.display_name, endDateTime: config.end_date });
-        return result({ thumbprint: key.thumbprint, key_id: key.keyId }, true);
+        const spId = objectIdOf(config.service_principal_id);
+        if (known && (await this.keyCredential(spId, String(known.key_id)))) return result(known, false);
+        const added = await g.api(`/servicePrincipals/${spId}/addTokenSigningCertificate`).post({ displayName: config.display_name, endDateTime: config.end_date });
+        // The returned keyId is the Sign key's; the provider keeps the Verify key that shares its
+        // customKeyIdentifier (service_principal_token_signing_certificate_resource.go, Create).
+        const sp = await g.api(`/servicePrincipals/${spId}`).get();
+        const verify = (sp.keyCredentials as any[]).find((k) => k.usage === 'Verify' && k.customKeyIdentifier === added.customKeyIdentifier);
+        if (!verify) throw new Error(`No Verify key with customKeyIdentifier ${added.customKeyIdentifier} on service principal ${spId}`);
+        return result({ service_principal_id: config.service_principal_id, key_id: verify.keyId, thumbprint: thumbprintOf(verify.key) }, true);
       }
       case 'azuread_claims_mapping_policy': {
         if (known && (await exists(`/policies/claimsMappingPolicies/${known.id}`))) return result(known, false);
@@ -225,18 +260,20 @@ export class EntraStackDeployer {
         return result({ id: policy.id }, true);
       }
       case 'azuread_service_principal_claims_mapping_policy_assignment': {
-        const assigned = (await g.api(`/servicePrincipals/${config.service_principal_id}/claimsMappingPolicies`).get()).value as any[];
-        const stateful = { service_principal_id: config.service_principal_id, policy_id: config.claims_mapping_policy_id };
+        const spId = objectIdOf(config.service_principal_id);
+        const assigned = (await g.api(`/servicePrincipals/${spId}/claimsMappingPolicies`).get()).value as any[];
+        const stateful = { service_principal_id: spId, policy_id: config.claims_mapping_policy_id };
         if (assigned.some((p) => p.id === config.claims_mapping_policy_id)) return result(stateful, false);
-        await g.api(`/servicePrincipals/${config.service_principal_id}/claimsMappingPolicies/$ref`).post({ '@odata.id': `${this.graphBase()}/policies/claimsMappingPolicies/${config.claims_mapping_policy_id}` });
+        await g.api(`/servicePrincipals/${spId}/claimsMappingPolicies/$ref`).post({ '@odata.id': `${this.graphBase()}/policies/claimsMappingPolicies/${config.claims_mapping_policy_id}` });
         return result(stateful, true);
       }
       case 'azuread_app_role_assignment': {
         const assignments = (await g.api(`/servicePrincipals/${config.resource_object_id}/appRoleAssignedTo`).get()).value as any[];
         const existing = assignments.find((a) => a.principalId === config.principal_object_id && a.appRoleId === config.app_role_id);
-        if (existing) return result({ id: existing.id, resource_object_id: config.resource_object_id }, false);
+        const stateful = (id: string) => ({ id, resource_object_id: config.resource_object_id, app_role_id: config.app_role_id });
+        if (existing) return result(stateful(existing.id), false);
         const created = await g.api(`/servicePrincipals/${config.resource_object_id}/appRoleAssignedTo`).post({ principalId: config.principal_object_id, resourceId: config.resource_object_id, appRoleId: config.app_role_id });
-        return result({ id: created.id, resource_object_id: config.resource_object_id }, true);
+        return result(stateful(created.id), true);
       }
       case 'terraform_data': {
         // As in Terraform: the create-time provisioner runs once; a failed run leaves the link tainted to run again.
@@ -249,6 +286,67 @@ export class EntraStackDeployer {
       }
       default:
         throw new Error(`The rehearsal cannot apply ${block.type}`);
+    }
+  }
+
+  private async applicationValues(objectId: string) {
+    const app = await this.g.api(`/applications/${objectId}`).get();
+    // The provider's `id` is the resource id /applications/{objectId} (azuread 3.x).
+    return { id: `/applications/${objectId}`, object_id: objectId, client_id: app.appId, app_role_ids: flattenAppRoleIds(app.appRoles) };
+  }
+
+  private async keyCredential(spId: string, keyId: string): Promise<any | undefined> {
+    const sp = await this.g.api(`/servicePrincipals/${spId}`).get().catch((e: any) => (e.statusCode === 404 ? undefined : Promise.reject(e)));
+    return (sp?.keyCredentials as any[] | undefined)?.find((k) => k.keyId === keyId);
+  }
+
+  /**
+   * The managed attributes as the provider's Read sets them; undefined when the object is gone, null
+   * for what is not refreshed here (federation links: their input is compared on apply).
+   */
+  private async refresh(block: Block, known: Record<string, any>): Promise<Record<string, unknown> | undefined | null> {
+    const get = (path: string) => this.g.api(path).get().catch((e: any) => (e.statusCode === 404 ? undefined : Promise.reject(e)));
+    switch (block.type) {
+      case 'azuread_user': {
+        const user = await get(`/users/${known.object_id}`);
+        // The password cannot be read back; the state keeps the applied one (user_resource.go).
+        return user && { user_principal_name: user.userPrincipalName, display_name: user.displayName, given_name: user.givenName, surname: user.surname, department: user.department, mail_nickname: user.mailNickname, password: undefined };
+      }
+      case 'azuread_application': {
+        const app = await get(`/applications/${known.object_id}`);
+        return app && { display_name: app.displayName, template_id: app.applicationTemplateId, identifier_uris: app.identifierUris, app_role: flattenAppRoles(app.appRoles), web: { redirect_uris: app.web.redirectUris, homepage_url: app.web.homePageUrl ?? '' } };
+      }
+      case 'azuread_service_principal': {
+        const sp = await get(`/servicePrincipals/${known.object_id}`);
+        return sp && { preferred_single_sign_on_mode: sp.preferredSingleSignOnMode ?? '', login_url: sp.loginUrl ?? '', app_role_assignment_required: sp.appRoleAssignmentRequired };
+      }
+      case 'azuread_application_identifier_uri': {
+        const app = await get(`/applications/${known.application_object_id}`);
+        return app?.identifierUris.includes(known.identifier_uri) ? { identifier_uri: known.identifier_uri } : undefined;
+      }
+      case 'azuread_application_redirect_uris': {
+        const app = await get(`/applications/${known.application_object_id}`);
+        return app?.web.redirectUris.length ? { type: known.type, redirect_uris: app.web.redirectUris } : undefined;
+      }
+      case 'azuread_service_principal_token_signing_certificate': {
+        const key = await this.keyCredential(objectIdOf(known.service_principal_id), known.key_id);
+        return key && { display_name: key.displayName };
+      }
+      case 'azuread_claims_mapping_policy': {
+        const policy = await get(`/policies/claimsMappingPolicies/${known.id}`);
+        return policy && { display_name: policy.displayName, definition: policy.definition };
+      }
+      case 'azuread_service_principal_claims_mapping_policy_assignment': {
+        const assigned = (await get(`/servicePrincipals/${known.service_principal_id}/claimsMappingPolicies`))?.value ?? [];
+        return assigned.some((p: any) => p.id === known.policy_id) ? { claims_mapping_policy_id: known.policy_id } : undefined;
+      }
+      case 'azuread_app_role_assignment': {
+        const assignments = (await get(`/servicePrincipals/${known.resource_object_id}/appRoleAssignedTo`))?.value ?? [];
+        const assignment = assignments.find((a: any) => a.id === known.id);
+        return assignment && { app_role_id: assignment.appRoleId, principal_object_id: assignment.principalId };
+      }
+      default:
+        return null;
     }
   }
 
@@ -272,17 +370,78 @@ export class EntraStackDeployer {
         return g.api(`/servicePrincipals/${known.service_principal_id}/claimsMappingPolicies/${known.policy_id}/$ref`).delete().catch(gone);
       case 'azuread_claims_mapping_policy':
         return g.api(`/policies/claimsMappingPolicies/${known.id}`).delete().catch(gone);
+      case 'azuread_service_principal_token_signing_certificate':
+        return this.removeCertificate(objectIdOf(known.service_principal_id), known.key_id);
+      case 'azuread_application_identifier_uri': {
+        const { identifierUris } = await g.api(`/applications/${known.application_object_id}`).get();
+        return g.api(`/applications/${known.application_object_id}`).patch({ identifierUris: (identifierUris as string[]).filter((uri) => uri !== known.identifier_uri) });
+      }
+      case 'azuread_application_redirect_uris':
+        return g.api(`/applications/${known.application_object_id}`).patch({ web: { redirectUris: [] } });
       case 'azuread_service_principal':
-        return g.api(`/servicePrincipals/${known.object_id}`).delete().catch(gone);
+        // service_principal_resource.go, Delete: with use_existing the delete's error is ignored.
+        return g.api(`/servicePrincipals/${known.object_id}`).delete().catch(known.use_existing ? () => undefined : gone);
       case 'azuread_application':
         return g.api(`/applications/${known.object_id}`).delete().catch(gone);
       case 'azuread_user':
         return g.api(`/users/${known.object_id}`).delete().catch(gone);
       default:
-        // Certificates go with their service principal; data sources hold nothing.
+        // Data sources hold nothing.
         return;
     }
   }
+
+  /**
+   * As service_principal_token_signing_certificate_resource.go, Delete: PATCH the key and password
+   * credentials without the ones that share the certificate's customKeyIdentifier.
+   */
+  private async removeCertificate(spId: string, keyId: string): Promise<void> {
+    const sp = await this.g.api(`/servicePrincipals/${spId}`).get();
+    const customKeyIdentifier = (sp.keyCredentials as any[]).find((k) => k.keyId === keyId)?.customKeyIdentifier;
+    if (!customKeyIdentifier) return;
+    const others = (credentials: any[]) => credentials.filter((c) => c.customKeyIdentifier !== customKeyIdentifier);
+    await this.g.api(`/servicePrincipals/${spId}`).patch({ keyCredentials: others(sp.keyCredentials), passwordCredentials: others(sp.passwordCredentials ?? []) });
+  }
+}
+
+/** Optional attributes that are not computed: left out of the config, the provider plans them empty. */
+const NOT_COMPUTED: Record<string, string[]> = {
+  // application_resource.go (v3.7.0): app_role, identifier_uris and web are Optional without Computed.
+  azuread_application: ['app_role', 'identifier_uris', 'web'],
+};
+
+/** The provider's app_role_ids: roles without a value are skipped (FlattenAppRoleIDs, internal/helpers/applications/applications.go). */
+function flattenAppRoleIds(roles: any[] = []): Record<string, string> {
+  return Object.fromEntries(roles.filter((r) => r.value).map((r) => [r.value, r.id]));
+}
+
+/** The provider's app_role / app_roles blocks (FlattenAppRoles, same file). */
+function flattenAppRoles(roles: any[] = []) {
+  return roles.map((r) => ({ id: r.id, allowed_member_types: r.allowedMemberTypes, description: r.description ?? '', display_name: r.displayName ?? '', enabled: Boolean(r.isEnabled), value: r.value ?? '' }));
+}
+
+/** An object id from an azuread 3.x resource id (`/servicePrincipals/{id}`) or a bare object id. */
+const objectIdOf = (id: string) => String(id).split('/').pop()!;
+
+/** The SHA-1 thumbprint of a base64 DER certificate, as the provider computes it (GetTokenSigningCertificateThumbprint). */
+const thumbprintOf = (base64Der: string) => createHash('sha1').update(Buffer.from(base64Der, 'base64')).digest('hex').toUpperCase();
+
+/** A canonical form in which list order does not count (the attributes compared here are sets). */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => JSON.stringify(canonical(v))).sort();
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)]));
+  return value ?? null;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function isEmpty(value: unknown): boolean {
+  if (value === null || value === undefined || value === '') return true;
+  if (Array.isArray(value)) return value.every(isEmpty);
+  if (typeof value === 'object') return Object.values(value).every(isEmpty);
+  return false;
 }
 
 function stripMeta(config: any): any {
@@ -298,7 +457,8 @@ function orderByReferences(blocks: Block[]): Block[] {
   const visit = (block: Block) => {
     if (ordered.includes(block) || visiting.has(block.address)) return;
     visiting.add(block.address);
-    references(stripMeta(block.config)).forEach((address) => byAddress.get(address) && visit(byAddress.get(address)!));
+    // depends_on orders too: the SAML URLs come after SAML mode, and go before the app on destroy.
+    [...references(stripMeta(block.config)), ...(block.config.depends_on ?? [])].forEach((address: string) => byAddress.get(address) && visit(byAddress.get(address)!));
     ordered.push(block);
   };
   blocks.forEach(visit);

@@ -1,8 +1,11 @@
 /**
  * The few Terraform expressions the synthesized azure-id stack uses: references with attribute,
- * index and key access, `element(list, n)`, and string interpolation. Enough to apply that stack
- * through the Entra emulator, since no azuread provider binary is available here.
+ * index and key access, `element(list, n)`, `uuid()`, `one([for … in list : val.a if val.b == "…"])`,
+ * and string interpolation. Enough to apply that stack through the Entra emulator, since no azuread
+ * provider binary is available here.
  */
+import { randomUUID } from 'node:crypto';
+
 export type Values = Map<string, Record<string, unknown>>;
 
 const TEMPLATE = /\$\{([^}]*)\}/g;
@@ -22,10 +25,33 @@ function lookup(path: string, values: Values): unknown {
   return value;
 }
 
+// `[for key, val in toset(list) : val.attribute if val.other == "text"]`, as CDKTF's iterators render it.
+const FOR_FILTER = /^\[\s*for\s+(?:\w+,\s*)?(\w+)\s+in\s+(?:toset\((.+?)\)|(\S+?))\s*:\s*\1\.(\w+)\s+if\s+\1\.(\w+)\s*==\s*"([^"]*)"\s*\]$/;
+
+/** Terraform's one(): the only element, null for none, an error for more. */
+function one(list: unknown[], expression: string): unknown {
+  if (list.length > 1) throw new Error(`Invalid function argument: ${expression} must be a list, set, or tuple value with either zero or one elements (has ${list.length})`);
+  return list[0] ?? null;
+}
+
 function evaluate(expression: string, values: Values): unknown {
-  const element = /^element\((.+),\s*(\d+)\)$/.exec(expression.trim());
+  const text = expression.trim();
+  if (text === 'uuid()') return randomUUID();
+  const element = /^element\((.+),\s*(\d+)\)$/.exec(text);
   if (element) return (lookup(element[1], values) as unknown[])[Number(element[2])];
-  return lookup(expression.trim(), values);
+  const onlyOne = /^one\((.+)\)$/.exec(text);
+  if (onlyOne) return one(evaluate(onlyOne[1], values) as unknown[], text);
+  const filter = FOR_FILTER.exec(text);
+  if (filter) {
+    const [, , inSet, inList, attribute, key, wanted] = filter;
+    return (lookup(inSet ?? inList, values) as Record<string, unknown>[]).filter((item) => item[key] === wanted).map((item) => item[attribute]);
+  }
+  return lookup(text, values);
+}
+
+/** Whether a configuration value is known only after apply: Terraform's uuid() differs at every plan. */
+export function knownAfterApply(value: unknown): boolean {
+  return JSON.stringify(value ?? null).includes('${uuid()');
 }
 
 /** Resolves every `${…}` in a configuration value, recursively through objects and arrays. */
@@ -40,8 +66,8 @@ export function resolve(value: unknown, values: Values): any {
   return value;
 }
 
-/** The addresses a configuration value refers to, for ordering. */
+/** The addresses a configuration value refers to, for ordering (resource types have an underscore; `val.x` does not). */
 export function references(value: unknown): string[] {
-  const text = JSON.stringify(value);
-  return [...text.matchAll(/\$\{(?:element\()?((?:data\.)?[\w-]+\.[\w-]+)/g)].map((m) => m[1]).filter((a) => !a.startsWith('self.'));
+  const expressions = [...JSON.stringify(value).matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]);
+  return expressions.flatMap((expression) => [...expression.matchAll(/(?<![\w.])((?:data\.)?[a-z0-9]+_[a-z0-9_]+\.[\w-]+)/g)].map((m) => m[1]));
 }

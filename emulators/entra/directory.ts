@@ -1,15 +1,23 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, X509Certificate } from 'node:crypto';
 
-/** The gallery app of reference/entra-graph.md, as the emulator's only application template. */
+/** The gallery app of Graph's concept page application-saml-sso-configure-api.md, the emulator's only template. */
 export const AWS_GALLERY_TEMPLATE = {
   id: '21ed01d2-ec13-4e9e-86c1-cd546719ebc4',
   displayName: 'AWS IAM Identity Center (successor to AWS Single Sign-On)',
   supportedSingleSignOnModes: ['saml', 'external'],
   supportedProvisioningTypes: ['sync'],
 };
-// The app roles an instantiated gallery app carries (reference/entra-graph.md).
-export const USER_APP_ROLE_ID = '8774f594-1d59-4279-b9d9-59ef09a23530';
-const MSIAM_ACCESS_ROLE_ID = '7dfd756e-8c27-4472-b2b7-38c17fc5de5e';
+
+/**
+ * The roles an instantiated AWS IAM Identity Center app carries, as the instantiate response in Graph's
+ * concept page application-saml-sso-configure-api.md shows them: ids fixed by the template, values null.
+ */
+const TEMPLATE_APP_ROLES: readonly AppRole[] = [
+  { allowedMemberTypes: ['User'], displayName: 'User', id: '8774f594-1d59-4279-b9d9-59ef09a23530', isEnabled: true, description: 'User', value: null, origin: 'Application' },
+  { allowedMemberTypes: ['User'], displayName: 'msiam_access', id: 'e7f1a7f3-9eda-48e0-9963-bd67bf531afd', isEnabled: true, description: 'msiam_access', value: null, origin: 'Application' },
+];
+// The template's web home page (same concept page, instantiate response).
+const TEMPLATE_HOME_PAGE = 'https://*.signin.aws.amazon.com/platform/saml/acs/*?metadata=awssinglesignon|ISV9.1|primary|z';
 
 export interface User {
   id: string;
@@ -22,11 +30,23 @@ export interface User {
   accountEnabled: boolean;
 }
 
+export interface AppRole {
+  allowedMemberTypes: string[];
+  displayName: string;
+  id: string;
+  isEnabled: boolean;
+  description: string;
+  value: string | null;
+  origin: string;
+}
+
 export interface Application {
   id: string;
   appId: string;
+  applicationTemplateId: string;
   displayName: string;
   identifierUris: string[];
+  appRoles: AppRole[];
   web: { redirectUris: string[]; homePageUrl?: string | null };
 }
 
@@ -39,6 +59,9 @@ export interface SigningKey {
   displayName: string;
 }
 
+/** One addTokenSigningCertificate result: `keyId` is the Sign key's (and its password's), `verifyKeyId` the public key's. */
+export type TokenSigningCertificate = SigningKey & { verifyKeyId: string };
+
 export interface ServicePrincipal {
   id: string;
   appId: string;
@@ -47,8 +70,8 @@ export interface ServicePrincipal {
   loginUrl: string | null;
   appRoleAssignmentRequired: boolean;
   preferredTokenSigningKeyThumbprint: string | null;
-  appRoles: { id: string; value: string; displayName: string; allowedMemberTypes: string[]; isEnabled: boolean }[];
-  signingKeys: SigningKey[];
+  appRoles: AppRole[];
+  signingKeys: TokenSigningCertificate[];
   claimsMappingPolicyIds: string[];
 }
 
@@ -84,7 +107,15 @@ export class Directory {
 
   instantiate(displayName: string): { application: Application; servicePrincipal: ServicePrincipal } {
     const appId = randomUUID();
-    const application: Application = { id: randomUUID(), appId, displayName, identifierUris: [], web: { redirectUris: [], homePageUrl: null } };
+    const application: Application = {
+      id: randomUUID(),
+      appId,
+      applicationTemplateId: AWS_GALLERY_TEMPLATE.id,
+      displayName,
+      identifierUris: [],
+      appRoles: TEMPLATE_APP_ROLES.map((role) => ({ ...role })),
+      web: { redirectUris: [], homePageUrl: TEMPLATE_HOME_PAGE },
+    };
     const servicePrincipal: ServicePrincipal = {
       id: randomUUID(),
       appId,
@@ -93,10 +124,7 @@ export class Directory {
       loginUrl: null,
       appRoleAssignmentRequired: true,
       preferredTokenSigningKeyThumbprint: null,
-      appRoles: [
-        { id: USER_APP_ROLE_ID, value: 'User', displayName: 'User', allowedMemberTypes: ['User'], isEnabled: true },
-        { id: MSIAM_ACCESS_ROLE_ID, value: 'msiam_access', displayName: 'msiam_access', allowedMemberTypes: ['User'], isEnabled: true },
-      ],
+      appRoles: TEMPLATE_APP_ROLES.map((role) => ({ ...role })),
       signingKeys: [],
       claimsMappingPolicyIds: [],
     };
@@ -115,11 +143,49 @@ export class Directory {
     if (!application) return false;
     this.applications.delete(id);
     const sp = this.servicePrincipalOfApp(application.appId);
-    if (sp) {
-      this.servicePrincipals.delete(sp.id);
-      for (const [assignmentId, assignment] of this.appRoleAssignments) if (assignment.resourceId === sp.id) this.appRoleAssignments.delete(assignmentId);
-    }
+    if (sp) this.deleteServicePrincipal(sp);
     return true;
+  }
+
+  deleteServicePrincipal(sp: ServicePrincipal): void {
+    this.servicePrincipals.delete(sp.id);
+    for (const [assignmentId, assignment] of this.appRoleAssignments) if (assignment.resourceId === sp.id) this.appRoleAssignments.delete(assignmentId);
+  }
+
+  /**
+   * Why Graph refuses to delete this app or its service principal, if it does. Provider issue #1388
+   * (DeletingSamlSpNotAllowed, "Property appId is invalid") reports the delete of a SAML gallery app
+   * failing and working once its identifierUris no longer name an unverified host.
+   * unverified: the exact condition is inferred from the workarounds reported there.
+   */
+  deleteRefusal(application: Application | undefined): string | undefined {
+    const sp = application && this.servicePrincipalOfApp(application.appId);
+    if (sp?.preferredSingleSignOnMode !== 'saml') return undefined;
+    return application!.identifierUris.some((uri) => !this.onVerifiedDomain(uri)) ? 'Property appId is invalid.' : undefined;
+  }
+
+  /**
+   * Why Graph refuses these identifier URIs, if it does: since Microsoft's breaking change on
+   * identifier URIs of non-verified domains, a host that is not a verified domain of the tenant is
+   * refused with HostNameNotOnVerifiedDomain unless the app is a SAML app (provider issues #797, #1392).
+   */
+  identifierUriRefusal(application: Application, identifierUris: string[]): string | undefined {
+    if (this.servicePrincipalOfApp(application.appId)?.preferredSingleSignOnMode === 'saml') return undefined;
+    const refused = identifierUris.find((uri) => !this.onVerifiedDomain(uri));
+    return refused && `Values of identifierUris property must use a verified domain of the organization or its subdomain: '${refused}'`;
+  }
+
+  private onVerifiedDomain(uri: string): boolean {
+    const host = /^[a-z][\w+.-]*:\/\/([^/:?#]+)/i.exec(uri)?.[1]?.toLowerCase();
+    // Identifiers without a host (api://{appId}, urn:…) are not subject to the domain rule.
+    return !host || host === this.defaultDomain || host.endsWith(`.${this.defaultDomain}`);
+  }
+
+  /** The certificate's Sign and Verify keys (Graph addTokenSigningCertificate: both carry the thumbprint's customKeyIdentifier). */
+  addSigningCertificate(sp: ServicePrincipal, key: SigningKey): TokenSigningCertificate {
+    const certificate = { ...key, verifyKeyId: randomUUID() };
+    sp.signingKeys.push(certificate);
+    return certificate;
   }
 
   deleteUser(id: string): boolean {
@@ -131,4 +197,32 @@ export class Directory {
   assignedUsers(spId: string): User[] {
     return [...this.appRoleAssignments.values()].filter((a) => a.resourceId === spId).map((a) => this.users.get(a.principalId)).filter((u): u is User => Boolean(u));
   }
+}
+
+/**
+ * A service principal's keyCredentials and passwordCredentials as Graph lists them. Graph
+ * addTokenSigningCertificate: each certificate is a private key (usage Sign) and a public key (usage
+ * Verify) plus a password credential that shares the Sign key's keyId; all carry the same
+ * customKeyIdentifier, which is the certificate's SHA-1 thumbprint as Edm.Binary (base64), as in the
+ * response shown on Graph's concept page application-saml-sso-configure-api.md.
+ */
+export function credentialsOf(sp: ServicePrincipal) {
+  const common = (k: TokenSigningCertificate) => ({ customKeyIdentifier: Buffer.from(k.thumbprint, 'hex').toString('base64'), displayName: k.displayName, endDateTime: k.endDateTime });
+  return {
+    keyCredentials: sp.signingKeys.flatMap((k) => [
+      { ...common(k), keyId: k.keyId, type: 'X509CertAndPassword', usage: 'Sign', key: null },
+      { ...common(k), keyId: k.verifyKeyId, type: 'AsymmetricX509Cert', usage: 'Verify', key: new X509Certificate(k.certificatePem).raw.toString('base64') },
+    ]),
+    passwordCredentials: sp.signingKeys.map((k) => ({ ...common(k), keyId: k.keyId, hint: null, secretText: null })),
+  };
+}
+
+/**
+ * PATCH servicePrincipal with keyCredentials replaces the collection; the provider removes a token
+ * signing certificate that way (service_principal_token_signing_certificate_resource.go, Delete).
+ * unverified: only removals are modelled; a certificate stays while any of its keys is still listed.
+ */
+export function keepListedCertificates(sp: ServicePrincipal, keyCredentials: { keyId: string }[]): void {
+  const listed = new Set(keyCredentials.map((k) => k.keyId));
+  sp.signingKeys = sp.signingKeys.filter((k) => listed.has(k.keyId) || listed.has(k.verifyKeyId));
 }

@@ -3,7 +3,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { RequestLog } from '../aws/gateway';
 import { readBody } from '../aws/protocol';
-import { AWS_GALLERY_TEMPLATE, Directory, ServicePrincipal } from './directory';
+import { Application, AWS_GALLERY_TEMPLATE, credentialsOf, Directory, keepListedCertificates, ServicePrincipal } from './directory';
 import { base64Der, federationMetadata, newSigningKey, signedResponse } from './saml-idp';
 import { Job, Outcome, SYNC_TEMPLATE_ID, Synchronization, USER_RULE_ID } from './synchronization';
 
@@ -62,10 +62,10 @@ function onDemandAnswer(user: { id: string; userPrincipalName: string }, outcome
   };
 }
 
-const publicServicePrincipal = ({ signingKeys, claimsMappingPolicyIds, ...sp }: ServicePrincipal) => ({
-  ...sp,
-  keyCredentials: signingKeys.map((k) => ({ keyId: k.keyId, customKeyIdentifier: k.thumbprint, displayName: k.displayName, endDateTime: k.endDateTime, type: 'AsymmetricX509Cert', usage: 'Verify' })),
-});
+const publicServicePrincipal = (servicePrincipal: ServicePrincipal) => {
+  const { signingKeys, claimsMappingPolicyIds, ...sp } = servicePrincipal;
+  return { ...sp, ...credentialsOf(servicePrincipal) };
+};
 
 /**
  * Microsoft Graph (v1.0) and the login host of one Entra tenant, for exactly the calls the product
@@ -178,12 +178,17 @@ export class EntraServer {
     this.route('PATCH', `${v}/applications/{id}`, ([id], body) => {
       const application = d.applications.get(id);
       if (!application) throw notFound(id);
+      const refusal = body.identifierUris && d.identifierUriRefusal(application, body.identifierUris);
+      if (refusal) throw new GraphFault(400, 'HostNameNotOnVerifiedDomain', refusal);
       if (body.identifierUris) application.identifierUris = body.identifierUris;
       if (body.web) application.web = { ...application.web, ...body.web };
       if (body.displayName) application.displayName = body.displayName;
       return [204];
     });
-    this.route('DELETE', `${v}/applications/{id}`, ([id]) => (d.deleteApplication(id) ? [204] : Promise.reject(notFound(id))));
+    this.route('DELETE', `${v}/applications/{id}`, ([id]) => {
+      this.refuseSamlDelete(d.applications.get(id));
+      return d.deleteApplication(id) ? [204] : Promise.reject(notFound(id));
+    });
 
     this.route('GET', `${v}/servicePrincipals`, (_, __, url) => ({ value: [...d.servicePrincipals.values()].filter((sp) => sp.appId === filterValue(url, 'appId')).map(publicServicePrincipal) }));
     this.route('GET', `${v}/servicePrincipals/{id}`, ([id]) => publicServicePrincipal(this.sp(id)));
@@ -195,20 +200,23 @@ export class EntraServer {
       for (const key of ['preferredSingleSignOnMode', 'loginUrl', 'appRoleAssignmentRequired', 'preferredTokenSigningKeyThumbprint'] as const) {
         if (key in body) (sp as any)[key] = body[key];
       }
+      if (body.keyCredentials) keepListedCertificates(sp, body.keyCredentials);
       return [204];
     });
     this.route('DELETE', `${v}/servicePrincipals/{id}`, ([id]) => {
       const sp = this.sp(id);
-      d.servicePrincipals.delete(sp.id);
+      this.refuseSamlDelete([...d.applications.values()].find((a) => a.appId === sp.appId));
+      d.deleteServicePrincipal(sp);
       this.sync.get(sp.id)?.stop();
-      for (const [assignmentId, assignment] of d.appRoleAssignments) if (assignment.resourceId === sp.id) d.appRoleAssignments.delete(assignmentId);
       return [204];
     });
     this.route('POST', `${v}/servicePrincipals/{id}/addTokenSigningCertificate`, async ([id], body) => {
       const sp = this.sp(id);
-      const key = await newSigningKey(body.displayName ?? `CN=${sp.displayName}`, body.endDateTime);
-      sp.signingKeys.push(key);
-      return [200, { keyId: key.keyId, thumbprint: key.thumbprint, key: base64Der(key.certificatePem), displayName: key.displayName, endDateTime: key.endDateTime, type: 'AsymmetricX509Cert', usage: 'Verify' }];
+      const key = d.addSigningCertificate(sp, await newSigningKey(body.displayName ?? `CN=${sp.displayName}`, body.endDateTime));
+      // Graph addTokenSigningCertificate returns a selfSignedCertificate; its keyId is the Sign key's
+      // (provider service_principal_token_signing_certificate_resource.go looks up the Verify key by customKeyIdentifier).
+      const customKeyIdentifier = Buffer.from(key.thumbprint, 'hex').toString('base64');
+      return [200, { keyId: key.keyId, customKeyIdentifier, thumbprint: key.thumbprint, key: base64Der(key.certificatePem), displayName: key.displayName, endDateTime: key.endDateTime, type: 'AsymmetricX509Cert', usage: 'Verify' }];
     });
 
     this.route('POST', `${v}/policies/claimsMappingPolicies`, (_, body) => {
@@ -302,6 +310,11 @@ export class EntraServer {
       const policies = sp.claimsMappingPolicyIds.map((p) => d.policies.get(p)!).filter(Boolean);
       return [200, signedResponse(d.tenantId, app, sp, user, policies)];
     });
+  }
+
+  private refuseSamlDelete(application: Application | undefined): void {
+    const refusal = this.directory.deleteRefusal(application);
+    if (refusal) throw new GraphFault(400, 'DeletingSamlSpNotAllowed', refusal);
   }
 
   private injectedFault(): GraphFault | undefined {

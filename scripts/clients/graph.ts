@@ -40,7 +40,7 @@ export function defaultCredential(env: NodeJS.ProcessEnv = process.env): TokenCr
   return env.AZURE_CLIENT_ID ? new DefaultAzureCredential() : new AzureCliCredential();
 }
 
-/** keyCredential.customKeyIdentifier is Edm.Binary (base64 in JSON); a hex thumbprint is taken as is. */
+/** keyCredential.customKeyIdentifier is Edm.Binary (base64 in JSON). */
 export interface KeyCredential {
   readonly customKeyIdentifier?: string | null;
   readonly endDateTime: string;
@@ -53,11 +53,15 @@ export interface ServicePrincipal {
   readonly keyCredentials?: KeyCredential[];
 }
 
-/** The key credential whose thumbprint is this one, in either encoding Graph uses. */
+/**
+ * The public (Verify) key of the token signing certificate with this thumbprint. Graph
+ * addTokenSigningCertificate adds a Sign and a Verify key that share customKeyIdentifier, the SHA-1
+ * thumbprint as Edm.Binary, i.e. base64 (Graph concept page application-saml-sso-configure-api.md).
+ */
 export function keyWithThumbprint(keys: readonly KeyCredential[], thumbprint: string): KeyCredential | undefined {
   const wanted = thumbprint.toUpperCase();
-  const asHex = (id: string) => (/^[0-9A-Fa-f]{40}$/.test(id) ? id : Buffer.from(id, 'base64').toString('hex')).toUpperCase();
-  return keys.find((k) => k.customKeyIdentifier && asHex(k.customKeyIdentifier) === wanted);
+  const thumbprintOf = (id: string) => Buffer.from(id, 'base64').toString('hex').toUpperCase();
+  return keys.find((k) => k.usage === 'Verify' && k.customKeyIdentifier && thumbprintOf(k.customKeyIdentifier) === wanted);
 }
 
 export interface SyncJob {
