@@ -179,9 +179,10 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
         const [awsMark, entraMark] = [aws!.requests.mark(), entra!.requests.mark()];
         const applied = await Promise.all(AWS_STACKS.map((stack) => workspace.apply(stack)));
         const counts = await deployer.apply(provision(task));
-        const unchanged = applied.every((a) => a.stdout.includes('Resources: 0 added, 0 changed, 0 destroyed.')) && counts.created === 0;
+        // counts.drift: what the azuread provider would plan after this apply (rehearsal/entra-deployer.ts).
+        const unchanged = applied.every((a) => a.stdout.includes('Resources: 0 added, 0 changed, 0 destroyed.')) && counts.created === 0 && counts.drift.length === 0;
         const writes = [...aws!.requests.writesSince(awsMark), ...entra!.requests.writesSince(entraMark)];
-        report.check('second deploy: 0 changes and 0 write calls', unchanged && writes.length === 0, `${counts.created} Entra changes; writes: ${writes.map((w) => `${w.service} ${w.operation}`).join(', ') || 'none'}`);
+        report.check('second deploy: 0 changes and 0 write calls', unchanged && writes.length === 0, `${counts.created} Entra changes; planned Entra drift: ${counts.drift.join(', ') || 'none'}; writes: ${writes.map((w) => `${w.service} ${w.operation}`).join(', ') || 'none'}`);
       }),
       timed('Destroy: pre-destroy steps, then every stack', async (task) => {
         const counts = await deployer.destroy(provision(task));
