@@ -26,7 +26,7 @@ export class AwsEmulator {
     private readonly gateway: Gateway,
     readonly provisioning: ProvisioningTenants,
     readonly appsAuth: AppsAuth,
-    private readonly scim: ScimServer,
+    readonly scim: ScimServer,
   ) {}
 
   static async start(options: { port?: number } = {}): Promise<AwsEmulator> {

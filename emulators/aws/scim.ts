@@ -13,10 +13,22 @@ import { ProvisioningTenant, ProvisioningTenants, scimIssuer } from './provision
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+// PatchGroup "Constraints": at most 100 membership changes; CreateGroup "Constraints": at most 100 members.
 const MAX_MEMBER_CHANGES = 100;
+// ListUsers / ListGroups "Query Parameters": count from 1 to 100, default 100.
+const MAX_COUNT = 100;
+// IAM Identity Center user guide, "IAM Identity Center quotas": SCIM 25 writes and 40 reads a second.
+export const SCIM_RATES = { write: 25, read: 40 };
 // Characters Identity Center refuses in SCIM string values (Entra tutorial, "Known limitations").
 const REFUSED_CHARACTERS = /[\t\n\r"<>;:%]/;
 
+/**
+ * A SCIM error (RFC 7644 §3.12 shape). Status codes follow the "Errors" table of each operation in the
+ * IAM Identity Center SCIM implementation developer guide: ValidationException 400 (also for an
+ * unsupported operation), UnauthorizedException 401, ResourceNotFoundException 404, ConflictException
+ * 409, ThrottlingException 429. unverified: the service's exact body beyond schemas, status and detail.
+ */
 export class ScimError extends Error {
   constructor(
     readonly status: number,
@@ -27,9 +39,11 @@ export class ScimError extends Error {
   }
 
   toJSON() {
-    return { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(this.status), detail: this.message, scimType: this.scimType };
+    return { schemas: [ERROR_SCHEMA], status: String(this.status), detail: this.message, scimType: this.scimType };
   }
 }
+
+const validation = (detail: string, scimType = 'invalidValue') => new ScimError(400, detail, scimType);
 
 type Resource = Record<string, any> & { id: string };
 /** A group and, per member user id, the identity store membership that holds it. */
@@ -37,6 +51,8 @@ type GroupRecord = Resource & { memberships: Map<string, string> };
 interface TenantStore {
   users: Map<string, Resource>;
   groups: Map<string, GroupRecord>;
+  /** Requests of the current second, by kind, for the rate limit. */
+  window: { second: number; write: number; read: number };
 }
 
 export interface ScimResponse {
@@ -45,13 +61,15 @@ export interface ScimResponse {
 }
 
 /**
- * Identity Center's SCIM v2 endpoint, per provisioning tenant: bearer-token auth, `eq` and `and`
- * filters only, no multi-valued emails or phone numbers, userName/displayName/givenName/familyName
- * required. Users and groups are written into moto's identity store, and users with an externalId
- * carry ExternalIds whose issuer names the tenant, so the public API shows them as created by SCIM.
+ * Identity Center's SCIM v2 endpoint, per provisioning tenant, with the limits and errors of the IAM
+ * Identity Center SCIM implementation developer guide (each rule names its page). Users and groups are
+ * written into moto's identity store, and users with an externalId carry ExternalIds whose issuer names
+ * the tenant, so the public API shows them as created by SCIM.
  */
 export class ScimServer {
   private readonly stores = new Map<string, TenantStore>();
+  /** Requests a tenant may make a second; tests of other rules lift it so that they do not depend on timing. */
+  rates = { ...SCIM_RATES };
 
   constructor(
     private readonly tenants: ProvisioningTenants,
@@ -80,9 +98,18 @@ export class ScimServer {
   async handle(method: string, tenantId: string, resourcePath: string, query: URLSearchParams, authorization: string | undefined, body: any): Promise<ScimResponse> {
     const tenant = this.tenants.authorize(tenantId, /^Bearer (.+)$/.exec(authorization ?? '')?.[1]);
     if (!tenant) throw new ScimError(401, 'The bearer token is not valid for this SCIM endpoint');
-    if (!this.stores.has(tenantId)) this.stores.set(tenantId, { users: new Map(), groups: new Map() });
+    if (!this.stores.has(tenantId)) this.stores.set(tenantId, { users: new Map(), groups: new Map(), window: { second: 0, write: 0, read: 0 } });
     const store = this.stores.get(tenantId)!;
-    const [kind, id] = resourcePath.split('/');
+    throttle(store, method === 'GET' ? 'read' : 'write', this.rates);
+    const [kind, ...rest] = resourcePath.split('/');
+    const id = rest.join('/') || undefined;
+    const discovered = discovery(method, kind, id);
+    if (discovered) return discovered;
+    if ((kind !== 'Users' && kind !== 'Groups') || id === '.search') {
+      // "Limitations from SCIM specification": /Me, /Bulk and /Search are not supported; every "Errors"
+      // table answers an unsupported operation with ValidationException (400).
+      throw validation(`The endpoint /${resourcePath} is not supported`, 'invalidSyntax');
+    }
     const client = new IdentitystoreClient({
       endpoint: this.motoEndpoint,
       region: tenant.region,
@@ -90,17 +117,19 @@ export class ScimServer {
     });
     try {
       if (kind === 'Users') return await this.users(method, id, query, body, tenant, store, client);
-      if (kind === 'Groups') return await this.groups(method, id, query, body, tenant, store, client);
-      throw new ScimError(404, `No SCIM resource type ${kind}`);
+      return await this.groups(method, id, query, body, tenant, store, client);
     } finally {
       client.destroy();
     }
   }
 
   private async users(method: string, id: string | undefined, query: URLSearchParams, body: any, tenant: ProvisioningTenant, store: TenantStore, client: IdentitystoreClient): Promise<ScimResponse> {
-    if (method === 'GET' && !id) return { status: 200, body: listResponse(filterResources(store.users.values(), query.get('filter'), ['userName', 'externalId', 'id'])) };
+    if (method === 'GET' && !id) return { status: 200, body: listResponse(filterUsers(store, query.get('filter')), query) };
     if (method === 'POST' && !id) {
+      // CreateUser "Constraints": the groups field cannot be sent.
+      if (body.groups !== undefined) throw validation('groups cannot be specified when creating a user');
       const user = validateUser({ ...body, schemas: [USER_SCHEMA, ...(body[ENTERPRISE] ? [ENTERPRISE] : [])] });
+      // CreateUser "Errors": ConflictException (409) when the user already exists.
       if ([...store.users.values()].some((u) => u.userName === user.userName)) throw new ScimError(409, `User ${user.userName} already exists`, 'uniqueness');
       const created = await client
         .send(new CreateUserCommand({ IdentityStoreId: tenant.IdentityStoreId, ...identityStoreFields(user) }))
@@ -119,11 +148,11 @@ export class ScimServer {
       await client.send(new DeleteUserCommand({ IdentityStoreId: tenant.IdentityStoreId, UserId: existing.id }));
       store.users.delete(existing.id);
       this.overlays.delete(existing.id);
-      store.groups.forEach((group) => group.members && (group.members = group.members.filter((m: any) => m.value !== existing.id)));
+      store.groups.forEach((group) => group.memberships.delete(existing.id));
       return { status: 204 };
     }
-    const changed = method === 'PUT' ? { ...body, id: existing.id } : method === 'PATCH' ? applyPatch(existing, body) : undefined;
-    if (!changed) throw new ScimError(405, `${method} is not supported on Users`);
+    const changed = method === 'PUT' ? { ...body, id: existing.id } : method === 'PATCH' ? applyPatch(existing, checkUserPatch(body)) : undefined;
+    if (!changed) throw validation(`${method} is not supported on Users`, 'invalidSyntax');
     const user = withMeta(validateUser({ ...changed, schemas: existing.schemas }), 'User', existing.meta.created);
     store.users.set(user.id, user);
     this.overlays.set(user.id, overlayOf(user, tenant));
@@ -131,9 +160,11 @@ export class ScimServer {
   }
 
   private async groups(method: string, id: string | undefined, query: URLSearchParams, body: any, tenant: ProvisioningTenant, store: TenantStore, client: IdentitystoreClient): Promise<ScimResponse> {
-    if (method === 'GET' && !id) return { status: 200, body: listResponse(filterResources(store.groups.values(), query.get('filter'), ['displayName', 'externalId', 'id']).map(publicGroup)) };
+    if (method === 'GET' && !id) return { status: 200, body: listResponse(filterGroups(store, query.get('filter')).map(publicGroup), query) };
     if (method === 'POST' && !id) {
-      if (!body.displayName) throw new ScimError(400, 'displayName is required', 'invalidValue');
+      // CreateGroup "Constraints": displayName required, at most 100 members; "Errors": 409 if it exists.
+      if (!body.displayName) throw validation('displayName is required');
+      if ((body.members ?? []).length > MAX_MEMBER_CHANGES) throw validation(`A group can be created with at most ${MAX_MEMBER_CHANGES} members`);
       if ([...store.groups.values()].some((g) => g.displayName === body.displayName)) throw new ScimError(409, `Group ${body.displayName} already exists`, 'uniqueness');
       const created = await client.send(new CreateGroupCommand({ IdentityStoreId: tenant.IdentityStoreId, DisplayName: body.displayName }));
       const group = { ...withMeta({ schemas: [GROUP_SCHEMA], displayName: body.displayName, externalId: body.externalId, id: created.GroupId!, members: [] }, 'Group'), memberships: new Map<string, string>() };
@@ -150,19 +181,18 @@ export class ScimServer {
       store.groups.delete(group.id);
       return { status: 204 };
     }
-    if (method !== 'PATCH') throw new ScimError(405, `${method} is not supported on Groups`);
-    const memberChanges = (body.Operations ?? []).filter((op: any) => String(op.path ?? '').startsWith('members'));
-    const changeCount = memberChanges.reduce((n: number, op: any) => n + (Array.isArray(op.value) ? op.value.length : 1), 0);
-    if (changeCount > MAX_MEMBER_CHANGES) throw new ScimError(400, `A PATCH may change at most ${MAX_MEMBER_CHANGES} members`, 'tooMany');
-    const patched = applyPatch(group, body);
+    if (method !== 'PATCH') throw validation(`${method} is not supported on Groups`, 'invalidSyntax');
+    const patched = applyPatch<Resource>({ ...group, members: [...group.memberships.keys()].map((value) => ({ value })) }, checkGroupPatch(body));
     group.displayName = patched.displayName;
+    group.externalId = patched.externalId;
     await this.setMembers(group, patched.members ?? [], tenant, store, client);
-    return { status: 200, body: publicGroup(group) };
+    // PatchGroup "Examples": the answer is 204 without a body.
+    return { status: 204 };
   }
 
   private async setMembers(group: GroupRecord, members: { value: string }[], tenant: ProvisioningTenant, store: TenantStore, client: IdentitystoreClient): Promise<void> {
     const wanted = new Set(members.map((m) => m.value));
-    for (const userId of wanted) if (!store.users.has(userId)) throw new ScimError(400, `Member ${userId} is not a user of this tenant`, 'invalidValue');
+    for (const userId of wanted) if (!store.users.has(userId)) throw validation(`Member ${userId} is not a user of this tenant`);
     for (const [userId, membershipId] of group.memberships) {
       if (wanted.has(userId)) continue;
       await client.send(new DeleteGroupMembershipCommand({ IdentityStoreId: tenant.IdentityStoreId, MembershipId: membershipId }));
@@ -173,21 +203,76 @@ export class ScimServer {
       const created = await client.send(new CreateGroupMembershipCommand({ IdentityStoreId: tenant.IdentityStoreId, GroupId: group.id, MemberId: { UserId: userId } }));
       group.memberships.set(userId, created.MembershipId!);
     }
-    group.members = [...wanted].map((value) => ({ value }));
   }
 }
 
+/** Counts a request in its second; past the documented rate, ThrottlingException (429). */
+function throttle(store: TenantStore, kind: 'write' | 'read', rates: typeof SCIM_RATES): void {
+  const second = Math.floor(Date.now() / 1000);
+  if (store.window.second !== second) store.window = { second, write: 0, read: 0 };
+  store.window[kind] += 1;
+  if (store.window[kind] > rates[kind]) throw new ScimError(429, 'Too many requests exceeded the limits');
+}
+
+// ServiceProviderConfig page, "Example Response". unverified: the members after bulk (filter, sort,
+// changePassword, etag), set here from the "Limitations from SCIM specification" page.
+const SERVICE_PROVIDER_CONFIG = {
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
+  documentationUri: 'https://docs.aws.amazon.com/singlesignon/latest/userguide/manage-your-identity-source-idp.html',
+  authenticationSchemes: [
+    {
+      type: 'oauthbearertoken',
+      name: 'OAuth Bearer Token',
+      description: 'Authentication scheme using the OAuth Bearer Token Standard',
+      specUri: 'https://www.rfc-editor.org/info/rfc6750',
+      documentationUri: 'https://docs.aws.amazon.com/singlesignon/latest/userguide/provision-automatically.html',
+      primary: true,
+    },
+  ],
+  patch: { supported: true },
+  bulk: { supported: false, maxOperations: 1, maxPayloadSize: 1048576 },
+  filter: { supported: true, maxResults: MAX_COUNT },
+  changePassword: { supported: false },
+  sort: { supported: false },
+  etag: { supported: false },
+};
+
+// ListSchemas / GetSchema and ListResourceTypes pages (RFC 7643 §6 and §7 shapes). unverified: the
+// attribute definitions inside each schema, which this emulator leaves out.
+const SCHEMAS = [
+  { id: USER_SCHEMA, name: 'User', description: 'User Account' },
+  { id: GROUP_SCHEMA, name: 'Group', description: 'Group' },
+  { id: ENTERPRISE, name: 'EnterpriseUser', description: 'Enterprise User' },
+].map((schema) => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'], ...schema, attributes: [] }));
+const RESOURCE_TYPES = [
+  { id: 'User', name: 'User', endpoint: '/Users', schema: USER_SCHEMA, schemaExtensions: [{ schema: ENTERPRISE, required: false }] },
+  { id: 'Group', name: 'Group', endpoint: '/Groups', schema: GROUP_SCHEMA, schemaExtensions: [] },
+].map((type) => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'], ...type }));
+
+/** The read-only discovery endpoints ("Limitations from SCIM specification": supported), or undefined. */
+function discovery(method: string, kind: string, id: string | undefined): ScimResponse | undefined {
+  const documents: Record<string, { id: string }[]> = { Schemas: SCHEMAS, ResourceTypes: RESOURCE_TYPES };
+  if (kind !== 'ServiceProviderConfig' && !documents[kind]) return undefined;
+  if (method !== 'GET') throw validation(`/${kind} is read only`, 'invalidSyntax');
+  if (kind === 'ServiceProviderConfig') return { status: 200, body: SERVICE_PROVIDER_CONFIG };
+  if (!id) return { status: 200, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: documents[kind].length, itemsPerPage: documents[kind].length, startIndex: 1, Resources: documents[kind] } };
+  const found = documents[kind].find((d) => d.id === id);
+  if (!found) throw new ScimError(404, `No ${kind} ${id}`);
+  return { status: 200, body: found };
+}
+
 function validateUser(user: any): Resource {
+  // CreateUser / PutUser "Constraints": givenName, familyName, userName and displayName are required.
   for (const [path, value] of [['userName', user.userName], ['displayName', user.displayName], ['name.givenName', user.name?.givenName], ['name.familyName', user.name?.familyName]]) {
-    if (typeof value !== 'string' || value.trim() === '') throw new ScimError(400, `${path} is required`, 'invalidValue');
+    if (typeof value !== 'string' || value.trim() === '') throw validation(`${path} is required`);
   }
+  // CreateUser "Constraints": one value only in emails, addresses, phoneNumbers; the email marked primary.
   for (const attribute of ['emails', 'phoneNumbers', 'addresses']) {
-    if (Array.isArray(user[attribute]) && user[attribute].length > 1) {
-      throw new ScimError(400, `Multiple values for ${attribute} are not supported`, 'invalidValue');
-    }
+    if (Array.isArray(user[attribute]) && user[attribute].length > 1) throw validation(`Multiple values for ${attribute} are not supported`);
   }
+  if (Array.isArray(user.emails) && user.emails.length === 1 && user.emails[0].primary !== true) throw validation('The email must be marked primary');
   const strings = [user.userName, user.displayName, user.name.givenName, user.name.familyName];
-  if (strings.some((s) => REFUSED_CHARACTERS.test(s))) throw new ScimError(400, 'Values may not contain tabs, line breaks or the characters " < > ; : %', 'invalidValue');
+  if (strings.some((s) => REFUSED_CHARACTERS.test(s))) throw validation('Values may not contain tabs, line breaks or the characters " < > ; : %');
   return { active: true, ...user };
 }
 
@@ -210,38 +295,150 @@ function withMeta<T extends Record<string, any>>(resource: T, resourceType: stri
   return { ...resource, meta: { resourceType, created, lastModified: new Date().toISOString() } };
 }
 
+/** GetGroup and ListGroups return an empty member list (ListGroups "Not supported"). */
 function publicGroup({ memberships, ...group }: Resource & { memberships?: unknown }) {
-  return group;
+  return { ...group, members: [] };
 }
 
-function listResponse(resources: unknown[]) {
-  return { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: resources.length, itemsPerPage: resources.length, startIndex: 1, Resources: resources };
+/**
+ * A page of results (ListUsers / ListGroups "Query Parameters"): count from 1 to 100 (default 100).
+ * With `cursor` the answer is cursor-paged (itemsPerPage, nextCursor when more remain); without it, the
+ * first page with totalResults, startIndex and itemsPerPage. unverified: whether startIndex, listed as
+ * not supported, is refused or ignored; it is ignored here.
+ */
+function listResponse(resources: unknown[], query: URLSearchParams) {
+  const countText = query.get('count');
+  const count = countText === null ? MAX_COUNT : Number(countText);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) throw validation(`count must be an integer from 1 to ${MAX_COUNT}`);
+  const schemas = ['urn:ietf:params:scim:api:messages:2.0:ListResponse'];
+  if (!query.has('cursor')) {
+    const page = resources.slice(0, count);
+    return { schemas, totalResults: resources.length, itemsPerPage: page.length, startIndex: 1, Resources: page };
+  }
+  const cursor = query.get('cursor')!;
+  // "cursor … Pattern: [-a-zA-Z0-9+=/:_]*"; the first request sends it empty.
+  if (!/^[-a-zA-Z0-9+=/:_]*$/.test(cursor)) throw validation('cursor has characters outside [-a-zA-Z0-9+=/:_]');
+  const offset = cursor === '' ? 0 : Number(Buffer.from(cursor, 'base64').toString('utf8'));
+  if (!Number.isInteger(offset) || offset < 0) throw validation('cursor is not one this endpoint gave');
+  const page = resources.slice(offset, offset + count);
+  const next = offset + count < resources.length ? { nextCursor: Buffer.from(String(offset + count)).toString('base64') } : {};
+  return { schemas, itemsPerPage: page.length, Resources: page, ...next };
 }
 
-/** `attr eq "value"` clauses joined by `and`: the only filters Identity Center supports. */
-export function filterResources<T extends Resource>(resources: Iterable<T>, filter: string | null, attributes: string[]): T[] {
-  const all = [...resources];
-  if (!filter) return all;
-  const clauses = filter.split(/\s+and\s+/i).map((clause) => {
+interface Clause {
+  readonly attribute: string;
+  readonly value: string;
+}
+
+/** `attr eq "value"` clauses joined by `and` ("Limitations from SCIM specification": only eq with and). */
+function parseFilter(filter: string): Clause[] {
+  return filter.split(/\s+and\s+/i).map((clause) => {
     const match = /^\s*([\w.]+)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$/i.exec(clause);
-    if (!match) throw new ScimError(400, `Unsupported filter "${clause.trim()}": only eq and and are supported`, 'invalidFilter');
-    if (!attributes.includes(match[1])) throw new ScimError(400, `Filtering on ${match[1]} is not supported`, 'invalidFilter');
+    if (!match) throw validation(`Unsupported filter "${clause.trim()}": only eq and and are supported`, 'invalidFilter');
     return { attribute: match[1], value: match[2].replace(/\\(.)/g, '$1') };
   });
-  return all.filter((resource) => clauses.every(({ attribute, value }) => resource[attribute] === value));
 }
 
-/** RFC 7644 §3.5.2 PATCH, for the paths Entra sends to Identity Center. */
-export function applyPatch<T extends Record<string, any>>(resource: T, patch: any): T {
-  if (!Array.isArray(patch?.Operations)) throw new ScimError(400, 'PATCH needs Operations', 'invalidSyntax');
+/** The clauses, checked against the attribute combinations an operation documents. */
+function supportedClauses(filter: string, combinations: string[][]): Map<string, string> {
+  const clauses = parseFilter(filter);
+  const names = clauses.map((c) => c.attribute).sort().join(' and ');
+  if (!combinations.some((combination) => [...combination].sort().join(' and ') === names)) {
+    throw validation(`Filtering on ${names} is not supported`, 'invalidFilter');
+  }
+  return new Map(clauses.map((c) => [c.attribute, c.value]));
+}
+
+// ListUsers "Constraints": (userName), (externalId), (groups.value), (id and manager); id alone is valid.
+const USER_FILTERS = [['userName'], ['externalId'], ['groups.value'], ['id'], ['id', 'manager']];
+
+function filterUsers(store: TenantStore, filter: string | null): Resource[] {
+  const all = [...store.users.values()];
+  if (!filter) return all;
+  const clauses = supportedClauses(filter, USER_FILTERS);
+  const value = (user: Resource, attribute: string) =>
+    attribute === 'groups.value' ? [...store.groups.values()].filter((g) => g.memberships.has(user.id)).map((g) => g.id) : attribute === 'manager' ? [user[ENTERPRISE]?.manager?.value] : [user[attribute]];
+  return all.filter((user) => [...clauses].every(([attribute, wanted]) => value(user, attribute).includes(wanted)));
+}
+
+// ListGroups "Constraints": (displayName), (externalId), (members.value), (id and member); id alone is
+// valid. The page writes "member"; its examples and Entra send "members": both are read.
+const GROUP_FILTERS = [['displayName'], ['externalId'], ['members.value'], ['id'], ['id', 'member'], ['id', 'members']];
+
+function filterGroups(store: TenantStore, filter: string | null): GroupRecord[] {
+  const all = [...store.groups.values()];
+  if (!filter) return all;
+  const clauses = new Map([...supportedClauses(filter.replace(/\bmembers?(\.value)?(?=\s+eq)/i, 'members.value'), [...GROUP_FILTERS, ['id', 'members.value']])]);
+  const member = clauses.get('members.value');
+  // ListGroups "Errors": ResourceNotFoundException (404) when filtering on a member that does not exist.
+  if (member !== undefined && !store.users.has(member)) throw new ScimError(404, `No user ${member}`);
+  return all.filter((group) => [...clauses].every(([attribute, wanted]) => (attribute === 'members.value' ? group.memberships.has(wanted) : group[attribute] === wanted)));
+}
+
+type Operation = { op: string; path?: string; value?: any };
+
+/** The attribute an operation's path starts at: `name.givenName` → name, `emails[type eq "work"].value` → emails. */
+function rootOf(path: string): string {
+  if (path.startsWith(`${ENTERPRISE}`)) return 'enterprise';
+  return /^[A-Za-z]+/.exec(path)?.[0] ?? path;
+}
+
+/** RFC 7644 §3.5.2 operations, as PatchUser and PatchGroup "Constraints" restrict them. */
+function operationsOf(patch: any): Operation[] {
+  if (!Array.isArray(patch?.Operations)) throw validation('PATCH needs Operations', 'invalidSyntax');
+  return patch.Operations.map((operation: any) => {
+    // PatchUser "Constraints": the operation must be given, and be add, replace or remove (case-insensitive, RFC 7644 §3.5.2).
+    const op = typeof operation.op === 'string' ? operation.op.toLowerCase() : '';
+    if (!['add', 'replace', 'remove'].includes(op)) throw validation(`Unsupported PATCH operation "${operation.op ?? ''}"`, 'invalidSyntax');
+    // "The path is required for a remove operation"; "A value is required for add and replace".
+    if (op === 'remove' && !operation.path) throw validation('remove needs a path', 'noTarget');
+    if (op !== 'remove' && operation.value === undefined) throw validation(`${op} needs a value`);
+    return { ...operation, op };
+  });
+}
+
+const attributesOf = (operation: Operation): string[] => (operation.path ? [rootOf(operation.path)] : Object.keys(operation.value ?? {}).map(rootOf));
+
+// PatchUser "Constraints": modification is allowed only for these attributes.
+const USER_PATCHABLE = new Set(['userName', 'active', 'externalId', 'displayName', 'nickName', 'profileUrl', 'title', 'userType', 'preferredLanguage', 'locale', 'timezone', 'name', 'enterprise', 'emails', 'addresses', 'phoneNumbers', 'schemas', 'id']);
+
+function checkUserPatch(patch: any): Operation[] {
+  const operations = operationsOf(patch);
+  const touched = operations.flatMap(attributesOf);
+  const outside = touched.find((attribute) => !USER_PATCHABLE.has(attribute));
+  if (outside) throw validation(`${outside} cannot be modified`, 'mutability');
+  // PatchUser "Not supported": several operations on userName or active; "remove" of either.
+  for (const attribute of ['userName', 'active']) {
+    if (touched.filter((a) => a === attribute).length > 1) throw validation(`Only one operation on ${attribute} is supported`);
+    if (operations.some((o) => o.op === 'remove' && o.path && rootOf(o.path) === attribute)) throw validation(`${attribute} cannot be removed`, 'mutability');
+  }
+  return operations;
+}
+
+const GROUP_PATCHABLE = new Set(['displayName', 'members', 'externalId', 'id']);
+
+function checkGroupPatch(patch: any): Operation[] {
+  const operations = operationsOf(patch);
+  // PatchGroup "Constraints": only displayName, members and externalId (the page's example also sends id).
+  const outside = operations.flatMap(attributesOf).find((attribute) => !GROUP_PATCHABLE.has(attribute));
+  if (outside) throw validation(`${outside} cannot be modified on a group`, 'mutability');
+  // PatchGroup "Not supported": replacing or removing all memberships in one request is a ValidationException.
+  const replacesAll = (o: Operation) => o.op === 'replace' && (o.path === 'members' || (!o.path && o.value?.members !== undefined));
+  const removesAll = (o: Operation) => o.op === 'remove' && o.path === 'members' && o.value === undefined;
+  if (operations.some((o) => replacesAll(o) || removesAll(o))) throw validation('Replacing or removing all members in one request is not supported');
+  // PatchGroup "Constraints": at most 100 membership changes in one request.
+  const changes = operations.filter((o) => o.path?.startsWith('members')).reduce((n, o) => n + (Array.isArray(o.value) ? o.value.length : 1), 0);
+  if (changes > MAX_MEMBER_CHANGES) throw validation(`A PATCH may change at most ${MAX_MEMBER_CHANGES} members`, 'tooMany');
+  return operations;
+}
+
+/** RFC 7644 §3.5.2 PATCH, for operations already checked against the resource's rules. */
+export function applyPatch<T extends Record<string, any>>(resource: T, operations: Operation[]): T {
   const result: any = structuredClone({ ...resource, memberships: undefined });
   delete result.memberships;
-  for (const operation of patch.Operations) {
-    const op = String(operation.op).toLowerCase();
-    const path: string | undefined = operation.path;
+  for (const { op, path, value } of operations) {
     if (!path) {
-      if (op === 'remove') throw new ScimError(400, 'remove needs a path', 'noTarget');
-      Object.entries(operation.value ?? {}).forEach(([key, value]) => setPath(result, key, value));
+      Object.entries(value ?? {}).forEach(([key, v]) => key !== 'id' && setPath(result, key, v));
       continue;
     }
     const memberFilter = /^members\[value eq "([^"]+)"\]$/.exec(path);
@@ -250,16 +447,12 @@ export function applyPatch<T extends Record<string, any>>(resource: T, patch: an
       continue;
     }
     if (path === 'members') {
-      const values = (operation.value ?? []) as { value: string }[];
-      const current: { value: string }[] = op === 'replace' ? [] : (result.members ?? []);
-      result.members =
-        op === 'remove'
-          ? current.filter((m) => !values.some((v) => v.value === m.value))
-          : [...current, ...values.filter((v) => !current.some((m) => m.value === v.value))];
+      const values = (value ?? []) as { value: string }[];
+      const current: { value: string }[] = result.members ?? [];
+      result.members = op === 'remove' ? current.filter((m) => !values.some((v) => v.value === m.value)) : [...current, ...values.filter((v) => !current.some((m) => m.value === v.value))];
       continue;
     }
-    if (op === 'remove') setPath(result, path, undefined);
-    else setPath(result, path, operation.value);
+    setPath(result, path, op === 'remove' ? undefined : value);
   }
   return result;
 }
