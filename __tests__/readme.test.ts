@@ -9,7 +9,7 @@ describe('README', () => {
   it('lists every step that is not pure Terraform, with why, in its table', () => {
     for (const step of [LOOKUP_STEP, ...POST_APPLY_STEPS, ...PRE_DESTROY_STEPS, ...OPERATE_STEPS]) {
       expect(readme).toContain(`| ${step.label} |`);
-      expect(readme).toContain(step.whyNotTerraform.replace(/(azuread_\w+|preferredTokenSigningKeyThumbprint)/g, '`$1`'));
+      expect(readme).toContain(step.why.replace(/(azuread_\w+|preferredTokenSigningKeyThumbprint)/g, '`$1`'));
     }
   });
 

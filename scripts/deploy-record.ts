@@ -42,9 +42,23 @@ export interface RecordStore {
   remove(instance: string): Promise<void>;
 }
 
-function parseRecord(text: string, where: string): DeployRecord {
-  const result = deployRecordSchema.safeParse(JSON.parse(text));
-  if (!result.success) throw new Error(`The deploy record ${where} is not one this version writes (${result.error.issues[0].path.join('.')}): run post-apply again to rewrite it`);
+export class CorruptRecordError extends Error {
+  constructor(where: string, problem: string) {
+    super(`The deploy record ${where} ${problem}: move it aside (or delete it), then run post-apply for this instance again (\`npm run deploy\`), which rewrites it`);
+    this.name = 'CorruptRecordError';
+  }
+}
+
+/** A record this version wrote, or an error that names the file and the fix (never a bare SyntaxError). */
+export function parseRecord(text: string, where: string): DeployRecord {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new CorruptRecordError(where, `is not valid JSON (${(error as Error).message})`);
+  }
+  const result = deployRecordSchema.safeParse(raw);
+  if (!result.success) throw new CorruptRecordError(where, `is not one this version writes (${result.error.issues[0].path.join('.')}: ${result.error.issues[0].message})`);
   return result.data;
 }
 

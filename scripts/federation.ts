@@ -22,10 +22,10 @@ import { DeployRecord, RecordStore, recordStoreFor } from './deploy-record';
 import { deployRecord, readLiveState, tokenHeldByEntra } from './deploy-state';
 import { FederationInput, parseFederationInput } from './federation-input';
 import { explain, runPhase } from './runner';
-import { instanceStatus, statusLines } from './status';
+import { reportStatus } from './status';
 import { LOOKUP_STEP } from './steps/catalog';
-import { PHASES } from './steps';
-import { StepContext } from './steps/step';
+import { phase } from './steps';
+import { RunOptions, StepContext } from './steps/step';
 
 const COMMANDS = ['post-apply', 'pre-destroy', 'rotate-token', 'status', 'lookup'] as const;
 type Command = (typeof COMMANDS)[number];
@@ -41,6 +41,8 @@ export interface Invocation {
   readonly instance?: string;
   readonly dryRun: boolean;
   readonly manual: boolean;
+  /** Take over an external IdP this deployment did not set (the identity-source step refuses otherwise). */
+  readonly adoptIdentitySource?: boolean;
 }
 
 export interface Io {
@@ -57,7 +59,7 @@ export function parseInvocation(argv: string[], env: NodeJS.ProcessEnv): Invocat
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { instance: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, manual: { type: 'boolean', default: false } },
+    options: { instance: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, manual: { type: 'boolean', default: false }, 'adopt-identity-source': { type: 'boolean', default: false } },
   });
   const command = positionals[0] as Command;
   if (!COMMANDS.includes(command)) throw new UsageError(`unknown command "${positionals[0] ?? ''}"\n${USAGE}`);
@@ -65,14 +67,14 @@ export function parseInvocation(argv: string[], env: NodeJS.ProcessEnv): Invocat
   if (!instanceOptional && !(INSTANCE_NAMES as readonly string[]).includes(values.instance ?? '')) {
     throw new UsageError(`--instance must be one of ${INSTANCE_NAMES.join(', ')}\n${USAGE}`);
   }
-  return { command, instance: values.instance, dryRun: values['dry-run'] || env.FEDERATION_DRY_RUN === '1', manual: values.manual || env.FEDERATION_CONSOLE === 'manual' };
+  return { command, instance: values.instance, dryRun: values['dry-run'] || env.FEDERATION_DRY_RUN === '1', manual: values.manual || env.FEDERATION_CONSOLE === 'manual', adoptIdentitySource: values['adopt-identity-source'] };
 }
 
-function contextFor(input: FederationInput, invocation: Invocation, env: NodeJS.ProcessEnv, io: Io, previous?: DeployRecord): StepContext {
+function contextFor(input: FederationInput, invocation: Invocation, env: NodeJS.ProcessEnv, io: Io, previous?: DeployRecord, options: RunOptions = {}): StepContext {
   const prompt = invocation.manual ? (io.prompt ?? terminalPrompt()) : undefined;
   const aws = awsClients(input, { manual: prompt, env });
   const graph = new GraphApi(entraEndpoints(input.entraEnvironment, env), io.credential ?? defaultCredential(env));
-  return { input, identityStore: aws.identityStore, console: aws.console, graph, log: io.print, previous, notes: {} };
+  return { input, identityStore: aws.identityStore, console: aws.console, graph, log: io.print, previous, notes: {}, options, now: io.now };
 }
 
 /** The input the federation link's provisioners pass. */
@@ -89,22 +91,15 @@ function inputFor(instance: string, env: NodeJS.ProcessEnv, record: DeployRecord
   throw new UsageError(`No deploy record of ${instance} in ${records.location} and FEDERATION_INPUT is not set: deploy first (cdktf deploy), or copy the input from \`terraform state show\` of the federation link.`);
 }
 
-/** Every instance (or the one named): findings, then the warnings; exit code 1 on any warning. */
-async function status(invocation: Invocation, env: NodeJS.ProcessEnv, io: Io, records: RecordStore): Promise<number> {
-  const now = io.now?.() ?? new Date();
-  let warned = false;
-  for (const instance of invocation.instance ? [invocation.instance] : INSTANCE_NAMES) {
-    const record = await records.read(instance);
-    const input = env.FEDERATION_INPUT || record ? inputFor(instance, env, record, records) : undefined;
-    if (!input) {
-      io.print(`status of ${instance}: not deployed (no deploy record in ${records.location})`);
-      continue;
-    }
-    const findings = await instanceStatus(contextFor(input, invocation, env, io), record, now);
-    statusLines(instance, findings).forEach((line) => io.print(line));
-    warned ||= findings.some((f) => f.warning);
-  }
-  return warned ? 1 : 0;
+/** Every instance (or the one named); FEDERATION_INPUT stands in for its own instance's record only. */
+function status(invocation: Invocation, env: NodeJS.ProcessEnv, io: Io, records: RecordStore): Promise<number> {
+  return reportStatus({
+    instances: invocation.instance ? [invocation.instance] : INSTANCE_NAMES,
+    records,
+    provided: env.FEDERATION_INPUT ? parseFederationInput(env.FEDERATION_INPUT) : undefined,
+    contextFor: (input, record) => contextFor(input, invocation, env, io, record),
+    print: io.print,
+  });
 }
 
 /** After a phase: remember what it set (or, after pre-destroy, forget it) for status and drift. */
@@ -121,7 +116,7 @@ async function keepRecord(command: Command, ctx: StepContext, records: RecordSto
 
 /** Guide step 3.1 and the tenant's default domain, written to the committed context file. */
 async function lookup(invocation: Invocation, env: NodeJS.ProcessEnv, io: Io): Promise<number> {
-  io.print(`${LOOKUP_STEP.label} — not Terraform: ${LOOKUP_STEP.whyNotTerraform}`);
+  io.print(`${LOOKUP_STEP.label} — not Terraform: ${LOOKUP_STEP.why}`);
   const instances = {} as FederationContext['instances'];
   for (const name of INSTANCE_NAMES) {
     const target = { ...rawConfig.aws[name], awsProfile: rawConfig.aws[name].profile, partition: rawConfig.aws[name].partition as Partition };
@@ -155,13 +150,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io): Prom
   const previous = await records.read(instance);
   // The provisioners always pass their input; only rotation may take it from the record.
   const input = invocation.command === 'rotate-token' ? inputFor(instance, env, previous, records) : providedInput(instance, env);
-  const steps = PHASES[invocation.command];
+  const steps = phase(invocation.command);
   if (invocation.dryRun) {
     io.print(`${invocation.command} for ${input.instance} (${input.partition}, ${input.region}, ${input.identityStoreId}, tenant ${input.tenantId}), dry run:`);
-    steps.forEach((step, i) => io.print(`  ${i + 1}. ${step.label} — not Terraform: ${step.whyNotTerraform}`));
+    steps.forEach((step, i) => io.print(`  ${i + 1}. ${step.label} — not Terraform: ${step.why}`));
     return 0;
   }
-  const ctx = contextFor(input, invocation, env, io, previous);
+  const ctx = contextFor(input, invocation, env, io, previous, { adoptIdentitySource: invocation.adoptIdentitySource });
   const report = await runPhase(invocation.command, steps, ctx, io.print);
   if (!report.ok) return 1;
   await keepRecord(invocation.command, ctx, records, io);

@@ -1,5 +1,5 @@
 import { FederationInput } from './federation-input';
-import { Step, StepContext } from './steps/step';
+import { Runnable, StepContext } from './steps/step';
 import { redact } from './secret';
 
 /** Turns the errors people meet into one line that names the cause and the fix. */
@@ -17,7 +17,22 @@ export function explain(error: unknown, input?: Pick<FederationInput, 'tenantId'
   if (err?.statusCode === 401 || err?.statusCode === 403) {
     return `Microsoft Graph refused the call (HTTP ${err.statusCode}: ${err.message}): the signed-in identity lacks a permission: grant those in permissions/azure-id.graph-permissions.json (a person: Cloud Application Administrator and User Administrator).`;
   }
+  const endpoint = unreachableEndpoint(error);
+  if (endpoint) return `${endpoint} is unreachable (${message}): check the network, a proxy, or the endpoint variables (GRAPH_ENDPOINT, ENTRA_LOGIN_ENDPOINT, the AWS profile's region)`;
   return message;
+}
+
+const CONNECTION_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', 'EHOSTUNREACH'];
+
+/** The host a connection error names (Node puts it on the error or, for fetch, on its cause). */
+export function unreachableEndpoint(error: unknown): string | undefined {
+  for (let e = error as (Error & { code?: string; address?: string; port?: number; hostname?: string; cause?: unknown }) | undefined; e; e = e.cause as typeof e) {
+    if (e.code && CONNECTION_CODES.includes(e.code)) {
+      const host = e.hostname ?? e.address;
+      return host ? `${host}${e.port ? `:${e.port}` : ''}` : /(?:connect|getaddrinfo) \w+ (\S+)/.exec(e.message)?.[1] ?? 'an endpoint';
+    }
+  }
+  return undefined;
 }
 
 export interface PhaseReport {
@@ -26,7 +41,7 @@ export interface PhaseReport {
 }
 
 /** Runs the steps in order, one progress line each; the first failure stops the phase. */
-export async function runPhase(phase: string, steps: readonly Step[], ctx: StepContext, print: (line: string) => void): Promise<PhaseReport> {
+export async function runPhase(phase: string, steps: readonly Runnable[], ctx: StepContext, print: (line: string) => void): Promise<PhaseReport> {
   const say = (line: string) => print(redact(line));
   const results: PhaseReport['results'] = [];
   say(`${phase} for ${ctx.input.instance} (${ctx.input.partition}, ${ctx.input.region}): ${steps.length} steps that are not pure Terraform`);

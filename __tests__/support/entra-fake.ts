@@ -40,7 +40,7 @@ export class EntraFake {
   preferredTokenSigningKeyThumbprint: string | null = null;
   identifierUris: string[] = [];
   redirectUris: string[] = [];
-  jobs: { id: string; templateId: string; status: { code: string; quarantine?: { reason: string; currentBegan: string } } }[] = [];
+  jobs: { id: string; templateId: string; schedule: { state: string; interval: string }; status: { code: string; quarantine?: { reason: string; currentBegan: string } } }[] = [];
   secrets: { key: string; value: string }[] = [];
   certificates: SigningCertificate[] = [];
   writes = 0;
@@ -68,7 +68,8 @@ export class EntraFake {
   }
 
   private async scim(method: string, path: string, body?: unknown): Promise<Response> {
-    return fetch(`${this.secret('BaseAddress')}/${path}`, {
+    // Identity Center's SCIM endpoint ends in a slash (the console shows it so); join without doubling it.
+    return fetch(`${this.secret('BaseAddress')!.replace(/\/$/, '')}/${path}`, {
       method,
       headers: { authorization: `Bearer ${this.secret('SecretToken')}`, 'content-type': 'application/scim+json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -96,7 +97,8 @@ export class EntraFake {
       http.post(`${sp}/synchronization/jobs`, async ({ request }) => {
         write();
         const { templateId } = (await request.json()) as any;
-        const created = { id: `${templateId}.0a1b2c3d.${this.tenantId}`, templateId, status: { code: 'NotRun' } };
+        // Graph synchronizationStatus / synchronizationSchedule: a new job is NotConfigured, its schedule Disabled.
+        const created = { id: `${templateId}.0a1b2c3d.${this.tenantId}`, templateId, schedule: { state: 'Disabled', interval: 'PT40M' }, status: { code: 'NotConfigured' } };
         this.jobs.push(created);
         return HttpResponse.json(created, { status: 201 });
       }),
@@ -114,12 +116,13 @@ export class EntraFake {
       ),
       http.post(`${sp}/synchronization/jobs/:jobId/start`, ({ params }) => {
         write();
-        job(String(params.jobId))!.status.code = 'Active';
+        // Graph synchronizationJob start: resumes a paused job and clears a quarantine.
+        Object.assign(job(String(params.jobId))!, { schedule: { state: 'Active', interval: 'PT40M' }, status: { code: 'Active' } });
         return new HttpResponse(null, { status: 204 });
       }),
       http.post(`${sp}/synchronization/jobs/:jobId/pause`, ({ params }) => {
         write();
-        job(String(params.jobId))!.status.code = 'Paused';
+        Object.assign(job(String(params.jobId))!, { schedule: { state: 'Paused', interval: 'PT40M' }, status: { code: 'Paused' } });
         return new HttpResponse(null, { status: 204 });
       }),
       http.post(`${sp}/synchronization/jobs/:jobId/provisionOnDemand`, async ({ request }) => {

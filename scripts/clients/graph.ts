@@ -67,6 +67,8 @@ export function keyWithThumbprint(keys: readonly KeyCredential[], thumbprint: st
 export interface SyncJob {
   readonly id: string;
   readonly templateId: string;
+  /** Graph synchronizationSchedule: state Active, Disabled (never started) or Paused. */
+  readonly schedule?: { state?: string; interval?: string; expiration?: string | null } | null;
   readonly status: { code: string; lastExecution?: { state?: string; timeEnded?: string; error?: { message?: string } | null } | null; quarantine?: { reason?: string; currentBegan?: string } | null };
 }
 

@@ -1,4 +1,6 @@
-import { IdentitystoreClient, ListGroupsCommand, ListUsersCommand, User } from '@aws-sdk/client-identitystore';
+import { ExternalId, IdentitystoreClient, ListGroupsCommand, ListUsersCommand, User } from '@aws-sdk/client-identitystore';
+import { ProvisioningTenant } from '../clients/console-operations';
+import { DeployRecord } from '../deploy-record';
 
 /** The identity store user with this user name, if any. */
 export async function findUser(client: IdentitystoreClient, identityStoreId: string, userName: string): Promise<User | undefined> {
@@ -6,9 +8,27 @@ export async function findUser(client: IdentitystoreClient, identityStoreId: str
   return Users?.[0];
 }
 
-/** Created by SCIM: Identity Center records the provisioning client's id in ExternalIds (design.md §3). */
-export function createdByScim(user: User | undefined): boolean {
-  return (user?.ExternalIds ?? []).length > 0;
+/**
+ * The provisioning tenant named by an ExternalId's issuer: a SCIM-created object carries
+ * `arn:<partition>:identitystore:::provisioningtenant/<tenant id>` (design.md §3: the issuer
+ * contains "provisioningtenant"; the exact form is what the AWS emulator writes, unverified on AWS).
+ */
+export function issuerTenant(issuer: string | undefined): string | undefined {
+  return /provisioningtenant\/([^/]+)$/.exec(issuer ?? '')?.[1];
+}
+
+/** Created by SCIM through one of these tenants (not by hand, not by another deployment's tenant). */
+export function createdByTenants(item: { ExternalIds?: ExternalId[] } | undefined, tenantIds: readonly string[]): boolean {
+  return (item?.ExternalIds ?? []).some((id) => tenantIds.includes(issuerTenant(id.Issuer) ?? ''));
+}
+
+/**
+ * The SCIM tenants this deployment owns: the one the last deploy recorded, else (no record yet, as
+ * after a post-apply that stopped half-way) the tenant the scim-tenant step created, the only one
+ * Identity Center allows.
+ */
+export function ownedTenantIds(live: readonly ProvisioningTenant[], previous: DeployRecord | undefined): string[] {
+  return previous ? [previous.provisioning.tenantId] : live.map((t) => t.tenantId);
 }
 
 /** Every page of a paginated identity store listing. */
@@ -23,8 +43,8 @@ async function all<T>(page: (token?: string) => Promise<{ items?: T[]; next?: st
   return items;
 }
 
-/** The users and groups that SCIM created (ExternalIds set), every page. */
-export async function scimCreated(client: IdentitystoreClient, identityStoreId: string) {
+/** The users and groups that SCIM created through these tenants, every page. */
+export async function createdThroughTenants(client: IdentitystoreClient, identityStoreId: string, tenantIds: readonly string[]) {
   const users = await all(async (NextToken) => {
     const a = await client.send(new ListUsersCommand({ IdentityStoreId: identityStoreId, NextToken }));
     return { items: a.Users, next: a.NextToken };
@@ -33,6 +53,6 @@ export async function scimCreated(client: IdentitystoreClient, identityStoreId: 
     const a = await client.send(new ListGroupsCommand({ IdentityStoreId: identityStoreId, NextToken }));
     return { items: a.Groups, next: a.NextToken };
   });
-  const bySCIM = <T extends { ExternalIds?: unknown[] }>(items: T[]) => items.filter((i) => (i.ExternalIds ?? []).length > 0);
-  return { users: bySCIM(users), groups: bySCIM(groups) };
+  const ours = <T extends { ExternalIds?: ExternalId[] }>(items: T[]) => items.filter((i) => createdByTenants(i, tenantIds));
+  return { users: ours(users), groups: ours(groups) };
 }

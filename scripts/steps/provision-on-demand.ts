@@ -1,29 +1,71 @@
+import { OnDemandResult } from '../clients/graph';
 import { pollUntil } from '../retry';
-import { createdByScim, findUser } from './identity-store-users';
-import { already, changed, labelled } from './step';
+import { createdByTenants, findUser } from './identity-store-users';
+import { already, changed, defineStep, fails, holds, StepContext } from './step';
 import { ensureSyncJob } from './sync-job';
 
-// How long a provisioned user may take to appear in the identity store (seconds in practice).
+// How long a user Entra reports as provisioned may take to appear in the identity store.
 const ARRIVAL_TIMEOUT_MS = 60_000;
 
-export const provisionOnDemand = labelled('provision-on-demand', async ({ input, identityStore, graph }) => {
-  const { job } = await ensureSyncJob(graph, input.servicePrincipalId);
-  const provisioned: string[] = [];
-  for (const user of input.scimUsers) {
-    if (createdByScim(await findUser(identityStore, input.identityStoreId, user.userPrincipalName))) continue;
-    const ruleId = await graph.outboundUserRuleId(input.servicePrincipalId, job.id);
-    const verdict = await graph.provisionOnDemand(input.servicePrincipalId, job.id, ruleId, user.objectId);
-    if (verdict.result !== 'Success' && verdict.result !== 'Skipped') {
-      throw new Error(`Entra could not provision ${user.userPrincipalName} (${verdict.result}): ${JSON.stringify(verdict.details)}`);
-    }
-    // Success only once AWS shows the user, created by SCIM (style.md: read the result back).
-    await pollUntil(async () => (createdByScim(await findUser(identityStore, input.identityStoreId, user.userPrincipalName)) ? true : undefined), {
-      description: `${user.userPrincipalName} appears in identity store ${input.identityStoreId}, created by SCIM`,
-      timeoutMs: ARRIVAL_TIMEOUT_MS,
-      intervalMs: 500,
-    });
-    provisioned.push(user.userName);
+/** Entra's own words for a verdict: the documented errorCode/errorMessage when it gives them. */
+function entraSays(verdict: OnDemandResult): string {
+  const { errorCode, errorMessage } = verdict.details as { errorCode?: string; errorMessage?: string };
+  return errorCode || errorMessage ? [errorCode, errorMessage].filter(Boolean).join(': ') : JSON.stringify(verdict.details);
+}
+
+/** The user, created by SCIM through one of these tenants, if it is there. */
+async function createdThrough(ctx: StepContext, tenantIds: string[], userPrincipalName: string) {
+  const user = await findUser(ctx.identityStore, ctx.input.identityStoreId, userPrincipalName);
+  return createdByTenants(user, tenantIds) ? user : undefined;
+}
+
+async function liveTenantIds(ctx: StepContext): Promise<string[]> {
+  return (await ctx.console.listProvisioningTenants(ctx.input.identityStoreId)).map((t) => t.tenantId);
+}
+
+/**
+ * Success is waited for until AWS shows the user (style.md: read the result back). Skipped and
+ * Failure are Entra's final word: reported at once with its reason, never waited out.
+ */
+async function provision(ctx: StepContext, tenantIds: string[], user: StepContext['input']['scimUsers'][number], jobId: string): Promise<void> {
+  const { input, graph } = ctx;
+  const ruleId = await graph.outboundUserRuleId(input.servicePrincipalId, jobId);
+  const verdict = await graph.provisionOnDemand(input.servicePrincipalId, jobId, ruleId, user.objectId);
+  if (verdict.result !== 'Success') {
+    if (verdict.result === 'Skipped' && (await createdThrough(ctx, tenantIds, user.userPrincipalName))) return;
+    throw new Error(`Entra did not provision ${user.userPrincipalName} (${verdict.result}): ${entraSays(verdict)}`);
   }
-  const names = input.scimUsers.map((u) => u.userName).join(', ');
-  return provisioned.length ? changed(`${provisioned.join(', ')} provisioned`) : already(`${names} already created by SCIM`);
+  await pollUntil(async () => ((await createdThrough(ctx, tenantIds, user.userPrincipalName)) ? true : undefined), {
+    description: `${user.userPrincipalName} appears in identity store ${input.identityStoreId}, created by SCIM`,
+    timeoutMs: ARRIVAL_TIMEOUT_MS,
+    intervalMs: 500,
+  });
+}
+
+/** No undo: what SCIM created goes with this deployment's tenant (the scim-tenant step's undo). */
+export const provisionOnDemand = defineStep('provision-on-demand', {
+  async apply(ctx) {
+    const { job } = await ensureSyncJob(ctx.graph, ctx.input.servicePrincipalId);
+    const tenantIds = await liveTenantIds(ctx);
+    const provisioned: string[] = [];
+    for (const user of ctx.input.scimUsers) {
+      if (await createdThrough(ctx, tenantIds, user.userPrincipalName)) continue;
+      await provision(ctx, tenantIds, user, job.id);
+      provisioned.push(user.userName);
+    }
+    const names = ctx.input.scimUsers.map((u) => u.userName).join(', ');
+    return provisioned.length ? changed(`${provisioned.join(', ')} provisioned`) : already(`${names} already created by SCIM`);
+  },
+
+  async check(ctx) {
+    const tenantIds = await liveTenantIds(ctx);
+    return Promise.all(
+      ctx.input.scimUsers.map(async (user) => {
+        const found = await findUser(ctx.identityStore, ctx.input.identityStoreId, user.userPrincipalName);
+        const what = `${user.userName} created by SCIM`;
+        const seen = found ? `ExternalIds ${JSON.stringify(found.ExternalIds ?? [])}` : 'absent';
+        return createdByTenants(found, tenantIds) ? holds(what, seen) : fails(what, seen, `${user.userName} is not in Identity Center as a user this deployment's SCIM tenant created: run post-apply`);
+      }),
+    );
+  },
 });

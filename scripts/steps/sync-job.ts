@@ -1,7 +1,7 @@
 import { GraphApi, SyncJob } from '../clients/graph';
 
-// The AWS IAM Identity Center gallery app's synchronization template (reference/entra-graph.md:
-// job ids seen as aWSSingleSignon.<hash>.<tenant>); confirmed from the template list at run time.
+// The AWS IAM Identity Center gallery app's synchronization template (job ids seen as
+// aWSSingleSignon.<hash>.<tenant>); confirmed from the template list at run time.
 const TEMPLATE_ID = /^aWSSingleSignon/i;
 
 /** The app's provisioning job, created from its template when missing. */
@@ -22,3 +22,24 @@ export async function ensureSyncJob(graph: GraphApi, spId: string): Promise<{ jo
 export async function findSyncJob(graph: GraphApi, spId: string): Promise<SyncJob | undefined> {
   return (await graph.listSyncJobs(spId))[0];
 }
+
+/**
+ * Whether the job runs on its schedule. Decided on `schedule.state`, as the azuread provider does
+ * (internal/services/synchronization/synchronization_job_resource.go: enabled = schedule.state ==
+ * Active). The status code cannot tell: a new job is NotConfigured with schedule Disabled, and
+ * NotRun means started but no cycle finished yet (Graph synchronizationStatus and
+ * synchronizationSchedule resource pages).
+ */
+export function runsOnSchedule(job: SyncJob): boolean {
+  return job.schedule?.state === 'Active';
+}
+
+/**
+ * Start only a job that does not run (never started, paused) or is in quarantine: Graph's start
+ * "clears the quarantine" of a quarantined job and resumes a paused one (synchronizationJob start).
+ */
+export function needsStart(job: SyncJob): boolean {
+  return !runsOnSchedule(job) || job.status.code === 'Quarantine' || Boolean(job.status.quarantine);
+}
+
+export const describeJob = (job: SyncJob) => `${job.id}: ${job.status.code}, schedule ${job.schedule?.state ?? 'unknown'}`;
