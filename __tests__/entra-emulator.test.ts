@@ -1,11 +1,14 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { EntraEmulator } from '../emulators/entra';
 import { parseIdpMetadata, toPem } from '../scripts/saml-metadata';
+import { describeWithTools } from './support/tools';
 
 const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
 const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
@@ -285,5 +288,26 @@ describe('Entra emulator', () => {
         .replace('xmlns="urn:oasis:names:tc:SAML:2.0:metadata"', 'xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"');
       expect(parseIdpMetadata(prefixed)).toEqual(parseIdpMetadata(fixture));
     });
+  });
+});
+
+describeWithTools(['moto_server'], 'npm run emulator', () => {
+  it('serves the local Entra tenant beside the local AWS and prints the environment a Graph client needs', async () => {
+    const child = spawn('npm', ['run', '--silent', 'emulator'], { cwd: resolve(__dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    try {
+      const lines: string[] = [];
+      const reader = createInterface({ input: child.stdout });
+      await new Promise<void>((done) => reader.on('line', (line) => lines.push(line) === 4 && done()));
+      const env = Object.fromEntries(lines.map((line) => line.split(/=(.*)/s).slice(0, 2)));
+      expect(Object.keys(env)).toEqual(['AWS_ENDPOINT_URL', 'GRAPH_ENDPOINT', 'ENTRA_LOGIN_ENDPOINT', 'GRAPH_EMULATOR_TOKEN']);
+      const organization = await fetch(`${env.GRAPH_ENDPOINT}/v1.0/organization`, { headers: { authorization: `Bearer ${env.GRAPH_EMULATOR_TOKEN}` } });
+      expect(organization.status).toBe(200);
+      expect((await fetch(`${env.GRAPH_ENDPOINT}/v1.0/organization`)).status).toBe(401);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });
