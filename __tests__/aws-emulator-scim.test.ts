@@ -1,4 +1,4 @@
-import { DescribeUserCommand, IdentitystoreClient, ListUsersCommand, ListGroupMembershipsCommand } from '@aws-sdk/client-identitystore';
+import { CreateUserCommand, DeleteUserCommand, DescribeUserCommand, IdentitystoreClient, ListUsersCommand, ListGroupMembershipsCommand } from '@aws-sdk/client-identitystore';
 import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { AwsEmulator } from '../emulators/aws';
 import { SCIM_RATES } from '../emulators/aws/scim';
@@ -184,6 +184,16 @@ describeWithTools(['moto_server'], 'AWS emulator: SCIM endpoint', () => {
     for (const [method, path] of [['POST', 'Bulk'], ['GET', 'Me'], ['POST', 'Users/.search']]) {
       expect(await scim(method, path, method === 'POST' ? {} : undefined)).toMatchObject({ status: 400, body: { status: '400' } });
     }
+  });
+
+  it('finds and updates a user created outside SCIM, and refuses to create it again', async () => {
+    const nikki = { userName: 'NikkiWolf@contoso.onmicrosoft.com', displayName: 'Nikki Wolf', name: { givenName: 'Nikki', familyName: 'Wolf' } };
+    const { UserId } = await identityStore.send(new CreateUserCommand({ IdentityStoreId: identityStoreId, UserName: nikki.userName, DisplayName: nikki.displayName, Name: { GivenName: 'Nikki', FamilyName: 'Wolf' } }));
+    const found = await scim('GET', `Users?filter=${encodeURIComponent(`userName eq "${nikki.userName}"`)}`);
+    expect(found.body).toMatchObject({ totalResults: 1, Resources: [{ id: UserId, ...nikki }] });
+    expect(await scim('POST', 'Users', { ...richRoe, ...nikki, externalId: 'NikkiWolf' })).toMatchObject({ status: 409 });
+    expect(await scim('PATCH', `Users/${UserId}`, patchOp({ op: 'replace', path: 'externalId', value: 'NikkiWolf' }))).toMatchObject({ status: 200, body: { externalId: 'NikkiWolf' } });
+    await identityStore.send(new DeleteUserCommand({ IdentityStoreId: identityStoreId, UserId }));
   });
 
   it('deletes a user from the identity store', async () => {

@@ -6,6 +6,7 @@ import {
   DeleteGroupMembershipCommand,
   DeleteUserCommand,
   IdentitystoreClient,
+  paginateListUsers,
 } from '@aws-sdk/client-identitystore';
 import { UserOverlay } from './identity-store';
 import { ProvisioningTenant, ProvisioningTenants, scimIssuer } from './provisioning';
@@ -123,7 +124,25 @@ export class ScimServer {
     }
   }
 
+  /**
+   * SCIM sees every user of the identity store, not only those it created: a CreateUser for a userName
+   * that exists is a 409 (AWS re:Post knowledge-center "iam-identity-center-provision"), and an IdP
+   * that matches on userName finds and updates such a user. unverified: the SCIM shape of a user
+   * created outside SCIM (here: its identity store fields, active).
+   */
+  private async adoptIdentityStoreUsers(store: TenantStore, tenant: ProvisioningTenant, client: IdentitystoreClient): Promise<void> {
+    for await (const page of paginateListUsers({ client }, { IdentityStoreId: tenant.IdentityStoreId })) {
+      for (const user of page.Users ?? []) {
+        if (store.users.has(user.UserId!)) continue;
+        const [email] = user.Emails ?? [];
+        const emails = email ? [{ value: email.Value, type: email.Type, primary: true }] : undefined;
+        store.users.set(user.UserId!, withMeta({ schemas: [USER_SCHEMA], id: user.UserId!, userName: user.UserName, displayName: user.DisplayName, name: { givenName: user.Name?.GivenName, familyName: user.Name?.FamilyName }, emails, active: true }, 'User'));
+      }
+    }
+  }
+
   private async users(method: string, id: string | undefined, query: URLSearchParams, body: any, tenant: ProvisioningTenant, store: TenantStore, client: IdentitystoreClient): Promise<ScimResponse> {
+    await this.adoptIdentityStoreUsers(store, tenant, client);
     if (method === 'GET' && !id) return { status: 200, body: listResponse(filterUsers(store, query.get('filter')), query) };
     if (method === 'POST' && !id) {
       // CreateUser "Constraints": the groups field cannot be sent.
