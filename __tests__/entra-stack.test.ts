@@ -15,6 +15,7 @@ import { DataAzureadApplicationTemplate } from '@cdktf/provider-azuread/lib/data
 import { DataAzureadDomains } from '@cdktf/provider-azuread/lib/data-azuread-domains';
 import { DataResource } from 'cdktf';
 import { INSTANCE_NAMES } from '../config-schema';
+import { loadFederationContext } from '../federation-context';
 import { buildApp } from '../main';
 import { NOT_PURE_TERRAFORM_LABEL } from '../constructs/federation-link';
 import { POST_APPLY_STEPS, PRE_DESTROY_STEPS } from '../scripts/steps/catalog';
@@ -32,11 +33,11 @@ describe('azure-id stack', () => {
     expect(json.provider.azuread[0]).not.toHaveProperty('client_secret');
   });
 
-  it('reads the gallery template and the default domain from the tenant', () => {
+  it('reads the gallery template from the tenant, and the domain from the context file only (the AWS stacks use the same)', () => {
     expect(stack).toHaveDataSourceWithProperties(DataAzureadApplicationTemplate, {
       display_name: 'AWS IAM Identity Center (successor to AWS Single Sign-On)',
     });
-    expect(stack).toHaveDataSourceWithProperties(DataAzureadDomains, { only_default: true });
+    expect(json.data).not.toHaveProperty(DataAzureadDomains.tfResourceType);
   });
 
   it('creates NikkiWolf and RichRoe on the default domain with their department, and no password in the code', () => {
@@ -45,7 +46,7 @@ describe('azure-id stack', () => {
       ['RichRoe', 'Richard Roe', 'Engineering'],
     ]) {
       expect(stack).toHaveResourceWithProperties(User, {
-        user_principal_name: expect.stringMatching(new RegExp(`^${userName}@\\$\\{data\\.azuread_domains\\.default_domain\\.domains\\[0\\]\\.domain_name\\}$`)),
+        user_principal_name: `${userName}@${loadFederationContext().entra.defaultDomain}`,
         display_name: displayName,
         department,
         force_password_change: true,
@@ -146,31 +147,37 @@ describe('azure-id stack', () => {
       expect(instances.provider).toBe(`aws.${instance}`);
     });
 
-    it('links the two sides with a labelled terraform_data that runs the scripts after apply and before destroy', () => {
-      const [link] = only(DataResource.tfResourceType, instance);
-      expect(link.input).toMatchObject({
-        label: NOT_PURE_TERRAFORM_LABEL,
-        postApplySteps: POST_APPLY_STEPS.map((s) => s.label),
-        preDestroySteps: PRE_DESTROY_STEPS.map((s) => s.label),
-        instance,
-        awsProfile: instance,
-        instanceArn: expect.stringMatching(new RegExp(`^\\$\\{element\\(data\\.aws_ssoadmin_instances\\.${instance}_instance_instances_\\w+\\.arns, 0\\)\\}$`)),
-        identityStoreId: expect.stringContaining('identity_store_ids'),
-        tenantId: '${data.azuread_client_config.tenant.tenant_id}',
-        servicePrincipalId: expect.stringMatching(/^\$\{azuread_service_principal\.[\w-]+\.object_id\}$/),
-        signingCertificateThumbprint: expect.stringMatching(/\.thumbprint\}$/),
-        scimUsers: [expect.objectContaining({ userName: 'RichRoe' })],
-        samlUsers: [expect.objectContaining({ userName: 'NikkiWolf' })],
-      });
-      expect(link.triggers_replace).toEqual({ instanceArn: link.input.instanceArn, servicePrincipalId: link.input.servicePrincipalId });
+    it('links the two sides with labelled terraform_data that run the scripts after apply and before destroy', () => {
+      const links = Object.entries(byType(DataResource.tfResourceType)).filter(([id]) => id.startsWith(instance));
+      const [[linkId, link], [, postApply]] = ['_link_', '_post_apply_'].map((part) => links.find(([id]) => id.includes(part))! as [string, any]);
+      for (const resource of [link, postApply]) {
+        expect(resource.input).toMatchObject({
+          label: NOT_PURE_TERRAFORM_LABEL,
+          postApplySteps: POST_APPLY_STEPS.map((s) => s.label),
+          preDestroySteps: PRE_DESTROY_STEPS.map((s) => s.label),
+          instance,
+          awsProfile: instance,
+          instanceArn: expect.stringMatching(new RegExp(`^\\$\\{element\\(data\\.aws_ssoadmin_instances\\.${instance}_instance_instances_\\w+\\.arns, 0\\)\\}$`)),
+          identityStoreId: expect.stringContaining('identity_store_ids'),
+          tenantId: '${data.azuread_client_config.tenant.tenant_id}',
+          servicePrincipalId: expect.stringMatching(/^\$\{azuread_service_principal\.[\w-]+\.object_id\}$/),
+          signingCertificateThumbprint: expect.stringMatching(/\.thumbprint\}$/),
+          scimUsers: [expect.objectContaining({ userName: 'RichRoe' })],
+          samlUsers: [expect.objectContaining({ userName: 'NikkiWolf' })],
+        });
+      }
       const environment = { FEDERATION_INPUT: '${jsonencode(self.input)}' };
-      expect(link.provisioner).toEqual([
-        { 'local-exec': { command: `npm run --silent federation -- post-apply --instance ${instance}`, environment, working_dir: expect.any(String) } },
-        { 'local-exec': { command: `npm run --silent federation -- pre-destroy --instance ${instance}`, environment, working_dir: expect.any(String), when: 'destroy' } },
-      ]);
+      // Only a new instance or app replaces the link, and only replacing the link runs pre-destroy.
+      expect(link.triggers_replace).toEqual({ instanceArn: link.input.instanceArn, servicePrincipalId: link.input.servicePrincipalId });
+      expect(link.provisioner).toEqual([{ 'local-exec': { command: `npm run --silent federation -- pre-destroy --instance ${instance}`, environment, working_dir: expect.any(String), when: 'destroy' } }]);
+      // A new certificate (and so new metadata) or other users re-run post-apply, and undo nothing.
+      const { label, postApplySteps, preDestroySteps, ...values } = postApply.input;
+      expect(postApply.triggers_replace).toEqual(values);
+      expect(postApply.triggers_replace).toMatchObject({ signingCertificateThumbprint: values.signingCertificateThumbprint, scimUsers: values.scimUsers, samlUsers: values.samlUsers });
+      expect(postApply.provisioner).toEqual([{ 'local-exec': { command: `npm run --silent federation -- post-apply --instance ${instance}`, environment, working_dir: expect.any(String) } }]);
+      expect(postApply.depends_on).toEqual([`${DataResource.tfResourceType}.${linkId}`]);
       // Nothing secret travels to the scripts through Terraform (the labels may name the SCIM token).
-      const { label, postApplySteps, preDestroySteps, ...values } = link.input;
-      expect(JSON.stringify({ values, provisioner: link.provisioner })).not.toMatch(/password|secret|bearer|random_/i);
+      expect(JSON.stringify({ values, provisioner: [link.provisioner, postApply.provisioner] })).not.toMatch(/password|secret|bearer|random_/i);
     });
   });
 });
@@ -197,9 +204,10 @@ describe('federation link provisioners, run as Terraform would run them', () => 
     app.synth();
     const stackDir = join(outdir, 'stacks', 'azure-id');
     const synthesized = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
-    const [link] = Object.entries(synthesized.resource.terraform_data).filter(([id]) => id.startsWith('aws-govcloud')).map(([, r]) => r as any);
+    const links = Object.entries(synthesized.resource.terraform_data).filter(([id]) => id.startsWith('aws-govcloud')).map(([, r]) => r as any);
+    const link = links.find((l) => l.provisioner.some((p: any) => (phase === 'pre-destroy') === (p['local-exec'].when === 'destroy')));
     const input = { ...link.input, ...resolved, scimUsers: link.input.scimUsers.map(resolveUser), samlUsers: link.input.samlUsers.map(resolveUser) };
-    const provisioner = link.provisioner.find((p: any) => (phase === 'pre-destroy') === (p['local-exec'].when === 'destroy'))['local-exec'];
+    const [{ 'local-exec': provisioner }] = link.provisioner;
 
     const output = execFileSync('sh', ['-c', provisioner.command], {
       cwd: resolve(stackDir, provisioner.working_dir),

@@ -5,7 +5,7 @@ import { UserConfig } from '../config-schema';
 
 export interface EntraTestUserProps {
   readonly user: UserConfig;
-  /** The tenant's default domain, read by a data source. */
+  /** The tenant's default domain, from the context file (lookup reads it from the tenant). */
   readonly domain: string;
 }
 

@@ -32,12 +32,24 @@ export interface FederationLinkProps {
 }
 
 /**
- * The federation link (design.md §2): a terraform_data whose provisioners run the steps no
- * provider can do. Destroy-time provisioners may reference only `self`, so every value travels in
- * `input` and reaches the script as one JSON environment variable: no secret is among them.
+ * The federation link (design.md §2): the provisioners that run the steps no provider can do.
+ * Destroy-time provisioners may reference only `self`, so every value travels in `input` and
+ * reaches the script as one JSON environment variable: no secret is among them.
+ *
+ * Two terraform_data, because `triggers_replace` replaces a resource, and replacing one runs its
+ * destroy-time provisioner:
+ * - `post_apply` runs post-apply when created. Its triggers_replace holds every value the steps
+ *   read (the signing certificate's thumbprint, and with it Entra's federation metadata; the
+ *   assigned users; the ids), so a change of any of them re-runs post-apply. It has no destroy-time
+ *   provisioner, so that replacement undoes nothing.
+ * - `link` runs pre-destroy when destroyed. It is replaced only by a new Identity Center instance
+ *   or a new Entra app, the only changes after which the old federation must be undone.
+ * `post_apply` depends on `link`: on destroy it goes first, then pre-destroy runs while the apps
+ * and users still exist.
  */
 export class FederationLink extends Construct {
   readonly resource: DataResource;
+  readonly postApply: DataResource;
 
   constructor(scope: Construct, id: string, props: FederationLinkProps) {
     super(scope, id);
@@ -47,20 +59,18 @@ export class FederationLink extends Construct {
     const workingDir = relative(join(App.of(this).outdir, 'stacks', stack.node.id), props.projectRoot) || '.';
     const script = (command: string) => `npm run --silent federation -- ${command} --instance ${input.instance}`;
     const environment = { FEDERATION_INPUT: '${jsonencode(self.input)}' };
+    const labelled = { label: NOT_PURE_TERRAFORM_LABEL, postApplySteps: POST_APPLY_STEPS.map((s) => s.label), preDestroySteps: PRE_DESTROY_STEPS.map((s) => s.label), ...input };
 
     this.resource = new DataResource(this, 'link', {
-      input: {
-        label: NOT_PURE_TERRAFORM_LABEL,
-        postApplySteps: POST_APPLY_STEPS.map((step) => step.label),
-        preDestroySteps: PRE_DESTROY_STEPS.map((step) => step.label),
-        ...input,
-      },
-      // Only a new instance or a new app makes a new link; everything else is re-run safely by hand.
+      input: labelled,
       triggersReplace: { instanceArn: input.instanceArn, servicePrincipalId: input.servicePrincipalId },
-      provisioners: [
-        { type: 'local-exec', command: script('post-apply'), workingDir, environment },
-        { type: 'local-exec', when: 'destroy', command: script('pre-destroy'), workingDir, environment },
-      ],
+      provisioners: [{ type: 'local-exec', when: 'destroy', command: script('pre-destroy'), workingDir, environment }],
+    });
+    this.postApply = new DataResource(this, 'post_apply', {
+      input: labelled,
+      triggersReplace: input,
+      dependsOn: [this.resource],
+      provisioners: [{ type: 'local-exec', command: script('post-apply'), workingDir, environment }],
     });
   }
 }

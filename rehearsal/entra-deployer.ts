@@ -65,8 +65,9 @@ export class EntraStackDeployer {
 
   /** The resolved input of each federation link that has been created. */
   linkInputs(): Record<string, any>[] {
+    // One per instance: the post-apply terraform_data (the link beside it carries the same input).
     return Object.entries(this.state)
-      .filter(([address]) => address.startsWith('terraform_data.'))
+      .filter(([address]) => address.startsWith('terraform_data.') && address.includes('_post_apply_'))
       .map(([, known]) => known.input as Record<string, any>);
   }
 
@@ -281,7 +282,8 @@ export class EntraStackDeployer {
         const provisioner = (block.config.provisioner as any[]).map((p) => p['local-exec']).find((p) => p.when !== 'destroy');
         this.state[block.address] = { input: config.input, provisioned: false };
         this.save();
-        await runProvisioner(block.address, provisioner, config.input);
+        // The federation link's two terraform_data each hold one provisioner (constructs/federation-link.ts).
+        if (provisioner) await runProvisioner(block.address, provisioner, config.input);
         return result({ input: config.input, output: config.input }, true, { input: config.input, provisioned: true });
       }
       default:
@@ -361,7 +363,7 @@ export class EntraStackDeployer {
       case 'terraform_data': {
         const provisioner = (block.config.provisioner as any[]).map((p) => p['local-exec']).find((p) => p.when === 'destroy');
         // Terraform skips destroy-time provisioners of tainted resources.
-        if (known.provisioned) await runProvisioner(block.address, provisioner, known.input);
+        if (known.provisioned && provisioner) await runProvisioner(block.address, provisioner, known.input);
         return;
       }
       case 'azuread_app_role_assignment':

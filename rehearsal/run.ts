@@ -149,7 +149,11 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
               report.check('a revoked token puts the provisioning job in quarantine', Boolean(quarantined), quarantined?.status.quarantine?.error.code ?? 'still active');
               const stackDir = workspace.stackDir(ENTRA_STACK);
               const link = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')).resource.terraform_data;
-              const provisioner = (Object.entries(link).find(([address]) => address.startsWith(input.instance))![1] as any).provisioner[0]['local-exec'];
+              // The instance's create-time provisioner: post-apply (the other terraform_data holds pre-destroy).
+              const provisioner = Object.entries(link)
+                .filter(([address]) => address.startsWith(input.instance))
+                .flatMap(([, resource]) => (resource as any).provisioner.map((p: any) => p['local-exec']))
+                .find((p: any) => p.when !== 'destroy');
               await runProvisioner(stackDir, provisioner, input, { onLine: (line) => (task.output = line) });
               report.check('post-apply again issues a new token and the job leaves quarantine', entra!.jobs.every((j) => j.status.code === 'Active'));
             }),

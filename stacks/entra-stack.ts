@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import { TerraformStack } from 'cdktf';
 import { AzureadProvider } from '@cdktf/provider-azuread/lib/provider';
-import { DataAzureadDomains } from '@cdktf/provider-azuread/lib/data-azuread-domains';
 import { DataAzureadClientConfig } from '@cdktf/provider-azuread/lib/data-azuread-client-config';
 import { DataAzureadApplicationTemplate } from '@cdktf/provider-azuread/lib/data-azuread-application-template';
 import { AppConfig, INSTANCE_NAMES } from '../config-schema';
@@ -25,7 +24,9 @@ export class EntraStack extends TerraformStack {
     const { config, context } = props;
     new AzureadProvider(this, 'azuread', { environment: config.entra.environment });
     const client = new DataAzureadClientConfig(this, 'tenant');
-    const domain = new DataAzureadDomains(this, 'default_domain', { onlyDefault: true }).domains.get(0).domainName;
+    // One source for the domain: the context file (lookup reads the tenant's default domain), which
+    // the AWS stacks use too for the user names in Identity Center, so the SAML NameID matches.
+    const domain = context.entra.defaultDomain;
     const template = new DataAzureadApplicationTemplate(this, 'gallery_template', { displayName: config.entra.galleryTemplateName });
 
     const users = config.users
