@@ -5,7 +5,9 @@
  *   npm run federation -- lookup
  * The azure-id stack's federation links call post-apply and pre-destroy with FEDERATION_INPUT; a
  * person can run any of them by hand. status and rotate-token take the input from the last
- * deploy's record when FEDERATION_INPUT is not set.
+ * deploy's record when FEDERATION_INPUT is not set. Every command validates config.ts before any
+ * call; post-apply, pre-destroy and rotate-token hold the instance's run lock (scripts/run-lock.ts)
+ * and stop when interrupted (scripts/interruption.ts).
  */
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
@@ -13,7 +15,7 @@ import { parseArgs } from 'node:util';
 import type { TokenCredential } from '@azure/identity';
 import { ListInstancesCommand } from '@aws-sdk/client-sso-admin';
 import { loadConfig, rawConfig } from '../config';
-import { INSTANCE_NAMES, Partition } from '../config-schema';
+import { AppConfig, INSTANCE_NAMES } from '../config-schema';
 import { DEFAULT_CONTEXT_FILE, FederationContext } from '../federation-context';
 import { awsClients } from './clients/aws';
 import { defaultCredential, entraEndpoints, GraphApi } from './clients/graph';
@@ -21,7 +23,9 @@ import { OperatorPrompt, terminalPrompt } from './clients/operator-prompt';
 import { DeployRecord, RecordStore, recordStoreFor } from './deploy-record';
 import { deployRecord, readLiveState, tokenHeldByEntra } from './deploy-state';
 import { FederationInput, parseFederationInput } from './federation-input';
+import { abortOnSignals, abortWhenOrphaned, Interrupted, whenAborted } from './interruption';
 import { explain, runPhase } from './runner';
+import { acquireRunLock, lockStoreFor } from './run-lock';
 import { reportStatus } from './status';
 import { LOOKUP_STEP } from './steps/catalog';
 import { phase } from './steps';
@@ -53,16 +57,19 @@ export interface Io {
   readonly contextFile?: string;
   /** Overrides the clock that expiry warnings count from (tests). */
   readonly now?: () => Date;
+  /** The configuration to validate and use; config.ts's by default (tests). */
+  readonly rawConfig?: unknown;
+  /** Aborted when the run must stop (a signal, a dead parent); the run ends with the reason. */
+  readonly signal?: AbortSignal;
+  /** How long to wait for another run holding the instance's lock. */
+  readonly lockWaitMs?: number;
 }
 
 export function parseInvocation(argv: string[], env: NodeJS.ProcessEnv): Invocation {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { instance: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, manual: { type: 'boolean', default: false }, 'adopt-identity-source': { type: 'boolean', default: false } },
-  });
+  const { positionals, values } = parseArgsOrUsage(argv);
   const command = positionals[0] as Command;
   if (!COMMANDS.includes(command)) throw new UsageError(`unknown command "${positionals[0] ?? ''}"\n${USAGE}`);
+  if (positionals.length > 1) throw new UsageError(`unexpected "${positionals.slice(1).join(' ')}" after ${command}\n${USAGE}`);
   const instanceOptional = command === 'lookup' || (command === 'status' && values.instance === undefined);
   if (!instanceOptional && !(INSTANCE_NAMES as readonly string[]).includes(values.instance ?? '')) {
     throw new UsageError(`--instance must be one of ${INSTANCE_NAMES.join(', ')}\n${USAGE}`);
@@ -70,11 +77,24 @@ export function parseInvocation(argv: string[], env: NodeJS.ProcessEnv): Invocat
   return { command, instance: values.instance, dryRun: values['dry-run'] || env.FEDERATION_DRY_RUN === '1', manual: values.manual || env.FEDERATION_CONSOLE === 'manual', adoptIdentitySource: values['adopt-identity-source'] };
 }
 
-function contextFor(input: FederationInput, invocation: Invocation, env: NodeJS.ProcessEnv, io: Io, previous?: DeployRecord, options: RunOptions = {}): StepContext {
-  const prompt = invocation.manual ? (io.prompt ?? terminalPrompt()) : undefined;
+/** node:util parseArgs, with its errors (unknown flag, missing value) as usage errors. */
+function parseArgsOrUsage(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { instance: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, manual: { type: 'boolean', default: false }, 'adopt-identity-source': { type: 'boolean', default: false } },
+    });
+  } catch (error) {
+    if (!/^ERR_PARSE_ARGS/.test((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+  }
+}
+
+function contextFor(input: FederationInput, prompt: OperatorPrompt | undefined, env: NodeJS.ProcessEnv, io: Io, previous?: DeployRecord, options: RunOptions = {}): StepContext {
   const aws = awsClients(input, { manual: prompt, env });
   const graph = new GraphApi(entraEndpoints(input.entraEnvironment, env), io.credential ?? defaultCredential(env));
-  return { input, identityStore: aws.identityStore, console: aws.console, graph, log: io.print, previous, notes: {}, options, now: io.now };
+  return { input, identityStore: aws.identityStore, console: aws.console, graph, log: io.print, previous, notes: {}, signal: io.signal, options, now: io.now };
 }
 
 /** The input the federation link's provisioners pass. */
@@ -92,12 +112,12 @@ function inputFor(instance: string, env: NodeJS.ProcessEnv, record: DeployRecord
 }
 
 /** Every instance (or the one named); FEDERATION_INPUT stands in for its own instance's record only. */
-function status(invocation: Invocation, env: NodeJS.ProcessEnv, io: Io, records: RecordStore): Promise<number> {
+function status(invocation: Invocation, env: NodeJS.ProcessEnv, io: Io, records: RecordStore, prompt?: OperatorPrompt): Promise<number> {
   return reportStatus({
     instances: invocation.instance ? [invocation.instance] : INSTANCE_NAMES,
     records,
     provided: env.FEDERATION_INPUT ? parseFederationInput(env.FEDERATION_INPUT) : undefined,
-    contextFor: (input, record) => contextFor(input, invocation, env, io, record),
+    contextFor: (input, record) => contextFor(input, prompt, env, io, record),
     print: io.print,
   });
 }
@@ -115,12 +135,14 @@ async function keepRecord(command: Command, ctx: StepContext, records: RecordSto
 }
 
 /** Guide step 3.1 and the tenant's default domain, written to the committed context file. */
-async function lookup(invocation: Invocation, env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+// It reads the validated config: with the raw one, a GovCloud region typed for aws-commercial sent
+// the calls to GovCloud and wrote that instance's issuer under aws-commercial.
+async function lookup(config: AppConfig, prompt: OperatorPrompt | undefined, env: NodeJS.ProcessEnv, io: Io): Promise<number> {
   io.print(`${LOOKUP_STEP.label} — not Terraform: ${LOOKUP_STEP.why}`);
   const instances = {} as FederationContext['instances'];
   for (const name of INSTANCE_NAMES) {
-    const target = { ...rawConfig.aws[name], awsProfile: rawConfig.aws[name].profile, partition: rawConfig.aws[name].partition as Partition };
-    const aws = awsClients(target, { manual: invocation.manual ? (io.prompt ?? terminalPrompt()) : undefined, env });
+    const target = { ...config.aws[name], awsProfile: config.aws[name].profile };
+    const aws = awsClients(target, { manual: prompt, env });
     const [instance] = (await aws.ssoAdmin.send(new ListInstancesCommand({}))).Instances ?? [];
     if (!instance?.IdentityStoreId) throw new Error(`Identity Center in ${name} has no Organization instance: enable it in the console (${target.region}), then run again.`);
     const sp = await aws.console.getSpSamlConfig(instance.IdentityStoreId);
@@ -130,7 +152,7 @@ async function lookup(invocation: Invocation, env: NodeJS.ProcessEnv, io: Io): P
     instances[name] = { issuer: sp.issuer, acsUrl: sp.acsUrl, accessPortalUrl };
     io.print(`  ${name}: issuer ${sp.issuer}, ACS ${sp.acsUrl}, portal ${accessPortalUrl}`);
   }
-  const graph = new GraphApi(entraEndpoints(rawConfig.entra.environment, env), io.credential ?? defaultCredential(env));
+  const graph = new GraphApi(entraEndpoints(config.entra.environment, env), io.credential ?? defaultCredential(env));
   const defaultDomain = await graph.defaultDomain();
   io.print(`  Entra default domain: ${defaultDomain}`);
   const file = io.contextFile ?? env.FEDERATION_CONTEXT_FILE ?? DEFAULT_CONTEXT_FILE;
@@ -142,9 +164,12 @@ async function lookup(invocation: Invocation, env: NodeJS.ProcessEnv, io: Io): P
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
   const invocation = parseInvocation(argv, env);
-  if (invocation.command === 'lookup') return lookup(invocation, env, io);
-  const records = recordStoreFor(loadConfig().state, PROJECT_ROOT, env);
-  if (invocation.command === 'status') return status(invocation, env, io, records);
+  // Before any call: the configuration, and a terminal for --manual.
+  const config = loadConfig(io.rawConfig ?? rawConfig);
+  const prompt = invocation.manual ? (io.prompt ?? terminalPrompt()) : undefined;
+  if (invocation.command === 'lookup') return lookup(config, prompt, env, io);
+  const records = recordStoreFor(config.state, PROJECT_ROOT, env);
+  if (invocation.command === 'status') return status(invocation, env, io, records, prompt);
 
   const instance = invocation.instance!;
   const previous = await records.read(instance);
@@ -156,19 +181,34 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io): Prom
     steps.forEach((step, i) => io.print(`  ${i + 1}. ${step.label} — not Terraform: ${step.why}`));
     return 0;
   }
-  const ctx = contextFor(input, invocation, env, io, previous, { adoptIdentitySource: invocation.adoptIdentitySource });
-  const report = await runPhase(invocation.command, steps, ctx, io.print);
-  if (!report.ok) return 1;
-  await keepRecord(invocation.command, ctx, records, io);
-  return 0;
+  const release = await acquireRunLock(lockStoreFor(config.state, PROJECT_ROOT, env), instance, { command: invocation.command, log: io.print, waitMs: io.lockWaitMs });
+  try {
+    const ctx = contextFor(input, prompt, env, io, previous, { adoptIdentitySource: invocation.adoptIdentitySource });
+    const run = async () => {
+      const report = await runPhase(invocation.command, steps, ctx, io.print);
+      if (report.ok) await keepRecord(invocation.command, ctx, records, io);
+      return report.ok ? 0 : 1;
+    };
+    return await Promise.race([run(), whenAborted(io.signal)]);
+  } catch (error) {
+    if (!(error instanceof Interrupted)) throw error;
+    io.print(`[${instance}] ${invocation.command} ${error.message}: stopped. Each step reads before it writes, so running "${invocation.command}" again continues where this stopped.`);
+    return error.exitCode;
+  } finally {
+    await release();
+  }
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), process.env, { print: (line) => console.log(line) }).then(
-    (code) => (process.exitCode = code),
+  const controller = new AbortController();
+  abortOnSignals(controller);
+  abortWhenOrphaned(controller);
+  main(process.argv.slice(2), process.env, { print: (line) => console.log(line), signal: controller.signal }).then(
+    // An interrupted step may still have a request or a timer pending: end the process, not just the run.
+    (code) => (controller.signal.aborted ? process.exit(code) : (process.exitCode = code)),
     (error) => {
       console.error(error instanceof UsageError ? error.message : explain(error));
-      process.exitCode = error instanceof UsageError ? 2 : 1;
+      process.exit(error instanceof UsageError ? 2 : 1);
     },
   );
 }
