@@ -11,7 +11,8 @@ import { scimTenant } from '../scripts/steps/scim-tenant';
 import { startSync } from '../scripts/steps/start-sync';
 import { isFailure } from '../scripts/steps/step';
 import { runPhase } from '../scripts/runner';
-import { DeployRecord } from '../scripts/deploy-record';
+import { DeployRecord, parseRecord, RecordStore } from '../scripts/deploy-record';
+import { reportStatus, StatusRun } from '../scripts/status';
 import { deployRecord, readLiveState } from '../scripts/deploy-state';
 import { signingCertificate, SigningCertificate } from './support/entra-fake';
 import { issuerOf, world, World } from './support/step-fakes';
@@ -222,5 +223,75 @@ describe('token rotation', () => {
     w.graph.accepts = (token) => token === `token-${old.tokenId}`;
     await expect(rotateToken.run(w.ctx({ previous: recorded }))).rejects.toThrow(new RegExp(`rejects the new SCIM token .*the old token ${old.tokenId} was kept`));
     expect(w.console.tokens.get(tenant)!.map((t) => t.tokenId)).toContain(old.tokenId);
+  });
+});
+
+describe('status over several instances (issue 14)', () => {
+  const store = (records: Record<string, DeployRecord | Error | undefined>): RecordStore => ({
+    location: '/records',
+    read: async (instance) => {
+      const found = records[instance];
+      if (found instanceof Error) throw found;
+      return found;
+    },
+    write: async () => undefined,
+    remove: async () => undefined,
+  });
+
+  async function status(run: Partial<StatusRun> & Pick<StatusRun, 'records'>, w: World) {
+    const lines: string[] = [];
+    const code = await reportStatus({ instances: ['aws-commercial', 'aws-govcloud'], contextFor: (_input, record) => w.ctx({ previous: record }), print: (l) => lines.push(l), ...run });
+    return { code, lines, warnings: lines.filter((l) => l.startsWith('warning: ')) };
+  }
+
+  it('a corrupt record names the file and the fix and blocks only its own instance', async () => {
+    const { w, record } = await deployed();
+    const corrupt = (() => {
+      try {
+        return parseRecord('{"recordedAt": ', '/records/aws-govcloud.json');
+      } catch (error) {
+        return error as Error;
+      }
+    })();
+    const { code, lines, warnings } = await status({ records: store({ 'aws-commercial': record, 'aws-govcloud': corrupt as Error }) }, w);
+    expect(code).toBe(1);
+    expect(lines).toContain('status of aws-commercial:');
+    expect(warnings).toEqual([expect.stringMatching(/^warning: aws-govcloud: The deploy record \/records\/aws-govcloud\.json is not valid JSON .*: move it aside \(or delete it\), then run post-apply/)]);
+  });
+
+  it('missing records, where config.ts deploys an instance, are a warning with exit code 1', async () => {
+    const { w } = await deployed();
+    const { code, warnings } = await status({ records: store({}) }, w);
+    expect(code).toBe(1);
+    expect(warnings).toEqual(['aws-commercial', 'aws-govcloud'].map((i) => expect.stringContaining(`warning: ${i}: no deploy record in /records, though config.ts deploys this instance`)));
+  });
+
+  it('FEDERATION_INPUT stands in for its own instance and status still reports the other from its record', async () => {
+    const { w, record } = await deployed();
+    const govcloud = { ...record, input: { ...record.input, instance: 'aws-govcloud' as const } };
+    const { code, lines } = await status({ records: store({ 'aws-govcloud': govcloud }), provided: w.input }, w);
+    expect(lines.filter((l) => l.startsWith('status of'))).toEqual(['status of aws-commercial:', 'status of aws-govcloud:']);
+    // aws-commercial has no record (only its input came from FEDERATION_INPUT): that one warning.
+    expect(lines.filter((l) => l.startsWith('warning: '))).toEqual([expect.stringContaining('warning: aws-commercial: no deploy record, so drift is not checked')]);
+    expect(code).toBe(1);
+  });
+
+  it('an unreachable endpoint is named, and the other instance is still reported', async () => {
+    const { w, record } = await deployed();
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED', address: '127.0.0.1', port: 9 });
+    let calls = 0;
+    const { lines } = await status(
+      {
+        records: store({ 'aws-commercial': record, 'aws-govcloud': { ...record, input: { ...record.input, instance: 'aws-govcloud' } } }),
+        contextFor: (_input, previous) => {
+          const ctx = w.ctx({ previous });
+          if (calls++ === 0) return { ...ctx, console: { ...w.console, listProvisioningTenants: () => Promise.reject(new TypeError('fetch failed', { cause: refused })) } as any };
+          return ctx;
+        },
+      },
+      w,
+    );
+    expect(lines).toContainEqual(expect.stringMatching(/^warning: aws-commercial: 127\.0\.0\.1:9 is unreachable/));
+    expect(lines).toContain('status of aws-govcloud:');
   });
 });
