@@ -18,6 +18,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(`The AWS emulator did not start: ${error.message}`);
+  console.error(`The AWS emulator did not start: ${whyNotStarted(error)}`);
   process.exit(1);
 });
+
+function whyNotStarted(error: NodeJS.ErrnoException & { port?: number }): string {
+  if (error.code !== 'EADDRINUSE') return error.message;
+  return `port ${error.port} on 127.0.0.1 is in use (another emulator?): stop what holds it, or choose another port with EMULATOR_PORT=<port> npm run emulator (leave EMULATOR_PORT unset to take a free one).`;
+}

@@ -73,7 +73,14 @@ export class Gateway {
   }
 
   async listen(port = 0): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
+    // A port in use is an 'error' event, not a listen callback: reject so the caller can say which port.
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
