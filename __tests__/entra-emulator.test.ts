@@ -219,6 +219,14 @@ describe('Entra emulator', () => {
       ]);
     });
 
+    it('on demand while the first cycle exports the same user: one create, then the match, no 409', async () => {
+      const { jobPath, onDemand } = await app();
+      await graph('POST', `${jobPath}/start`);
+      expect(verdict(await onDemand()).result).not.toBe('Failure');
+      expect(scim.writes().map((r) => r.method)).toEqual(['POST']);
+      await graph('POST', `${jobPath}/pause`);
+    });
+
     it('answers a SCIM 409 on create with a Failure whose details.errorCode is EntryConflict', async () => {
       const { onDemand } = await app();
       scim.refuseCreate = { status: 409, detail: 'User already exists' };
