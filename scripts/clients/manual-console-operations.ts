@@ -2,13 +2,41 @@
  * The manual fallback for the undocumented console operations: for each, the exact console steps,
  * and the result read back from the operator (a token without echo). Chosen with --manual.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID, X509Certificate } from 'node:crypto';
+import { toPem } from '../saml-metadata';
 import { Secret } from '../secret';
 import { BearerTokenInfo, ConsoleOperations, ExternalIdp, ProvisioningTenant, SpSamlConfig } from './console-operations';
 import { OperatorPrompt } from './operator-prompt';
 
 const SETTINGS = 'IAM Identity Center console → Settings → Identity source';
 const YEAR_S = 365 * 24 * 3600;
+const PEM_END = /-----END CERTIFICATE-----/;
+
+/**
+ * A certificate as the operator pastes it, in any line layout: a PEM over many lines (read until
+ * its END line), a PEM on one line, or bare base64. Returned as a PEM with 64-character lines.
+ */
+export async function askCertificate(prompt: OperatorPrompt, question: string): Promise<string> {
+  let pasted = await prompt.ask(question);
+  while (/-----BEGIN CERTIFICATE-----/.test(pasted) && !PEM_END.test(pasted)) pasted += `\n${await prompt.ask('')}`;
+  const pem = toPem(pasted.replace(/-----(BEGIN|END) CERTIFICATE-----/g, ''));
+  try {
+    new X509Certificate(pem);
+  } catch {
+    throw new Error('That is not a certificate: paste the PEM (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----) or its base64');
+  }
+  return pem;
+}
+
+/** The tenant id is the first path segment of the SCIM endpoint (https://scim.<region>.amazonaws.com/<tenant id>/scim/v2/). */
+export function tenantOfEndpoint(scimEndpoint: string): string {
+  const tenantId = /^https?:\/\/[^/]+\/([^/]+)\/scim\/v2\/?$/.exec(scimEndpoint.trim())?.[1];
+  if (!tenantId) throw new Error(`${scimEndpoint} is not a SCIM endpoint of the form https://scim.<region>.amazonaws.com/<tenant id>/scim/v2/: copy it again from the console`);
+  return tenantId;
+}
+
+/** The tenant the console shows, with the id its endpoint carries (SCIM issuers name it). */
+const tenantAt = (scimEndpoint: string): ProvisioningTenant => ({ tenantId: tenantOfEndpoint(scimEndpoint), scimEndpoint: scimEndpoint.trim() });
 
 export class ManualConsoleOperations implements ConsoleOperations {
   constructor(
@@ -38,7 +66,7 @@ export class ManualConsoleOperations implements ConsoleOperations {
       isEnabled: true,
       entityId: await this.prompt.ask('IdP issuer URL: '),
       loginUrl: await this.prompt.ask('IdP sign-in URL: '),
-      certificates: [{ certificateId: 'console', pem: await this.prompt.ask('IdP certificate (paste the PEM on one line): ') }],
+      certificates: [{ certificateId: 'console', pem: await askCertificate(this.prompt, 'IdP certificate (paste the PEM, any line layout): ') }],
     };
   }
 
@@ -83,12 +111,12 @@ export class ManualConsoleOperations implements ConsoleOperations {
   async listProvisioningTenants(): Promise<ProvisioningTenant[]> {
     this.steps('Read the provisioning method', `${SETTINGS}: look at "Provisioning method"`);
     if (!(await this.yes('Is it "SCIM" (automatic provisioning enabled)?'))) return [];
-    return [{ tenantId: 'console', scimEndpoint: await this.prompt.ask('SCIM endpoint (Actions → Manage provisioning): ') }];
+    return [tenantAt(await this.prompt.ask('SCIM endpoint (Actions → Manage provisioning): '))];
   }
 
   async createProvisioningTenant(): Promise<ProvisioningTenant> {
     this.steps('Enable automatic provisioning (guide step 4.2)', `${SETTINGS} → Automatic provisioning → Enable`, 'Copy the SCIM endpoint; keep the dialog open for the token');
-    return { tenantId: 'console', scimEndpoint: await this.prompt.ask('SCIM endpoint: ') };
+    return tenantAt(await this.prompt.ask('SCIM endpoint: '));
   }
 
   async deleteProvisioningTenant(): Promise<void> {
