@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { missingTools } from '../tooling/tools';
 
 describe('the tools the integration tiers need', () => {
-  it('finds Terraform and moto where this machine has them', () => {
-    expect(missingTools(['terraform', 'moto_server'])).toEqual([]);
+  it('finds Terraform, moto and the provider mirror where this machine has them', () => {
+    expect(missingTools(['terraform', 'moto_server', 'mirror'])).toEqual([]);
   });
 
   it('reports both missing when PATH holds neither', () => {

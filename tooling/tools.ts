@@ -30,7 +30,7 @@ function motoImportable(env: NodeJS.ProcessEnv): boolean {
 const PRESENT: Record<Tool, (env: NodeJS.ProcessEnv) => boolean> = {
   terraform: (env) => onPath('terraform', env),
   moto_server: motoImportable,
-  mirror: hasProviderMirror,
+  mirror: () => hasProviderMirror(),
 };
 
 export function missingTools(tools: Tool[], env: NodeJS.ProcessEnv = process.env): Tool[] {
