@@ -13,6 +13,7 @@ import { isFailure } from '../scripts/steps/step';
 import { runPhase } from '../scripts/runner';
 import { DeployRecord, parseRecord, RecordStore } from '../scripts/deploy-record';
 import { reportStatus, StatusRun } from '../scripts/status';
+import { reportLeftovers } from '../scripts/leftovers';
 import { deployRecord, readLiveState } from '../scripts/deploy-state';
 import { signingCertificate, SigningCertificate } from './support/entra-fake';
 import { issuerOf, world, World } from './support/step-fakes';
@@ -293,5 +294,35 @@ describe('status over several instances (issue 14)', () => {
     );
     expect(lines).toContainEqual(expect.stringMatching(/^warning: aws-commercial: 127\.0\.0\.1:9 is unreachable/));
     expect(lines).toContain('status of aws-govcloud:');
+  });
+});
+
+describe('leftovers after destroy', () => {
+  const target = (w: World) => ({
+    instance: 'aws-commercial',
+    region: 'us-east-1',
+    ssoAdmin: { send: async () => ({ Instances: [{ IdentityStoreId: w.input.identityStoreId }] }) } as any,
+    identityStore: w.ctx().identityStore,
+    console: w.console,
+  });
+
+  it('names what the steps left, with exit code 1, and says clean with 0 after pre-destroy', async () => {
+    const { w, record } = await deployed();
+    const before: string[] = [];
+    expect(await reportLeftovers([target(w)], (l) => before.push(l))).toBe(1);
+    expect(before[0]).toBe('leftovers of aws-commercial: 4 object(s) left');
+    expect(before.join('\n')).toMatch(/external IdP https:\/\/sts\.windows\.net\/.*\n.*SCIM provisioning tenant .*\n.*SCIM bearer token .*\n.*user RichRoe@contoso\.onmicrosoft\.com, created by SCIM/);
+    await run(w, 'pre-destroy', { previous: record });
+    const after: string[] = [];
+    expect(await reportLeftovers([target(w)], (l) => after.push(l))).toBe(0);
+    expect(after).toEqual(['leftovers of aws-commercial: 0 object(s) left (clean)']);
+  });
+
+  it('an instance that cannot be read is not clean', async () => {
+    const w = world([certificate]);
+    const broken = { ...target(w), ssoAdmin: { send: () => Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND sso.us-east-1.amazonaws.com'), { code: 'ENOTFOUND', hostname: 'sso.us-east-1.amazonaws.com' })) } as any };
+    const lines: string[] = [];
+    expect(await reportLeftovers([broken], (l) => lines.push(l))).toBe(1);
+    expect(lines[0]).toMatch(/could not be read: sso\.us-east-1\.amazonaws\.com is unreachable/);
   });
 });

@@ -3,6 +3,7 @@
  *   npm run federation -- post-apply|pre-destroy|rotate-token --instance aws-commercial [--dry-run] [--manual]
  *   npm run federation -- status [--instance aws-commercial]      (npm run status)
  *   npm run federation -- lookup
+ *   npm run federation -- leftovers [--instance aws-commercial]   (after destroy: what is left)
  * The azure-id stack's federation links call post-apply and pre-destroy with FEDERATION_INPUT; a
  * person can run any of them by hand. status and rotate-token take the input from the last
  * deploy's record when FEDERATION_INPUT is not set. Every command validates config.ts before any
@@ -26,16 +27,17 @@ import { FederationInput, parseFederationInput } from './federation-input';
 import { abortOnSignals, abortWhenOrphaned, Interrupted, whenAborted } from './interruption';
 import { explain, runPhase } from './runner';
 import { acquireRunLock, lockStoreFor } from './run-lock';
+import { reportLeftovers } from './leftovers';
 import { reportStatus } from './status';
 import { LOOKUP_STEP } from './steps/catalog';
 import { phase } from './steps';
 import { RunOptions, StepContext } from './steps/step';
 
-const COMMANDS = ['post-apply', 'pre-destroy', 'rotate-token', 'status', 'lookup'] as const;
+const COMMANDS = ['post-apply', 'pre-destroy', 'rotate-token', 'status', 'lookup', 'leftovers'] as const;
 type Command = (typeof COMMANDS)[number];
 const USAGE =
-  `usage: npm run federation -- <post-apply|pre-destroy|rotate-token> --instance <${INSTANCE_NAMES.join('|')}> [--dry-run] [--manual]\n` +
-  `       npm run federation -- status [--instance <${INSTANCE_NAMES.join('|')}>]\n       npm run federation -- lookup [--manual]`;
+  `usage: npm run federation -- <post-apply|pre-destroy|rotate-token> --instance <${INSTANCE_NAMES.join('|')}> [--dry-run] [--manual] [--adopt-identity-source]\n` +
+  `       npm run federation -- <status|leftovers> [--instance <${INSTANCE_NAMES.join('|')}>]\n       npm run federation -- lookup [--manual]`;
 const PROJECT_ROOT = join(__dirname, '..');
 
 export class UsageError extends Error {}
@@ -70,7 +72,7 @@ export function parseInvocation(argv: string[], env: NodeJS.ProcessEnv): Invocat
   const command = positionals[0] as Command;
   if (!COMMANDS.includes(command)) throw new UsageError(`unknown command "${positionals[0] ?? ''}"\n${USAGE}`);
   if (positionals.length > 1) throw new UsageError(`unexpected "${positionals.slice(1).join(' ')}" after ${command}\n${USAGE}`);
-  const instanceOptional = command === 'lookup' || (command === 'status' && values.instance === undefined);
+  const instanceOptional = command === 'lookup' || ((command === 'status' || command === 'leftovers') && values.instance === undefined);
   if (!instanceOptional && !(INSTANCE_NAMES as readonly string[]).includes(values.instance ?? '')) {
     throw new UsageError(`--instance must be one of ${INSTANCE_NAMES.join(', ')}\n${USAGE}`);
   }
@@ -134,6 +136,16 @@ async function keepRecord(command: Command, ctx: StepContext, records: RecordSto
   io.print(`[${ctx.input.instance}] recorded what this run set (for status and drift) in ${records.location}`);
 }
 
+/** After destroy: what the federation steps left in each instance (or the one named), from the real APIs. */
+function leftovers(config: AppConfig, invocation: Invocation, prompt: OperatorPrompt | undefined, env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+  const names = invocation.instance ? [invocation.instance as (typeof INSTANCE_NAMES)[number]] : INSTANCE_NAMES;
+  const targets = names.map((instance) => {
+    const aws = awsClients({ ...config.aws[instance], awsProfile: config.aws[instance].profile }, { manual: prompt, env });
+    return { instance, region: config.aws[instance].region, ...aws };
+  });
+  return reportLeftovers(targets, io.print);
+}
+
 /** Guide step 3.1 and the tenant's default domain, written to the committed context file. */
 // It reads the validated config: with the raw one, a GovCloud region typed for aws-commercial sent
 // the calls to GovCloud and wrote that instance's issuer under aws-commercial.
@@ -168,6 +180,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io): Prom
   const config = loadConfig(io.rawConfig ?? rawConfig);
   const prompt = invocation.manual ? (io.prompt ?? terminalPrompt()) : undefined;
   if (invocation.command === 'lookup') return lookup(config, prompt, env, io);
+  if (invocation.command === 'leftovers') return leftovers(config, invocation, prompt, env, io);
   const records = recordStoreFor(config.state, PROJECT_ROOT, env);
   if (invocation.command === 'status') return status(invocation, env, io, records, prompt);
 

@@ -17,9 +17,12 @@ export function issuerTenant(issuer: string | undefined): string | undefined {
   return /provisioningtenant\/([^/]+)$/.exec(issuer ?? '')?.[1];
 }
 
-/** Created by SCIM through one of these tenants (not by hand, not by another deployment's tenant). */
-export function createdByTenants(item: { ExternalIds?: ExternalId[] } | undefined, tenantIds: readonly string[]): boolean {
-  return (item?.ExternalIds ?? []).some((id) => tenantIds.includes(issuerTenant(id.Issuer) ?? ''));
+/** Created by SCIM through one of these tenants (not by hand, not by another deployment's tenant); any tenant when none are named. */
+export function createdByTenants(item: { ExternalIds?: ExternalId[] } | undefined, tenantIds?: readonly string[]): boolean {
+  return (item?.ExternalIds ?? []).some((id) => {
+    const tenant = issuerTenant(id.Issuer);
+    return tenant !== undefined && (!tenantIds || tenantIds.includes(tenant));
+  });
 }
 
 /**
@@ -43,8 +46,8 @@ async function all<T>(page: (token?: string) => Promise<{ items?: T[]; next?: st
   return items;
 }
 
-/** The users and groups that SCIM created through these tenants, every page. */
-export async function createdThroughTenants(client: IdentitystoreClient, identityStoreId: string, tenantIds: readonly string[]) {
+/** The users and groups that SCIM created through these tenants (any tenant when none are named), every page. */
+export async function createdThroughTenants(client: IdentitystoreClient, identityStoreId: string, tenantIds?: readonly string[]) {
   const users = await all(async (NextToken) => {
     const a = await client.send(new ListUsersCommand({ IdentityStoreId: identityStoreId, NextToken }));
     return { items: a.Users, next: a.NextToken };
