@@ -1,4 +1,7 @@
-import { Testing } from 'cdktf';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SsoadminPermissionSet } from '@cdktf/provider-aws/lib/ssoadmin-permission-set';
 import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoadmin-permission-set-inline-policy';
@@ -12,6 +15,9 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { rawConfig } from '../config';
 import { INSTANCE_NAMES } from '../config-schema';
 import { parsed, stackOf, synthApp, synthStack, withEnv } from './support/synth';
+import { buildApp } from '../main';
+import { REHEARSAL_ENDPOINT_CONTEXT } from '../scripts/clients/aws-endpoints';
+import { synthToDisk } from '../tooling/synth';
 
 const NO_ENDPOINT = { AWS_ENDPOINT_URL: undefined, AWS_ENDPOINT_URL_SSO_ADMIN: undefined, AWS_ENDPOINT_URL_IDENTITYSTORE: undefined, AWS_ENDPOINT_URL_STS: undefined };
 const synthWithoutEndpoint = (name: string, raw?: unknown) => withEnv(NO_ENDPOINT, () => synthStack(name, raw));
@@ -129,16 +135,20 @@ describe('FIPS endpoints', () => {
     expect(synthWithoutEndpoint('aws-commercial')).toHaveProviderWithProperties(AwsProvider, { use_fips_endpoint: false });
   });
 
-  it.each(['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_SSO_ADMIN'])('are off when %s is set, and synth says so', (variable) => {
+  it.each(['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_SSO_ADMIN'])('stay on for GovCloud when %s is set in the shell (synth reads no environment variable)', (variable) => {
     withEnv({ ...NO_ENDPOINT, [variable]: 'http://127.0.0.1:4566' }, () => {
-      const app = synthApp();
-      expect(Testing.synth(stackOf(app, 'aws-govcloud'))).toHaveProviderWithProperties(AwsProvider, { use_fips_endpoint: false });
-      const notes = stackOf(app, 'aws-govcloud')
-        .node.findAll()
-        .flatMap((node) => node.node.metadata)
-        .map((entry) => entry.data);
-      expect(notes).toContain(`${variable} is set, so FIPS endpoints are off for aws-govcloud (the AWS SDKs refuse FIPS with a custom endpoint)`);
+      expect(Testing.synth(stackOf(synthApp(), 'aws-govcloud'))).toHaveProviderWithProperties(AwsProvider, { use_fips_endpoint: true });
     });
+  });
+
+  it('are off only when the rehearsal names its emulator in the app context, and synth says so', () => {
+    const stacks = synthToDisk(NO_ENDPOINT, { rehearsalEndpoint: 'http://127.0.0.1:4566' });
+    const provider = JSON.parse(readFileSync(join(stacks, 'aws-govcloud', 'cdk.tf.json'), 'utf8')).provider.aws[0];
+    expect(provider.use_fips_endpoint).toBe(false);
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'fips-')), context: { [REHEARSAL_ENDPOINT_CONTEXT]: 'http://127.0.0.1:4566' } });
+    buildApp(app);
+    const notes = stackOf(app, 'aws-govcloud').node.findAll().flatMap((node) => node.node.metadata).map((entry) => entry.data);
+    expect(notes).toContain('the endpoint http://127.0.0.1:4566 stands in for AWS, so FIPS endpoints are off for aws-govcloud (the AWS SDKs refuse FIPS with a custom endpoint)');
   });
 });
 

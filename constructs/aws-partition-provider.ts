@@ -2,7 +2,7 @@ import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AwsInstanceConfig } from '../config-schema';
-import { decideFips } from '../scripts/clients/aws-endpoints';
+import { fipsFor, REHEARSAL_ENDPOINT_CONTEXT } from '../scripts/clients/aws-endpoints';
 
 export interface AwsPartitionProviderProps {
   readonly instance: AwsInstanceConfig;
@@ -11,16 +11,17 @@ export interface AwsPartitionProviderProps {
 }
 
 /**
- * The AWS provider for one partition: hardcoded profile and region. Credentials, config files
- * (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE) and endpoints (AWS_ENDPOINT_URL*) come from the
- * standard environment, which the provider reads itself, so an emulator needs no code change.
+ * The AWS provider for one partition: hardcoded profile and region. Credentials and config files
+ * (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE) come from the standard environment, which the
+ * provider reads itself. What synth writes depends on the config and the context only: FIPS is on
+ * in GovCloud unless the rehearsal names its emulator in the app context (REHEARSAL_ENDPOINT_CONTEXT).
  */
 export class AwsPartitionProvider extends Construct {
   readonly provider: AwsProvider;
 
   constructor(scope: Construct, id: string, props: AwsPartitionProviderProps) {
     super(scope, id);
-    const fips = decideFips(props.instance.partition, props.instance.profile);
+    const fips = fipsFor(props.instance.partition, props.instance.profile, this.node.tryGetContext(REHEARSAL_ENDPOINT_CONTEXT));
     if (fips.note) Annotations.of(this).addInfo(fips.note);
     this.provider = new AwsProvider(this, 'aws', {
       alias: props.alias,

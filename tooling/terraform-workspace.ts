@@ -25,12 +25,12 @@ export class TerraformWorkspace {
     const awsEnv = awsEmulatorEnv(dir, awsEndpoint);
     // Offline machines install the provider from the local mirror; elsewhere Terraform downloads it.
     const env = { ...process.env, ...awsEnv, ...(hasProviderMirror() ? { TF_CLI_CONFIG_FILE: writeMirrorCliConfig(dir) } : {}) };
-    return new TerraformWorkspace(dir, env, synthToDisk(awsEnv, { dir, rawConfig }));
+    return new TerraformWorkspace(dir, env, synthToDisk(awsEnv, { dir, rawConfig, rehearsalEndpoint: awsEndpoint }));
   }
 
   /** Synthesizes another config over the same state, as a changed config.ts would. */
   resynth(rawConfig: unknown): void {
-    this.stacksDir = synthToDisk(this.awsEnv(), { dir: mkdtempSync(join(tmpdir(), 'tf-resynth-')), stateDir: this.dir, rawConfig });
+    this.stacksDir = synthToDisk(this.awsEnv(), { dir: mkdtempSync(join(tmpdir(), 'tf-resynth-')), stateDir: this.dir, rawConfig, rehearsalEndpoint: this.env.AWS_ENDPOINT_URL });
   }
 
   stackDir(stack: string): string {
