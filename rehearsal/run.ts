@@ -3,7 +3,7 @@
  * uses: synth → deploy → post-apply federation steps → verification → a second deploy that changes
  * nothing → destroy with the pre-destroy steps → a report that nothing is left.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IdentitystoreClient, ListUsersCommand } from '@aws-sdk/client-identitystore';
@@ -19,7 +19,7 @@ import { main as federation } from '../scripts/federation';
 import { awsEmulatorEnv } from '../tooling/aws-emulator-env';
 import { TerraformWorkspace } from '../tooling/terraform-workspace';
 import { EntraStackDeployer, RunProvisioner } from './entra-deployer';
-import { runProvisioner } from './provisioner';
+import { Interruption, runProvisioner } from './provisioner';
 import { Report } from './report';
 
 export const FAULTS = ['throttle', 'server-error', 'not-found-after-create', 'token-revoked', 'interrupted'] as const;
@@ -60,7 +60,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
   });
 
   /** Terraform's part for a federation link: run its provisioner, showing each labelled step. */
-  const provision = (task: any, interruptAfter?: (line: string) => boolean): RunProvisioner => (_address, provisioner, input) => {
+  const provision = (task: any, interrupt?: Interruption): RunProvisioner => (_address, provisioner, input) => {
     let started = 0;
     return runProvisioner(workspace.stackDir(ENTRA_STACK), provisioner, input, {
       onLine: (line) => {
@@ -68,7 +68,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
         if (/ \d\/\d Entra provisioning: test connection, start the job .* — changed/.test(line)) started = Date.now();
         if (started && /Provision RichRoe on demand .* — (changed|already so)/.test(line)) richRoeDelay = Math.max(richRoeDelay ?? 0, (Date.now() - started) / 1000);
       },
-      interruptAfter,
+      interrupt,
     });
   };
 
@@ -104,12 +104,16 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
         if (faults.has('server-error')) entra!.injectFaults({ serverErrors: 4 });
         if (faults.has('not-found-after-create')) entra!.injectFaults({ notFoundAfterCreate: 2 });
         if (faults.has('interrupted')) {
-          let seen = 0;
-          const interruption = await deployer.apply(provision(task, (line) => / 3\/7 .* — /.test(line) && ++seen === 1)).then(
-            () => undefined,
-            (error: Error) => error,
-          );
-          report.check('an interrupted post-apply stops the deploy', Boolean(interruption?.message.includes('interrupted')), interruption?.message.split('\n')[0] ?? 'it was not interrupted');
+          // As Ctrl-C reaches the process group when step 3 ends, then as Terraform cancels (the shell killed) while step 6 runs.
+          for (const [how, step] of [['signal', 3], ['kill-shell', 5]] as const) {
+            let seen = 0;
+            const after = (line: string) => new RegExp(` ${step}/\\d+ .* — `).test(line) && ++seen === 1;
+            const interruption = await deployer.apply(provision(task, { after, how })).then(
+              () => undefined,
+              (error: Error) => error,
+            );
+            report.check(`an interrupted post-apply stops the deploy (${how}), and no federation process survives it`, Boolean(interruption?.message.includes('no process of it survived')), interruption?.message.split('\n')[0] ?? 'it was not interrupted');
+          }
         }
         const counts = await deployer.apply(provision(task));
         report.resources[ENTRA_STACK] = { created: deployer.createdTotal, destroyed: 0, note: 'through the Entra emulator' };
@@ -217,9 +221,16 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
     report.calls = [...(aws?.requests.all() ?? []), ...(entra?.requests.all() ?? [])];
     await Promise.all([aws?.stop(), entra?.stop()]);
     process.env = savedEnv;
+    keepOnlyWhenFailed(dir, report);
   }
   report.notes.push('The azure-id stack was applied through the Entra emulator: the azuread provider binary is not available on this machine.');
   return report;
+}
+
+/** The work folder holds state backups and credential files: gone after a green run, kept (and named) for a person to look at after a failure. */
+function keepOnlyWhenFailed(dir: string, report: Report): void {
+  if (report.ok) rmSync(dir, { recursive: true, force: true });
+  else report.notes.push(`The rehearsal's files (Terraform state and its backups, emulator credential files, records) are in ${dir}: look there, then delete it.`);
 }
 
 /** The first line of a failure and, for Terraform's, its first "Error:" line: the cause. */
