@@ -1,9 +1,10 @@
 /**
  * When to stop a federation run before it ends: a signal (Ctrl-C reaches the whole foreground
- * process group; `kill` or a CI cancel sends SIGTERM), or an ancestor gone. Terraform cancels a
- * local-exec provisioner by killing its shell only (Go's exec.CommandContext kills the one
- * process), so `npm` and this script live on as orphans unless they notice: they watch their
- * ancestors. A local-exec's stdin is /dev/null, so end-of-input says nothing about the parent.
+ * process group; `kill` or a CI cancel sends SIGTERM), or an ancestor gone. A killed provisioner
+ * shell leaves `npm` and this script running as orphans unless they notice (issue 14 saw them run
+ * on for minutes), so they watch their ancestors. unverified: that Terraform cancels a local-exec
+ * by killing only its shell (Go's exec.CommandContext) and gives it /dev/null as stdin, which is
+ * why end-of-input is not used as the parent's death.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
