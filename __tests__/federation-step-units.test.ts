@@ -177,6 +177,13 @@ describe('SCIM tenant undo', () => {
     expect(w.store.memberships.every((m) => w.store.groups.some((g) => g.GroupId === m.GroupId))).toBe(true);
     expect(w.store.users.find((u) => u.UserName === 'someone@other.example.com')!.ExternalIds![0].Issuer).toBe(issuerOf('another-tenant'));
   });
+  it('leaves a Terraform-owned user whom Entra adopted by userName (her ExternalIds name our tenant too)', async () => {
+    const { w, record } = await deployed();
+    const nikki = w.store.users.find((u) => u.UserName === w.input.samlUsers[0].userPrincipalName)!;
+    nikki.ExternalIds = [{ Issuer: issuerOf(record.provisioning.tenantId), Id: w.input.samlUsers[0].objectId }];
+    await scimTenant.undo!(w.ctx({ previous: record }));
+    expect(w.store.users.map((u) => u.UserName)).toContain(w.input.samlUsers[0].userPrincipalName);
+  });
 });
 
 describe('sync job decisions (Graph synchronizationStatus and synchronizationSchedule)', () => {

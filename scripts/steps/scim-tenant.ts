@@ -20,13 +20,17 @@ export const scimTenant = defineStep('scim-tenant', {
 
   /**
    * Only what this deployment's tenant created goes: an object whose ExternalIds name another
-   * tenant (another deployment, another IdP) or none (created by hand or by Terraform, like
-   * NikkiWolf) stays. Groups first, with their memberships.
+   * tenant (another deployment, another IdP) or none (created by hand) stays, and so do the users
+   * Terraform owns (NikkiWolf): Entra adopts her by userName and sets her externalId, so her
+   * ExternalIds name our tenant although SCIM did not create her. Groups first, with their memberships.
    */
   async undo({ input, console, identityStore, previous }) {
     const live = await console.listProvisioningTenants(input.identityStoreId);
     const owned = ownedTenantIds(live, previous);
-    const { users, groups } = await createdThroughTenants(identityStore, input.identityStoreId, owned);
+    const terraformOwned = new Set(input.samlUsers.map((u) => u.userPrincipalName.toLowerCase()));
+    const created = await createdThroughTenants(identityStore, input.identityStoreId, owned);
+    const { groups } = created;
+    const users = created.users.filter((u) => !terraformOwned.has((u.UserName ?? '').toLowerCase()));
     for (const group of groups) await deleteGroup(identityStore, input.identityStoreId, group.GroupId!);
     for (const user of users) await identityStore.send(new DeleteUserCommand({ IdentityStoreId: input.identityStoreId, UserId: user.UserId }));
     const tenants = live.filter((t) => owned.includes(t.tenantId));
