@@ -57,6 +57,17 @@ describe('the step list', () => {
 });
 
 describe('post-apply and pre-destroy on fakes', () => {
+  it('an aborted run starts no further step and says which it stopped before', async () => {
+    const w = world([certificate]);
+    const controller = new AbortController();
+    controller.abort(new Error('interrupted by SIGINT'));
+    const { ok, results, text } = await run(w, 'post-apply', { signal: controller.signal });
+    expect(ok).toBe(false);
+    expect(results).toEqual([]);
+    expect(text).toMatch(/stopped before step 1\/\d+ .*: interrupted by SIGINT/);
+    expect(w.graph.writes).toEqual([]);
+  });
+
   it('federates: every step changes something, the checks hold, and a second run writes nothing', async () => {
     const w = world([certificate]);
     const first = await run(w, 'post-apply');

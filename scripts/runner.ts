@@ -48,6 +48,12 @@ export async function runPhase(phase: string, steps: readonly Runnable[], ctx: S
   for (const [index, step] of steps.entries()) {
     const started = Date.now();
     const prefix = `[${ctx.input.instance}] ${index + 1}/${steps.length} ${step.label}`;
+    // A step boundary is the cleanest place to stop: nothing is half-written there.
+    if (ctx.signal?.aborted) {
+      const reason = ctx.signal.reason instanceof Error ? ctx.signal.reason.message : String(ctx.signal.reason);
+      say(`[${ctx.input.instance}] stopped before step ${index + 1}/${steps.length} ${step.label}: ${reason}`);
+      return { ok: false, results };
+    }
     try {
       const result = await step.run({ ...ctx, log: (line) => say(`    ${line}`) });
       const seconds = (Date.now() - started) / 1000;
