@@ -1,5 +1,12 @@
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { pollUntil, retry, RetryTimeoutError } from '../scripts/retry';
-import { graphTransience } from '../scripts/clients/graph';
+import { GetUserIdCommand } from '@aws-sdk/client-identitystore';
+import { awsClients } from '../scripts/clients/aws';
+import { PRODUCT_AGENT } from '../scripts/clients/product-agent';
+import { IDENTITY_STORE_PROVISIONING, SignedJsonClient } from '../scripts/clients/signed-json-client';
+import { GraphApi, graphTransience } from '../scripts/clients/graph';
+import { Secret } from '../scripts/secret';
 
 /** A clock that moves only when the code under test sleeps. */
 function fakeClock() {
@@ -113,5 +120,174 @@ describe('retry: each attempt has its own time limit', () => {
       /Gave up after 0 s waiting until the console API answers; last error: no answer within \d+ ms/,
     );
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('the signed JSON client of the console APIs', () => {
+  /** A local endpoint that plays the given answers in turn; 'hang' never answers. */
+  async function consoleEndpoint(answers: ({ status: number; body: object; headers?: Record<string, string> } | 'hang')[]) {
+    const seen: { target: string; agent: string }[] = [];
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        seen.push({ target: String(req.headers['x-amz-target']), agent: String(req.headers['user-agent']) });
+        const answer = answers[seen.length - 1] ?? { status: 200, body: { ProvisioningTenants: [] } };
+        if (answer === 'hang') return;
+        res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1', ...answer.headers });
+        res.end(JSON.stringify(answer.body));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = new SignedJsonClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'x' },
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      retry: { timeoutMs: 10_000, attemptTimeoutMs: 300, initialDelayMs: 10 },
+    });
+    const close = () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve())));
+    return { client, seen, close };
+  }
+
+  const throttled = { status: 400, body: { __type: 'com.amazon.coral.availability#ThrottlingException', message: 'Rate exceeded' } };
+  const unavailable = { status: 503, body: { __type: 'ServiceUnavailableException', message: 'try again' } };
+
+  it('retries throttling, 5xx and a hung connection, then answers', async () => {
+    const endpoint = await consoleEndpoint([throttled, unavailable, 'hang']);
+    try {
+      await expect(endpoint.client.call(IDENTITY_STORE_PROVISIONING, 'ListProvisioningTenants', { IdentityStoreId: 'd-1' })).resolves.toEqual({ ProvisioningTenants: [] });
+      expect(endpoint.seen.map((s) => s.target)).toEqual(Array(4).fill('AWSIdentityStoreService.ListProvisioningTenants'));
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it('honours Retry-After on a 429', async () => {
+    const endpoint = await consoleEndpoint([{ status: 429, body: { __type: 'TooManyRequestsException' }, headers: { 'retry-after': '1' } }]);
+    try {
+      const started = Date.now();
+      await endpoint.client.call(IDENTITY_STORE_PROVISIONING, 'ListProvisioningTenants', {});
+      expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it('does not retry what the caller must fix, and names the product in its user agent', async () => {
+    const endpoint = await consoleEndpoint([{ status: 400, body: { __type: 'ValidationException', message: 'IdentityStoreId is invalid' } }]);
+    try {
+      await expect(endpoint.client.call(IDENTITY_STORE_PROVISIONING, 'ListProvisioningTenants', {})).rejects.toThrow('IdentityStoreId is invalid');
+      expect(endpoint.seen).toEqual([{ target: 'AWSIdentityStoreService.ListProvisioningTenants', agent: expect.stringContaining(`app/${PRODUCT_AGENT}`) }]);
+    } finally {
+      await endpoint.close();
+    }
+  });
+});
+
+describe('the identity store client', () => {
+  it('aborts a hung call at its time limit and retries it (SDK standard retry), naming the product', async () => {
+    const agents: string[] = [];
+    const server = createServer((req, res) => {
+      req.resume();
+      agents.push(String(req.headers['user-agent']));
+      if (agents.length === 1) return; // the first call hangs
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify({ UserId: 'u-1', IdentityStoreId: 'd-1234567890' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const env = { AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, AWS_ACCESS_KEY_ID: 'AKIATEST', AWS_SECRET_ACCESS_KEY: 'x' };
+      const { identityStore } = awsClients({ awsProfile: 'default', region: 'us-east-1', partition: 'aws' }, { env, attemptTimeoutMs: 300 });
+      identityStore.config.credentials = async () => ({ accessKeyId: 'AKIATEST', secretAccessKey: 'x' });
+      const answer = await identityStore.send(new GetUserIdCommand({ IdentityStoreId: 'd-1234567890', AlternateIdentifier: { UniqueAttribute: { AttributePath: 'UserName', AttributeValue: 'RichRoe' } } }));
+      expect(answer.UserId).toBe('u-1');
+      expect(agents).toEqual([expect.stringContaining(`app/${PRODUCT_AGENT}`), expect.stringContaining(`app/${PRODUCT_AGENT}`)]);
+      expect(await identityStore.config.maxAttempts()).toBeGreaterThan(1);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
+
+describe('the Graph client of the federation steps', () => {
+  const SP = 'sp-1';
+  const JOBS = `/v1.0/servicePrincipals/${SP}/synchronization/jobs`;
+  type Answer = { status: number; body?: object; headers?: Record<string, string> } | 'hang';
+
+  /** A local Graph that answers each path with the given answers in turn, then 200 {}. */
+  async function graphEndpoint(answers: Record<string, Answer[]>, timeoutMs = 1500) {
+    const seen: { path: string; agent: string }[] = [];
+    const server = createServer((req, res) => {
+      req.resume();
+      const path = new URL(req.url ?? '/', 'http://graph').pathname;
+      seen.push({ path, agent: String(req.headers['user-agent']) });
+      const answer = answers[path]?.shift() ?? { status: 200, body: path === JOBS ? { id: 'job-1', templateId: 't' } : {} };
+      if (answer === 'hang') return;
+      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+      res.end(JSON.stringify(answer.body ?? { error: { code: 'x', message: `HTTP ${answer.status}` } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const credential = { getToken: async () => ({ token: 't', expiresOnTimestamp: Date.now() + 60_000 }) };
+    const graph = new GraphApi({ graph: url, login: url }, credential, { timeoutMs, attemptTimeoutMs: 300 });
+    const close = () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve())));
+    const hits = (path: string) => seen.filter((s) => s.path === path).length;
+    return { graph, seen, hits, close };
+  }
+
+  it('retries a 429 only in its own loop: the SDK retry handler is not nested inside it', async () => {
+    const throttled: Answer = { status: 429, headers: { 'retry-after': '1' } };
+    const endpoint = await graphEndpoint({ [`/v1.0/servicePrincipals/${SP}`]: Array(10).fill(throttled) });
+    try {
+      await expect(endpoint.graph.getServicePrincipal(SP)).rejects.toThrow(/Gave up after 2 s/);
+      // Two attempts one Retry-After apart in 1.5 s; a nested RetryHandler would add 3 of its own to each.
+      expect(endpoint.hits(`/v1.0/servicePrincipals/${SP}`)).toBe(2);
+      expect(endpoint.seen[0].agent).toContain(PRODUCT_AGENT);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it('aborts a hung call and tries again', async () => {
+    const endpoint = await graphEndpoint({ '/v1.0/domains': ['hang', { status: 200, body: { value: [{ id: 'contoso.example', isDefault: true }] } }] });
+    try {
+      await expect(endpoint.graph.defaultDomain()).resolves.toBe('contoso.example');
+      expect(endpoint.hits('/v1.0/domains')).toBe(2);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it('retries a 404 on the job it has just created, and no other 404', async () => {
+    const endpoint = await graphEndpoint({ [`${JOBS}/job-1`]: [{ status: 404 }], [`${JOBS}/job-old`]: [{ status: 404 }] });
+    try {
+      await expect(endpoint.graph.getSyncJob(SP, 'job-old')).rejects.toThrow('HTTP 404');
+      expect(endpoint.hits(`${JOBS}/job-old`)).toBe(1);
+      const job = await endpoint.graph.createSyncJob(SP, 't');
+      await expect(endpoint.graph.getSyncJob(SP, job.id)).resolves.toBeDefined();
+      expect(endpoint.hits(`${JOBS}/job-1`)).toBe(2);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  // terraform-provider-azuread v3.7.0, internal/services/synchronization/synchronization.go:
+  // synchronizationRetryFunc retries 409 and 403 on the job and secret calls.
+  it('retries 403 and 409 on synchronization calls, as the azuread provider does, and not elsewhere', async () => {
+    const endpoint = await graphEndpoint({
+      [`${JOBS}/job-1/start`]: [{ status: 403 }, { status: 409 }],
+      [`/v1.0/servicePrincipals/${SP}/synchronization/secrets`]: [{ status: 409 }],
+      [`/v1.0/servicePrincipals/${SP}`]: [{ status: 403 }],
+    }, 5000);
+    try {
+      await endpoint.graph.startJob(SP, 'job-1');
+      expect(endpoint.hits(`${JOBS}/job-1/start`)).toBe(3);
+      await endpoint.graph.putSyncSecrets(SP, 'https://scim.example', new Secret('token'));
+      expect(endpoint.hits(`/v1.0/servicePrincipals/${SP}/synchronization/secrets`)).toBe(2);
+      await expect(endpoint.graph.getServicePrincipal(SP)).rejects.toThrow('HTTP 403');
+      expect(endpoint.hits(`/v1.0/servicePrincipals/${SP}`)).toBe(1);
+    } finally {
+      await endpoint.close();
+    }
   });
 });

@@ -1,13 +1,27 @@
 /**
  * Microsoft Graph for the federation steps: @microsoft/microsoft-graph-client with an
- * @azure/identity credential, endpoints per national cloud (or an emulator), and a bounded retry
- * for 429 (honouring Retry-After), 5xx and the 404 that follows a create (reference/entra-graph.md).
+ * @azure/identity credential, endpoints per national cloud (or an emulator), and one bounded retry
+ * (scripts/retry.ts) for 429 (honouring Retry-After), 5xx, a hung call, and the 404 that follows
+ * the product's own create. The SDK's RetryHandler is left out of the chain so that retries are
+ * not nested (its three tries inside each of ours).
  */
 import { AzureCliCredential, DefaultAzureCredential, TokenCredential } from '@azure/identity';
-import { Client, Context, GraphError, HTTPMessageHandler, Middleware, RetryHandler } from '@microsoft/microsoft-graph-client';
+import {
+  AuthenticationHandler,
+  Client,
+  Context,
+  GraphError,
+  GraphRequest,
+  HTTPMessageHandler,
+  Middleware,
+  RedirectHandler,
+  TelemetryHandler,
+} from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { retry, Transience } from '../retry';
 import { Secret } from '../secret';
+import { PRODUCT_AGENT } from './product-agent';
+import { retryAfterMs } from './signed-json-client';
 
 export interface EntraEndpoints {
   readonly graph: string;
@@ -77,16 +91,19 @@ export interface OnDemandResult {
   readonly details: Record<string, unknown>;
 }
 
-/** Whether a Graph error is worth another try, and after how long. */
-export function graphTransience(afterCreate: boolean) {
+/**
+ * Whether a Graph error is worth another try, and after how long: 429 after its Retry-After, 5xx
+ * and a failed connection (-1) always; a 404 only right after a create (replication); 403 and 409
+ * on synchronization calls, as terraform-provider-azuread v3.7.0 does
+ * (internal/services/synchronization/synchronization.go, synchronizationRetryFunc).
+ */
+export function graphTransience(afterCreate: boolean, synchronization = false) {
   return (error: unknown): Transience => {
     const status = (error as GraphError)?.statusCode;
-    if (status === 429) {
-      const seconds = Number((error as GraphError).headers?.get?.('retry-after'));
-      return { retry: true, afterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined };
-    }
+    if (status === 429) return { retry: true, afterMs: (error as GraphError).headers ? retryAfterMs((error as GraphError).headers!) : undefined };
     if (status >= 500 || status === -1) return { retry: true };
     if (afterCreate && status === 404) return { retry: true };
+    if (synchronization && (status === 403 || status === 409)) return { retry: true };
     return { retry: false };
   };
 }
@@ -115,73 +132,115 @@ class LoopbackBearer implements Middleware {
   }
 }
 
-/** The Graph SDK client for a cloud's (or the emulator's) Graph endpoint. */
+/**
+ * The Graph SDK client for a cloud's (or the emulator's) Graph endpoint: the SDK's default chain
+ * (MiddlewareFactory.getDefaultMiddlewareChain) without its RetryHandler; callers retry.
+ */
 export function graphClient(endpoints: EntraEndpoints, credential: TokenCredential): Client {
   const baseUrl = `${endpoints.graph}/`;
   if (LOOPBACK.test(endpoints.graph)) {
-    const [retrying, bearer] = [new RetryHandler(), new LoopbackBearer(credential)];
-    retrying.setNext(bearer);
-    bearer.setNext(new HTTPMessageHandler());
-    return Client.initWithMiddleware({ middleware: retrying, baseUrl, defaultVersion: 'v1.0' });
+    return Client.initWithMiddleware({ middleware: [new LoopbackBearer(credential), new HTTPMessageHandler()], baseUrl, defaultVersion: 'v1.0' });
   }
   const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: [`${endpoints.graph}/.default`] });
+  const middleware = [new AuthenticationHandler(authProvider), new RedirectHandler(), new TelemetryHandler(), new HTTPMessageHandler()];
   // The SDK sends the token only to hosts it knows as Graph's: a national cloud's host is named.
-  return Client.initWithMiddleware({ authProvider, baseUrl, defaultVersion: 'v1.0', customHosts: new Set([new URL(endpoints.graph).hostname]) });
+  return Client.initWithMiddleware({ middleware, baseUrl, defaultVersion: 'v1.0', customHosts: new Set([new URL(endpoints.graph).hostname]) });
 }
+
+export interface GraphRetry {
+  /** The whole wait for one call, retries included. */
+  readonly timeoutMs: number;
+  /** One attempt's limit: a hung connection is abandoned and tried again. */
+  readonly attemptTimeoutMs: number;
+}
+
+// Graph answers most calls in a second; provision on demand can take tens of seconds.
+const GRAPH_RETRY: GraphRetry = { timeoutMs: 120_000, attemptTimeoutMs: 60_000 };
+
+// How long after the product creates an object its 404s are taken for replication lag.
+const REPLICATION_WINDOW_MS = 60_000;
+
+/** What a call may be retried for beyond throttling, 5xx and hangs. */
+interface CallKind {
+  /** The object the call names was created by this client moments ago. */
+  readonly afterCreate?: boolean;
+  /** A synchronization job or secret call (403 and 409 retried). */
+  readonly synchronization?: boolean;
+}
+
+type Api = (path: string) => GraphRequest;
 
 export class GraphApi {
   private readonly client: Client;
+  /** When this client created each object: a 404 on it is retried only shortly after. */
+  private readonly created = new Map<string, number>();
 
   constructor(
     readonly endpoints: EntraEndpoints,
     credential: TokenCredential,
-    private readonly timeoutMs = 120_000,
+    private readonly limits: GraphRetry = GRAPH_RETRY,
   ) {
     this.client = graphClient(endpoints, credential);
   }
 
-  private call<T>(description: string, work: (client: Client) => Promise<T>, afterCreate = false): Promise<T> {
-    return retry(() => work(this.client), { description, timeoutMs: this.timeoutMs, classify: graphTransience(afterCreate) });
+  /**
+   * One Graph call through the project's retry: each attempt's request carries that attempt's
+   * AbortSignal and the product's user agent.
+   */
+  private call<T>(description: string, work: (api: Api) => Promise<T>, kind: CallKind = {}): Promise<T> {
+    const classify = graphTransience(kind.afterCreate ?? false, kind.synchronization ?? false);
+    return retry((signal) => work((path) => this.client.api(path).option('signal', signal).header('User-Agent', PRODUCT_AGENT)), { description, classify, ...this.limits });
+  }
+
+  private justCreated(id: string): boolean {
+    return Date.now() - (this.created.get(id) ?? -Infinity) < REPLICATION_WINDOW_MS;
+  }
+
+  /** A call on a synchronization job: 403 and 409 retried, and a 404 if the job is new. */
+  private onJob(jobId: string): CallKind {
+    return { synchronization: true, afterCreate: this.justCreated(jobId) };
   }
 
   getServicePrincipal(id: string): Promise<ServicePrincipal> {
-    return this.call(`service principal ${id} is readable`, (c) => c.api(`/servicePrincipals/${id}`).select('appId,preferredTokenSigningKeyThumbprint,keyCredentials').get(), true);
+    return this.call(`service principal ${id} is readable`, (api) => api(`/servicePrincipals/${id}`).select('appId,preferredTokenSigningKeyThumbprint,keyCredentials').get());
   }
 
   async setPreferredTokenSigningKey(id: string, thumbprint: string): Promise<void> {
-    await this.call('the signing certificate is set active', (c) => c.api(`/servicePrincipals/${id}`).patch({ preferredTokenSigningKeyThumbprint: thumbprint }));
+    await this.call('the signing certificate is set active', (api) => api(`/servicePrincipals/${id}`).patch({ preferredTokenSigningKeyThumbprint: thumbprint }));
   }
 
   getApplication(objectId: string): Promise<{ identifierUris: string[]; web: { redirectUris: string[] } }> {
-    return this.call(`application ${objectId} is readable`, (c) => c.api(`/applications/${objectId}`).select('identifierUris,web').get(), true);
+    return this.call(`application ${objectId} is readable`, (api) => api(`/applications/${objectId}`).select('identifierUris,web').get());
   }
 
   async defaultDomain(): Promise<string> {
-    const { value } = await this.call('the tenant domains are readable', (c) => c.api('/domains').get());
+    const { value } = await this.call('the tenant domains are readable', (api) => api('/domains').get());
     const domain = (value as { id: string; isDefault: boolean }[]).find((d) => d.isDefault);
     if (!domain) throw new Error('The Entra tenant reports no default domain');
     return domain.id;
   }
 
   async listSyncJobs(spId: string): Promise<SyncJob[]> {
-    return (await this.call('the synchronization jobs are readable', (c) => c.api(`/servicePrincipals/${spId}/synchronization/jobs`).get(), true)).value;
+    return (await this.call('the synchronization jobs are readable', (api) => api(`/servicePrincipals/${spId}/synchronization/jobs`).get())).value;
   }
 
   async listSyncTemplates(spId: string): Promise<{ id: string; factoryTag?: string }[]> {
-    return (await this.call('the synchronization templates are readable', (c) => c.api(`/servicePrincipals/${spId}/synchronization/templates`).get(), true)).value;
+    return (await this.call('the synchronization templates are readable', (api) => api(`/servicePrincipals/${spId}/synchronization/templates`).get())).value;
   }
 
-  createSyncJob(spId: string, templateId: string): Promise<SyncJob> {
-    return this.call('the synchronization job is created', (c) => c.api(`/servicePrincipals/${spId}/synchronization/jobs`).post({ templateId }));
+  async createSyncJob(spId: string, templateId: string): Promise<SyncJob> {
+    const job: SyncJob = await this.call('the synchronization job is created', (api) => api(`/servicePrincipals/${spId}/synchronization/jobs`).post({ templateId }), { synchronization: true });
+    this.created.set(job.id, Date.now());
+    return job;
   }
 
   getSyncJob(spId: string, jobId: string): Promise<SyncJob> {
-    return this.call(`synchronization job ${jobId} is readable`, (c) => c.api(`/servicePrincipals/${spId}/synchronization/jobs/${jobId}`).get(), true);
+    return this.call(`synchronization job ${jobId} is readable`, (api) => api(`/servicePrincipals/${spId}/synchronization/jobs/${jobId}`).get(), this.onJob(jobId));
   }
 
   /** The outbound user rule of the job's schema: the ruleId provision on demand needs. */
   async outboundUserRuleId(spId: string, jobId: string): Promise<string> {
-    const schema = await this.call('the synchronization schema is readable', (c) => c.api(`/servicePrincipals/${spId}/synchronization/jobs/${jobId}/schema`).get(), true);
+    const schema = await this.call('the synchronization schema is readable', (api) => api(`/servicePrincipals/${spId}/synchronization/jobs/${jobId}/schema`).get(), { afterCreate: this.justCreated(jobId) });
     const rule = (schema.synchronizationRules as any[]).find((r) => (r.objectMappings ?? []).some((m: any) => m.sourceObjectName === 'User' && m.enabled !== false));
     if (!rule) throw new Error(`The synchronization schema of job ${jobId} has no rule for users`);
     return rule.id;
@@ -193,13 +252,13 @@ export class GraphApi {
       { key: 'BaseAddress', value: scimEndpoint },
       { key: 'SecretToken', value: token.reveal() },
     ];
-    await this.call('the provisioning credentials are saved', (c) => c.api(`/servicePrincipals/${spId}/synchronization/secrets`).put({ value }));
+    await this.call('the provisioning credentials are saved', (api) => api(`/servicePrincipals/${spId}/synchronization/secrets`).put({ value }), { synchronization: true });
   }
 
   /** The console's "Test Connection" with the saved credentials: 204 means they work. */
   async savedCredentialsWork(spId: string, jobId: string): Promise<boolean> {
     try {
-      await this.call('the connection test answers', (c) => c.api(`/servicePrincipals/${spId}/synchronization/jobs/${jobId}/validateCredentials`).post({ useSavedCredentials: true }));
+      await this.call('the connection test answers', (api) => api(`/servicePrincipals/${spId}/synchronization/jobs/${jobId}/validateCredentials`).post({ useSavedCredentials: true }), { afterCreate: this.justCreated(jobId) });
       return true;
     } catch (error) {
       if ((error as GraphError).statusCode === 400) return false;
@@ -208,19 +267,20 @@ export class GraphApi {
   }
 
   async startJob(spId: string, jobId: string): Promise<void> {
-    await this.call('the synchronization job starts', (c) => c.api(`/servicePrincipals/${spId}/synchronization/jobs/${jobId}/start`).post({}));
+    await this.call('the synchronization job starts', (api) => api(`/servicePrincipals/${spId}/synchronization/jobs/${jobId}/start`).post({}), this.onJob(jobId));
   }
 
   async pauseJob(spId: string, jobId: string): Promise<void> {
-    await this.call('the synchronization job pauses', (c) => c.api(`/servicePrincipals/${spId}/synchronization/jobs/${jobId}/pause`).post({}));
+    await this.call('the synchronization job pauses', (api) => api(`/servicePrincipals/${spId}/synchronization/jobs/${jobId}/pause`).post({}), this.onJob(jobId));
   }
 
   /** The response's `key` holds the verdict as JSON ({"result":"Success"|"Skipped"|"Failure", details}). */
   async provisionOnDemand(spId: string, jobId: string, ruleId: string, userObjectId: string): Promise<OnDemandResult> {
-    const answer = await this.call('on-demand provisioning answers', (c) =>
-      c.api(`/servicePrincipals/${spId}/synchronization/jobs/${jobId}/provisionOnDemand`).post({
+    const answer = await this.call('on-demand provisioning answers', (api) =>
+      api(`/servicePrincipals/${spId}/synchronization/jobs/${jobId}/provisionOnDemand`).post({
         parameters: [{ ruleId, subjects: [{ objectId: userObjectId, objectTypeName: 'User' }] }],
       }),
+      { afterCreate: this.justCreated(jobId) },
     );
     const verdict = JSON.parse(answer.key ?? '{}');
     return { result: String(verdict.result ?? 'Unknown'), details: verdict.details ?? {} };
@@ -229,14 +289,13 @@ export class GraphApi {
   /** The app's federation metadata document (guide step 3.2.7), from the login host, not Graph. */
   federationMetadata(tenantId: string, appId: string): Promise<string> {
     const url = `${this.endpoints.login}/${tenantId}/federationmetadata/2007-06/federationmetadata.xml?appid=${appId}`;
-    return this.call(
-      `the federation metadata of app ${appId} is served`,
-      async () => {
-        const response = await fetch(url);
+    return retry(
+      async (signal) => {
+        const response = await fetch(url, { signal, headers: { 'user-agent': PRODUCT_AGENT } });
         if (!response.ok) throw Object.assign(new Error(`GET ${url} answered HTTP ${response.status}`), { statusCode: response.status, headers: response.headers });
         return response.text();
       },
-      true,
+      { description: `the federation metadata of app ${appId} is served`, classify: graphTransience(false), ...this.limits },
     );
   }
 }
