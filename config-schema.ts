@@ -74,17 +74,61 @@ const policyStatementSchema = z
     exactlyOne(statement, ['Resource', 'NotResource'], ctx);
   });
 
+// IAM names: policy names of [\w+=,.@-]; paths start and end with "/" (IAM user guide, "IAM identifiers").
+const policyReferenceSchema = z.strictObject({
+  name: z.string().regex(/^[\w+=,.@-]{1,128}$/, 'put the customer-managed policy name as it exists in every target account'),
+  path: z.string().regex(/^\/([\w+=,.@-]+\/)*$/, 'start and end the path with "/", e.g. "/" or "/guards/"').default('/'),
+});
+const awsManagedPolicyName = z.string().regex(/^[\w+=,.@/-]+$/, 'put the AWS managed policy name, e.g. "AdministratorAccess"');
+// Customer-managed policies and boundaries must exist with the same name and path in every target
+// account, or provisioning fails (aws-ia/terraform-aws-permission-sets issue 55); the config names them only.
+const permissionsBoundarySchema = z.union([
+  z.strictObject({ awsManagedPolicy: awsManagedPolicyName }),
+  z.strictObject({ customerManagedPolicy: policyReferenceSchema }),
+], { message: 'give the boundary exactly one of awsManagedPolicy (a name) or customerManagedPolicy ({ name, path })' });
+
+// IAM Identity Center quotas (user guide, "IAM Identity Center quotas", AWS account quotas): AWS
+// managed and customer managed policies per permission set 20, not adjustable; one inline policy of
+// at most 32,768 bytes and 10,240 non-whitespace characters.
+export const MAX_MANAGED_POLICIES = 20;
+export const MAX_INLINE_POLICY_CHARACTERS = 10_240;
+export const MAX_INLINE_POLICY_BYTES = 32_768;
+
 const permissionSetSchema = z
   .strictObject({
     name: z.string().regex(PERMISSION_SET_NAME, 'use 1 to 32 characters from letters, digits and +=,.@_-'),
     description: z.string().min(1, 'describe what the permission set grants').max(700),
     sessionDuration: z.enum(SESSION_DURATIONS, { message: `use one of ${SESSION_DURATIONS.join(', ')}` }),
     inlinePolicy: z.strictObject({ Version: z.literal('2012-10-17'), Statement: z.array(policyStatementSchema).min(1) }).optional(),
-    awsManagedPolicies: z.array(z.string().regex(/^[\w+=,.@/-]+$/, 'put the AWS managed policy name, e.g. "AdministratorAccess"')).default([]),
+    awsManagedPolicies: z.array(awsManagedPolicyName).default([]),
+    customerManagedPolicies: z.array(policyReferenceSchema).default([]),
+    permissionsBoundary: permissionsBoundarySchema.optional(),
+    // Where the access portal sends the user after sign-in (CreatePermissionSet RelayState, 1-240 characters).
+    relayState: z.url('put a full URL, e.g. "https://console.aws.amazon.com/ec2/"').max(240).optional(),
   })
-  .refine((ps) => ps.inlinePolicy !== undefined || ps.awsManagedPolicies.length > 0, {
-    message: 'give the permission set an inlinePolicy or at least one awsManagedPolicies entry',
+  .refine((ps) => ps.inlinePolicy !== undefined || ps.awsManagedPolicies.length + ps.customerManagedPolicies.length > 0, {
+    message: 'give the permission set an inlinePolicy or at least one awsManagedPolicies or customerManagedPolicies entry',
+  })
+  .superRefine((ps, ctx) => {
+    const managed = ps.awsManagedPolicies.length + ps.customerManagedPolicies.length;
+    if (managed > MAX_MANAGED_POLICIES) {
+      ctx.addIssue({ code: 'custom', message: `${managed} AWS-managed and customer-managed policies; Identity Center allows ${MAX_MANAGED_POLICIES} per permission set (IAM Identity Center quotas): merge some into a customer-managed policy or split the permission set` });
+    }
+    if (ps.inlinePolicy) checkInlinePolicySize(JSON.stringify(ps.inlinePolicy), ctx);
   });
+
+// The synthesized policy is JSON.stringify's output (constructs/permission-set.ts), so that is what is measured.
+function checkInlinePolicySize(policy: string, ctx: z.RefinementCtx): void {
+  const characters = policy.replace(/\s/g, '').length;
+  const bytes = Buffer.byteLength(policy, 'utf8');
+  if (characters > MAX_INLINE_POLICY_CHARACTERS || bytes > MAX_INLINE_POLICY_BYTES) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['inlinePolicy'],
+      message: `${characters} characters without whitespace; Identity Center allows 10,240 (and 32,768 bytes) per inline policy (IAM Identity Center quotas): move statements into a customer-managed policy`,
+    });
+  }
+}
 
 const assignmentSchema = z.strictObject({
   user: userName,
@@ -116,6 +160,51 @@ const awsInstanceSchema = z
     }
   });
 
+
+// Identity Store API reference, CreateGroup, DisplayName: "Administrator and AWSAdministrators are
+// reserved names and can't be used for users or groups." The page states no case rule; unverified
+// whether another case passes, so any case is refused.
+export const RESERVED_GROUP_NAMES = ['Administrator', 'AWSAdministrators'];
+// Entra provisioning known issues: a group whose name has special characters cannot be filtered on,
+// so it never syncs. unverified: the page names no list; these are the characters that break or
+// change a SCIM filter value (" \ and the ones Identity Center refuses in names) plus & and '.
+const UNFILTERABLE_GROUP_CHARACTERS = /[\t\n\r"\\<>;:%&']/;
+
+// An Entra security group: direct members only, each a user of the config (cross-checked below).
+const groupSchema = z.strictObject({
+  displayName: z
+    .string()
+    .min(1, 'put the group name')
+    .max(256, 'use at most 256 characters (Entra group displayName)')
+    .refine((name) => !RESERVED_GROUP_NAMES.some((reserved) => reserved.toLowerCase() === name.toLowerCase()), {
+      error: (issue) => `"${issue.input}" is reserved by the Identity Center identity store (${RESERVED_GROUP_NAMES.join(', ')}); rename the group`,
+    })
+    .refine((name) => !UNFILTERABLE_GROUP_CHARACTERS.test(name), {
+      message: `remove the characters " \\ & ' < > ; : % and tabs or line breaks: Entra cannot filter on a group name that holds them, so the group would never sync`,
+    }),
+  description: z.string().min(1, 'describe who the group is for'),
+  members: z.array(z.string().min(1)),
+});
+
+// 'current' is the account the profile resolves to; AWS account ids are 12 digits.
+const ACCOUNT_TARGET = /^(current|\d{12})$/;
+// AWS Organizations API reference, OrganizationalUnit Id and Root Id patterns.
+const ORGANIZATIONAL_UNIT_ID = /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/;
+
+const accessEntrySchema = z
+  .strictObject({
+    group: z.string().min(1).optional(),
+    user: userName.optional(),
+    permissionSet: z.string().min(1, 'name a permission set from identityCenter.permissionSets'),
+    accounts: z.array(z.string().regex(ACCOUNT_TARGET, 'use "current" (the account the profile resolves to) or a 12-digit account id')).min(1).optional(),
+    organizationalUnits: z.array(z.string().regex(ORGANIZATIONAL_UNIT_ID, 'use an OU id ("ou-…") or the root id ("r-…") as AWS Organizations shows it')).min(1).optional(),
+    allAccounts: z.literal(true, { message: 'write allAccounts: true, or leave it out' }).optional(),
+  })
+  .superRefine((entry, ctx) => {
+    requireExactlyOne(entry, ['group', 'user'], ctx);
+    requireExactlyOne(entry, ['accounts', 'organizationalUnits', 'allAccounts'], ctx);
+  });
+
 const identityCenterSchema = z
   .strictObject({
     permissionSets: z.array(permissionSetSchema).min(1),
@@ -123,6 +212,8 @@ const identityCenterSchema = z
     users: z.array(userName),
     assignments: z.array(assignmentSchema),
     accessControlAttributes: z.array(accessControlAttributeSchema),
+    // Who gets which permission set on which accounts, per partition (checked against groups and users below).
+    access: z.strictObject({ 'aws-commercial': z.array(accessEntrySchema), 'aws-govcloud': z.array(accessEntrySchema) }),
   })
   .superRefine((ic, ctx) => {
     reportDuplicates(ic.permissionSets.map((ps) => ps.name), ['permissionSets'], 'permission set', ctx);
@@ -158,6 +249,8 @@ const entraSchema = z
     galleryTemplateName: z.string().min(1),
     // Guide steps 1.4 and 4.3.7: users assigned to each enterprise app.
     assignedUsers: z.array(userName).min(1, 'assign at least one user to the enterprise app (guide step 1.4); an app nobody is assigned to federates no one'),
+    // Groups assigned to both apps: the provisioning scope is "assigned users and groups".
+    assignedGroups: z.array(z.string().min(1)),
     abacClaim: z.strictObject({ name: z.url('put the full SAML attribute name (a URL)'), source: z.string().min(1) }),
   });
 
@@ -181,6 +274,8 @@ export const configSchema = z
     aws: z.strictObject({ 'aws-commercial': awsInstanceSchema, 'aws-govcloud': awsInstanceSchema }),
     // The people of the guide; each is an Entra user, and Identity Center holds those it names.
     users: z.array(userSchema).min(1),
+    // Entra security groups; Identity Center gets them by SCIM when they are in entra.assignedGroups.
+    groups: z.array(groupSchema),
     identityCenter: identityCenterSchema,
     entra: entraSchema,
     state: stateSchema,
@@ -196,6 +291,8 @@ export const configSchema = z
       });
     reportUnknown(config.identityCenter.users, ['identityCenter', 'users']);
     reportUnknown(config.entra.assignedUsers, ['entra', 'assignedUsers']);
+    checkGroups(config, ctx);
+    for (const name of INSTANCE_NAMES) checkAccess(config, name, ctx);
     const expected: Record<InstanceName, Partition> = { 'aws-commercial': 'aws', 'aws-govcloud': 'aws-us-gov' };
     for (const name of INSTANCE_NAMES) {
       if (config.aws[name].partition !== expected[name]) {
@@ -211,6 +308,97 @@ export type PermissionSetConfig = IdentityCenterConfig['permissionSets'][number]
 export type UserConfig = AppConfig['users'][number];
 export type EntraConfig = AppConfig['entra'];
 export type StateConfig = AppConfig['state'];
+export type GroupConfig = AppConfig['groups'][number];
+export type AccessEntry = IdentityCenterConfig['access'][InstanceName][number];
+
+type Config = z.infer<typeof configSchema>;
+const issue = (ctx: z.RefinementCtx, path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+
+// Entra provisions direct members only (Entra docs, "How application provisioning works": nested
+// groups are not provisioned), and Identity Center matches groups on displayName, which must be unique.
+function checkGroups(config: Config, ctx: z.RefinementCtx): void {
+  const userNames = new Set(config.users.map((u) => u.userName));
+  const groupNames = config.groups.map((g) => g.displayName);
+  groupNames.forEach((name, i) => {
+    const first = groupNames.findIndex((other) => other.toLowerCase() === name.toLowerCase());
+    if (first !== i) issue(ctx, ['groups', i, 'displayName'], `"${name}" clashes with "${groupNames[first]}": group display names are matched case-insensitively, so each must be unique; rename one`);
+  });
+  config.groups.forEach((group, g) =>
+    group.members.forEach((member, m) => {
+      if (groupNames.includes(member)) issue(ctx, ['groups', g, 'members', m], `"${member}" is a group; Entra provisions direct members only (nested groups are not provisioned): list its users here instead`);
+      else if (!userNames.has(member)) issue(ctx, ['groups', g, 'members', m], `"${member}" is not in users; add it there or fix the name`);
+    }),
+  );
+  reportDuplicates(config.entra.assignedGroups, ['entra', 'assignedGroups'], 'assigned group', ctx);
+  config.entra.assignedGroups.forEach((name, i) => {
+    if (!groupNames.includes(name)) issue(ctx, ['entra', 'assignedGroups', i], `"${name}" is not in groups; add it there or fix the name`);
+  });
+}
+
+/** Users that reach Identity Center: created by Terraform, or provisioned by SCIM alone or through an assigned group. */
+function usersInIdentityCenter(config: Config): Set<string> {
+  const assigned = config.groups.filter((g) => config.entra.assignedGroups.includes(g.displayName));
+  return new Set([...config.identityCenter.users, ...config.entra.assignedUsers, ...assigned.flatMap((g) => g.members)]);
+}
+
+function checkAccess(config: Config, instance: InstanceName, ctx: z.RefinementCtx): void {
+  const entries = config.identityCenter.access[instance];
+  const path = ['identityCenter', 'access', instance];
+  const permissionSetNames = config.identityCenter.permissionSets.map((ps) => ps.name);
+  const userNames = new Set(config.users.map((u) => u.userName));
+  const reachable = usersInIdentityCenter(config);
+  entries.forEach((entry, i) => {
+    if (!permissionSetNames.includes(entry.permissionSet)) {
+      issue(ctx, [...path, i, 'permissionSet'], `"${entry.permissionSet}" is not in identityCenter.permissionSets; use one of ${permissionSetNames.join(', ')}`);
+    }
+    if (entry.group !== undefined) {
+      if (!config.groups.some((g) => g.displayName === entry.group)) issue(ctx, [...path, i, 'group'], `"${entry.group}" is not in groups; add it there or fix the name`);
+      else if (!config.entra.assignedGroups.includes(entry.group)) {
+        issue(ctx, [...path, i, 'group'], `"${entry.group}" is not in entra.assignedGroups, so it would never be provisioned to Identity Center; add it there`);
+      }
+    }
+    if (entry.user !== undefined) {
+      if (!userNames.has(entry.user)) issue(ctx, [...path, i, 'user'], `"${entry.user}" is not in users; add it there or fix the name`);
+      else if (!reachable.has(entry.user)) {
+        issue(ctx, [...path, i, 'user'], `"${entry.user}" never reaches Identity Center: add it to identityCenter.users (created by Terraform), entra.assignedUsers or a member of an assigned group (provisioned by SCIM)`);
+      }
+    }
+  });
+  checkGroupsPerAccount(entries, path, ctx);
+}
+
+// unverified (not in the copies of the IAM Identity Center quotas page read for this check): at most
+// 100 groups may be assigned one permission set in one account, not adjustable.
+export const MAX_GROUPS_PER_PERMISSION_SET_AND_ACCOUNT = 100;
+
+/**
+ * Accounts reached through "current", organizationalUnits or allAccounts are known only at plan
+ * time, so such an entry could reach any account: the bound for an account counts the groups that
+ * name it plus every group of such an entry. It can refuse an estate that would fit; never the reverse.
+ */
+function checkGroupsPerAccount(entries: AccessEntry[], path: (string | number)[], ctx: z.RefinementCtx): void {
+  for (const permissionSet of new Set(entries.map((e) => e.permissionSet))) {
+    const groupEntries = entries.filter((e) => e.permissionSet === permissionSet && e.group !== undefined);
+    const floating = new Set(groupEntries.filter((e) => !e.accounts || e.accounts.includes('current')).map((e) => e.group!));
+    const named = new Map<string, Set<string>>();
+    for (const entry of groupEntries) {
+      for (const account of entry.accounts?.filter((a) => a !== 'current') ?? []) named.set(account, new Set([...(named.get(account) ?? floating), entry.group!]));
+    }
+    let account: string | undefined;
+    let bound = floating.size;
+    for (const [id, groups] of named) if (groups.size > bound) [account, bound] = [id, groups.size];
+    if (bound <= MAX_GROUPS_PER_PERMISSION_SET_AND_ACCOUNT) continue;
+    const where = account ? `in account ${account}` : 'in one account';
+    const why = floating.size > 0 ? ': the accounts of "current", organizationalUnits and allAccounts are known only at plan time, so this upper bound counts every entry that could reach the same account' : '';
+    issue(ctx, path, `up to ${bound} groups could get permission set "${permissionSet}" ${where}${why}; Identity Center allows ${MAX_GROUPS_PER_PERMISSION_SET_AND_ACCOUNT} groups per permission set per account (not adjustable): assign fewer groups or split them over permission sets`);
+  }
+}
+
+function requireExactlyOne(entry: Record<string, unknown>, names: string[], ctx: z.RefinementCtx): void {
+  if (names.filter((name) => entry[name] !== undefined).length !== 1) {
+    ctx.addIssue({ code: 'custom', message: `give exactly one of ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` });
+  }
+}
 
 function reportDuplicates(values: string[], path: (string | number)[], what: string, ctx: z.RefinementCtx): void {
   values.forEach((value, i) => {

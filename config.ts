@@ -18,6 +18,13 @@ export const rawConfig = {
     { userName: 'RichRoe', givenName: 'Richard', familyName: 'Roe', displayName: 'Richard Roe', department: 'Engineering' },
   ],
 
+  // Seed 001's shape: an always-on group (everyone, little access) and an admin group, owned by Entra
+  // and provisioned to Identity Center by SCIM. Direct members only: Entra does not provision nested groups.
+  groups: [
+    { displayName: 'AWS-Base', description: 'Everyone who signs in to AWS: view-only access', members: ['NikkiWolf', 'RichRoe'] },
+    { displayName: 'AWS-Admins', description: 'Administrators of the AWS accounts', members: ['NikkiWolf'] },
+  ],
+
   identityCenter: {
     permissionSets: [
       {
@@ -44,6 +51,13 @@ export const rawConfig = {
         sessionDuration: 'PT1H',
         awsManagedPolicies: ['AdministratorAccess'],
       },
+      {
+        // The always-on group's access (seed 001); the AWS managed job-function policy ViewOnlyAccess.
+        name: 'BaseViewOnly',
+        description: 'View-only access for everyone in AWS-Base',
+        sessionDuration: 'PT4H',
+        awsManagedPolicies: ['job-function/ViewOnlyAccess'],
+      },
     ],
     // Guide step 2.2: NikkiWolf is created by hand in Identity Center; RichRoe arrives by SCIM.
     users: ['NikkiWolf'],
@@ -54,6 +68,20 @@ export const rawConfig = {
     ],
     // Guide step 5: attributes for access control.
     accessControlAttributes: [{ key: 'Department', identityStorePath: 'enterprise.department' }],
+    // Group access per partition, applied by the <instance>-access stacks after azure-id has provisioned
+    // the groups. Targets: accounts ('current' = the account the profile resolves to, or 12-digit ids),
+    // organizationalUnits (ou-… or r-…, expanded to ACTIVE descendant accounts at plan time, without the
+    // management account) or allAccounts: true. Hardcode your own Organization's OUs here.
+    access: {
+      'aws-commercial': [
+        { group: 'AWS-Base', permissionSet: 'BaseViewOnly', accounts: ['current'] },
+        { group: 'AWS-Admins', permissionSet: 'AdministratorAccess', accounts: ['current'] },
+      ],
+      'aws-govcloud': [
+        { group: 'AWS-Base', permissionSet: 'BaseViewOnly', accounts: ['current'] },
+        { group: 'AWS-Admins', permissionSet: 'AdministratorAccess', accounts: ['current'] },
+      ],
+    },
   },
 
   entra: {
@@ -63,6 +91,7 @@ export const rawConfig = {
     // reference/entra-graph.md: template id 21ed01d2-ec13-4e9e-86c1-cd546719ebc4.
     galleryTemplateName: 'AWS IAM Identity Center (successor to AWS Single Sign-On)',
     assignedUsers: ['NikkiWolf', 'RichRoe'],
+    assignedGroups: ['AWS-Base', 'AWS-Admins'],
     abacClaim: { name: 'https://aws.amazon.com/SAML/Attributes/AccessControl:Department', source: 'department' },
   },
 

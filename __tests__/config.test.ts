@@ -61,13 +61,13 @@ describe('config', () => {
     const problems = problemsOf(
       configWith((c) => c.identityCenter.permissionSets.push({ ...c.identityCenter.permissionSets[0] })),
     );
-    expect(problems).toEqual(['identityCenter.permissionSets.2: duplicate permission set "RegionalAdmin"; each must appear once']);
+    expect(problems).toEqual(['identityCenter.permissionSets.3: duplicate permission set "RegionalAdmin"; each must appear once']);
   });
 
   it('refuses an assignment to a permission set that does not exist', () => {
     const problems = problemsOf(configWith((c) => (c.identityCenter.assignments[0].permissionSet = 'RegionalAdmn')));
     expect(problems).toEqual([
-      'identityCenter.assignments.0.permissionSet: "RegionalAdmn" is not in identityCenter.permissionSets; use one of RegionalAdmin, AdministratorAccess',
+      'identityCenter.assignments.0.permissionSet: "RegionalAdmn" is not in identityCenter.permissionSets; use one of RegionalAdmin, AdministratorAccess, BaseViewOnly',
     ]);
   });
 
@@ -176,4 +176,162 @@ describe('config', () => {
       expect(problemsOf(configWith((c) => (c.entra.shortName = 'azure-*')))).toHaveLength(1);
     });
   });
+  describe('groups and access (issue 15)', () => {
+    const access = (c: any) => c.identityCenter.access['aws-commercial'];
+    const group = (displayName: string, members: string[] = ['RichRoe']) => ({ displayName, description: `${displayName} team`, members });
+
+    it('ships the always-on group and the admin group, both assigned to the apps, with access on the current account', () => {
+      const config = loadConfig();
+      expect(config.groups.map((g) => g.displayName)).toEqual(['AWS-Base', 'AWS-Admins']);
+      expect(config.entra.assignedGroups).toEqual(['AWS-Base', 'AWS-Admins']);
+      for (const name of ['aws-commercial', 'aws-govcloud'] as const) {
+        expect(config.identityCenter.access[name]).toEqual([
+          { group: 'AWS-Base', permissionSet: 'BaseViewOnly', accounts: ['current'] },
+          { group: 'AWS-Admins', permissionSet: 'AdministratorAccess', accounts: ['current'] },
+        ]);
+      }
+    });
+
+    it('refuses a nested group: a member that is another group', () => {
+      expect(problemsOf(configWith((c) => c.groups[0].members.push('AWS-Admins')))).toEqual([
+        expect.stringMatching(/^groups\.0\.members\.2: "AWS-Admins" is a group; Entra provisions direct members only \(nested groups are not provisioned\): list its users here instead$/),
+      ]);
+    });
+
+    it('refuses a member who is not a user of the config', () => {
+      expect(problemsOf(configWith((c) => c.groups[1].members.push('MaryMajor')))).toEqual(['groups.1.members.1: "MaryMajor" is not in users; add it there or fix the name']);
+    });
+
+    it.each(['Administrator', 'AWSAdministrators', 'awsadministrators'])('refuses the reserved group name %s', (name) => {
+      const problems = problemsOf(configWith((c) => c.groups.push(group(name))));
+      expect(problems).toEqual([expect.stringMatching(/^groups\.2\.displayName: ".+" is reserved by the Identity Center identity store \(Administrator, AWSAdministrators\); rename the group$/)]);
+    });
+
+    it.each(['R&D', 'Ops "core"', 'a\\b', 'x:y'])('refuses a group name SCIM cannot filter on: %s', (name) => {
+      expect(problemsOf(configWith((c) => c.groups.push(group(name))))).toEqual([expect.stringMatching(/^groups\.2\.displayName: remove the characters .* Entra cannot filter on a group name that holds them, so the group would never sync$/)]);
+    });
+
+    it('refuses display names that differ only in case', () => {
+      expect(problemsOf(configWith((c) => c.groups.push(group('aws-base'))))).toEqual([
+        'groups.2.displayName: "aws-base" clashes with "AWS-Base": group display names are matched case-insensitively, so each must be unique; rename one',
+      ]);
+    });
+
+    it('refuses an access entry whose group is not in the config, or not assigned to the app', () => {
+      expect(problemsOf(configWith((c) => (access(c)[0].group = 'AWS-Bse')))).toEqual(['identityCenter.access.aws-commercial.0.group: "AWS-Bse" is not in groups; add it there or fix the name']);
+      expect(problemsOf(configWith((c) => (c.entra.assignedGroups = ['AWS-Base'])))).toEqual([
+        'identityCenter.access.aws-commercial.1.group: "AWS-Admins" is not in entra.assignedGroups, so it would never be provisioned to Identity Center; add it there',
+        'identityCenter.access.aws-govcloud.1.group: "AWS-Admins" is not in entra.assignedGroups, so it would never be provisioned to Identity Center; add it there',
+      ]);
+    });
+
+    it('refuses an unknown assigned group', () => {
+      expect(problemsOf(configWith((c) => c.entra.assignedGroups.push('Nobody')))).toEqual(['entra.assignedGroups.2: "Nobody" is not in groups; add it there or fix the name']);
+    });
+
+    it('refuses an access entry for a user who is not in the config or never reaches Identity Center', () => {
+      expect(problemsOf(configWith((c) => access(c).push({ user: 'MaryMajor', permissionSet: 'BaseViewOnly', accounts: ['current'] })))).toEqual([
+        'identityCenter.access.aws-commercial.2.user: "MaryMajor" is not in users; add it there or fix the name',
+      ]);
+      const unreachable = configWith((c) => {
+        c.users.push({ ...c.users[1], userName: 'MaryMajor', displayName: 'Mary Major' });
+        access(c).push({ user: 'MaryMajor', permissionSet: 'BaseViewOnly', accounts: ['current'] });
+      });
+      expect(problemsOf(unreachable)).toEqual([
+        'identityCenter.access.aws-commercial.2.user: "MaryMajor" never reaches Identity Center: add it to identityCenter.users (created by Terraform), entra.assignedUsers or a member of an assigned group (provisioned by SCIM)',
+      ]);
+    });
+
+    it('refuses an access entry with an unknown permission set', () => {
+      expect(problemsOf(configWith((c) => (access(c)[0].permissionSet = 'ViewOnly')))).toEqual([
+        expect.stringMatching(/^identityCenter\.access\.aws-commercial\.0\.permissionSet: "ViewOnly" is not in identityCenter\.permissionSets; use one of RegionalAdmin, /),
+      ]);
+    });
+
+    it.each([
+      ['both group and user', (e: any) => (e.user = 'NikkiWolf'), /^identityCenter\.access\.aws-commercial\.0: give exactly one of group or user$/],
+      ['two targets', (e: any) => (e.allAccounts = true), /^identityCenter\.access\.aws-commercial\.0: give exactly one of accounts, organizationalUnits or allAccounts$/],
+      ['no target', (e: any) => delete e.accounts, /^identityCenter\.access\.aws-commercial\.0: give exactly one of accounts, organizationalUnits or allAccounts$/],
+      ['an account id of 11 digits', (e: any) => (e.accounts = ['12345678901']), /^identityCenter\.access\.aws-commercial\.0\.accounts\.0: use "current" \(the account the profile resolves to\) or a 12-digit account id$/],
+      ['an account id with letters', (e: any) => (e.accounts = ['12345678901a']), /^identityCenter\.access\.aws-commercial\.0\.accounts\.0: use "current"/],
+      ['an OU id that is not one', (e: any) => { delete e.accounts; e.organizationalUnits = ['workloads']; }, /^identityCenter\.access\.aws-commercial\.0\.organizationalUnits\.0: use an OU id \("ou-…"\) or the root id \("r-…"\)/],
+      ['allAccounts false', (e: any) => { delete e.accounts; e.allAccounts = false; }, /allAccounts/],
+    ])('refuses an access entry with %s', (_what, change, problem) => {
+      expect(problemsOf(configWith((c) => change(access(c)[0])))).toEqual([expect.stringMatching(problem)]);
+    });
+
+    it('accepts OU and Organization-wide targets', () => {
+      const config = loadConfig(configWith((c) => access(c).push(
+        { group: 'AWS-Base', permissionSet: 'RegionalAdmin', organizationalUnits: ['ou-ab12-cdef3456', 'r-ab12'] },
+        { group: 'AWS-Admins', permissionSet: 'RegionalAdmin', allAccounts: true },
+        { user: 'RichRoe', permissionSet: 'RegionalAdmin', accounts: ['123456789012'] },
+      )));
+      expect(config.identityCenter.access['aws-commercial']).toHaveLength(5);
+    });
+
+    describe('more than 100 groups on one permission set in one account', () => {
+      const manyGroups = (count: number, target: (i: number) => object) => configWith((c) => {
+        for (let i = 0; i < count; i++) {
+          c.groups.push(group(`Team-${i}`));
+          c.entra.assignedGroups.push(`Team-${i}`);
+          access(c).push({ group: `Team-${i}`, permissionSet: 'RegionalAdmin', ...target(i) });
+        }
+      });
+
+      it('refuses 101 groups on the same account', () => {
+        expect(problemsOf(manyGroups(101, () => ({ accounts: ['123456789012'] })))).toEqual([
+          expect.stringMatching(/^identityCenter\.access\.aws-commercial: up to 101 groups could get permission set "RegionalAdmin" in account 123456789012; Identity Center allows 100 groups per permission set per account/),
+        ]);
+      });
+
+      it('counts OU targets as an upper bound, since their accounts are known only at plan time, and says so', () => {
+        const problems = problemsOf(manyGroups(101, (i) => ({ organizationalUnits: [`ou-ab12-${String(i).padStart(8, '0')}`] })));
+        expect(problems).toEqual([expect.stringMatching(/up to 101 groups could get permission set "RegionalAdmin" in one account: .*organizationalUnits.* known only at plan time.*counts every entry that could reach the same account/)]);
+      });
+
+      it('accepts 101 groups on different accounts, and 100 on one', () => {
+        expect(() => loadConfig(manyGroups(101, (i) => ({ accounts: [String(100000000000 + i)] })))).not.toThrow();
+        expect(() => loadConfig(manyGroups(100, () => ({ accounts: ['123456789012'] })))).not.toThrow();
+      });
+    });
+  });
+
+  describe('permission set policies (issue 15)', () => {
+    const withPolicies = (change: (ps: any) => void) => configWith((c) => change(c.identityCenter.permissionSets[0]));
+
+    it('accepts customer-managed policies, an AWS-managed or customer-managed boundary, and a relay state', () => {
+      const config = loadConfig(withPolicies((ps) => Object.assign(ps, {
+        customerManagedPolicies: [{ name: 'RegionGuard', path: '/guards/' }, { name: 'Audit' }],
+        permissionsBoundary: { customerManagedPolicy: { name: 'Boundary' } },
+        relayState: 'https://console.aws.amazon.com/billing/home',
+      })));
+      expect(config.identityCenter.permissionSets[0]).toMatchObject({ customerManagedPolicies: [{ name: 'RegionGuard', path: '/guards/' }, { name: 'Audit', path: '/' }], permissionsBoundary: { customerManagedPolicy: { name: 'Boundary', path: '/' } } });
+      expect(() => loadConfig(withPolicies((ps) => (ps.permissionsBoundary = { awsManagedPolicy: 'PowerUserAccess' })))).not.toThrow();
+    });
+
+    it('refuses a boundary with both kinds, and a policy path that IAM would refuse', () => {
+      expect(problemsOf(withPolicies((ps) => (ps.permissionsBoundary = { awsManagedPolicy: 'PowerUserAccess', customerManagedPolicy: { name: 'B' } })))).toEqual([
+        expect.stringMatching(/^identityCenter\.permissionSets\.0\.permissionsBoundary: /),
+      ]);
+      expect(problemsOf(withPolicies((ps) => (ps.customerManagedPolicies = [{ name: 'A', path: 'guards' }])))).toEqual([
+        expect.stringMatching(/^identityCenter\.permissionSets\.0\.customerManagedPolicies\.0\.path: start and end the path with "\/"/),
+      ]);
+    });
+
+    it('refuses more than 20 AWS-managed and customer-managed policies on one permission set', () => {
+      const problems = problemsOf(configWith((c) => {
+        c.identityCenter.permissionSets[1].awsManagedPolicies.push(...Array.from({ length: 10 }, (_, i) => `Managed${i}`));
+        c.identityCenter.permissionSets[1].customerManagedPolicies = Array.from({ length: 10 }, (_, i) => ({ name: `Custom${i}` }));
+      }));
+      expect(problems).toEqual([
+        'identityCenter.permissionSets.1: 21 AWS-managed and customer-managed policies; Identity Center allows 20 per permission set (IAM Identity Center quotas): merge some into a customer-managed policy or split the permission set',
+      ]);
+    });
+
+    it('refuses an inline policy over 10,240 characters without whitespace', () => {
+      const problems = problemsOf(withPolicies((ps) => ps.inlinePolicy.Statement.push({ Effect: 'Allow', Action: 's3:GetObject', Resource: Array.from({ length: 400 }, (_, i) => `arn:aws:s3:::bucket-${i}/*`) })));
+      expect(problems).toEqual([expect.stringMatching(/^identityCenter\.permissionSets\.0\.inlinePolicy: \d{5} characters without whitespace; Identity Center allows 10,240 \(and 32,768 bytes\) per inline policy \(IAM Identity Center quotas\): move statements into a customer-managed policy$/)]);
+    });
+  });
+
 });
