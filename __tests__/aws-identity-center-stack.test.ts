@@ -12,7 +12,10 @@ import { IdentitystoreUser } from '@cdktf/provider-aws/lib/identitystore-user';
 import { DataAwsSsoadminInstances } from '@cdktf/provider-aws/lib/data-aws-ssoadmin-instances';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { rawConfig } from '../config';
+import { SsoadminCustomerManagedPolicyAttachment } from '@cdktf/provider-aws/lib/ssoadmin-customer-managed-policy-attachment';
+import { SsoadminPermissionsBoundaryAttachment } from '@cdktf/provider-aws/lib/ssoadmin-permissions-boundary-attachment';
+import { loadConfig, rawConfig } from '../config';
+import { PermissionSet } from '../constructs/permission-set';
 import { INSTANCE_NAMES } from '../config-schema';
 import { parsed, stackOf, synthApp, synthStack, withEnv } from './support/synth';
 import { buildApp } from '../main';
@@ -180,3 +183,51 @@ function resourcesOfStack(synthesized: string): Record<string, Record<string, un
   for (const resources of Object.values(resource) as any[]) for (const r of Object.values(resources) as any[]) delete r['//'];
   return resource;
 }
+
+describe('permission set policies beyond inline and AWS managed (issue 15)', () => {
+  const permissionSetWith = (extra: object, partition = 'aws-us-gov') => {
+    const config = loadConfig(
+      (() => {
+        const raw = structuredClone(rawConfig) as any;
+        Object.assign(raw.identityCenter.permissionSets[0], extra);
+        return raw;
+      })(),
+    );
+    let construct!: PermissionSet;
+    const synthesized = Testing.synthScope((scope) => {
+      construct = new PermissionSet(scope, 'ps', { instanceArn: 'arn:instance', partition, config: config.identityCenter.permissionSets[0] });
+    });
+    return { synthesized, construct };
+  };
+
+  it('attaches customer-managed policies by name and path', () => {
+    const { synthesized } = permissionSetWith({ customerManagedPolicies: [{ name: 'RegionGuard', path: '/guards/' }, { name: 'Audit' }] });
+    expect(synthesized).toHaveResourceWithProperties(SsoadminCustomerManagedPolicyAttachment, { customer_managed_policy_reference: { name: 'RegionGuard', path: '/guards/' } });
+    expect(synthesized).toHaveResourceWithProperties(SsoadminCustomerManagedPolicyAttachment, { customer_managed_policy_reference: { name: 'Audit', path: '/' } });
+  });
+
+  it('builds an AWS-managed boundary ARN from the partition', () => {
+    const { synthesized } = permissionSetWith({ permissionsBoundary: { awsManagedPolicy: 'PowerUserAccess' } });
+    expect(synthesized).toHaveResourceWithProperties(SsoadminPermissionsBoundaryAttachment, { permissions_boundary: { managed_policy_arn: 'arn:aws-us-gov:iam::aws:policy/PowerUserAccess' } });
+  });
+
+  it('references a customer-managed boundary by name and path', () => {
+    const { synthesized } = permissionSetWith({ permissionsBoundary: { customerManagedPolicy: { name: 'Boundary' } } });
+    expect(synthesized).toHaveResourceWithProperties(SsoadminPermissionsBoundaryAttachment, { permissions_boundary: { customer_managed_policy_reference: { name: 'Boundary', path: '/' } } });
+  });
+
+  it('sets the relay state', () => {
+    const { synthesized } = permissionSetWith({ relayState: 'https://console.aws.amazon.com/ec2/' });
+    expect(synthesized).toHaveResourceWithProperties(SsoadminPermissionSet, { name: 'RegionalAdmin', relay_state: 'https://console.aws.amazon.com/ec2/' });
+  });
+
+  it('counts every attachment in policyAttachments, so assignments depend on all of them', () => {
+    const { construct } = permissionSetWith({
+      awsManagedPolicies: ['ReadOnlyAccess'],
+      customerManagedPolicies: [{ name: 'A' }, { name: 'B' }],
+      permissionsBoundary: { awsManagedPolicy: 'PowerUserAccess' },
+    });
+    // inline + 1 AWS managed + 2 customer managed + boundary
+    expect(construct.policyAttachments).toHaveLength(5);
+  });
+});

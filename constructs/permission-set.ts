@@ -3,6 +3,8 @@ import { ITerraformDependable } from 'cdktf';
 import { SsoadminPermissionSet } from '@cdktf/provider-aws/lib/ssoadmin-permission-set';
 import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoadmin-permission-set-inline-policy';
 import { SsoadminManagedPolicyAttachment } from '@cdktf/provider-aws/lib/ssoadmin-managed-policy-attachment';
+import { SsoadminCustomerManagedPolicyAttachment } from '@cdktf/provider-aws/lib/ssoadmin-customer-managed-policy-attachment';
+import { SsoadminPermissionsBoundaryAttachment } from '@cdktf/provider-aws/lib/ssoadmin-permissions-boundary-attachment';
 import { PermissionSetConfig } from '../config-schema';
 
 export interface PermissionSetProps {
@@ -10,6 +12,9 @@ export interface PermissionSetProps {
   readonly partition: string;
   readonly config: PermissionSetConfig;
 }
+
+/** An AWS managed policy's ARN in the stack's partition (never written out: GovCloud is arn:aws-us-gov). */
+const awsManagedPolicyArn = (partition: string, name: string) => `arn:${partition}:iam::aws:policy/${name}`;
 
 /** A permission set with its policies (guide step 2.1 and "Assign access to AWS accounts"). */
 export class PermissionSet extends Construct {
@@ -20,31 +25,39 @@ export class PermissionSet extends Construct {
 
   constructor(scope: Construct, id: string, props: PermissionSetProps) {
     super(scope, id);
-    const { config, instanceArn } = props;
+    const { config, instanceArn, partition } = props;
     const permissionSet = new SsoadminPermissionSet(this, 'permission_set', {
       instanceArn,
       name: config.name,
       description: config.description,
       sessionDuration: config.sessionDuration,
+      relayState: config.relayState,
     });
     this.name = config.name;
     this.arn = permissionSet.arn;
+    const attachedTo = { instanceArn, permissionSetArn: permissionSet.arn };
 
     if (config.inlinePolicy) {
-      this.policyAttachments.push(
-        new SsoadminPermissionSetInlinePolicy(this, 'inline_policy', {
-          instanceArn,
-          permissionSetArn: permissionSet.arn,
-          inlinePolicy: JSON.stringify(config.inlinePolicy),
-        }),
-      );
+      this.policyAttachments.push(new SsoadminPermissionSetInlinePolicy(this, 'inline_policy', { ...attachedTo, inlinePolicy: JSON.stringify(config.inlinePolicy) }));
     }
     for (const policyName of config.awsManagedPolicies) {
+      this.policyAttachments.push(new SsoadminManagedPolicyAttachment(this, `managed_${policyName}`, { ...attachedTo, managedPolicyArn: awsManagedPolicyArn(partition, policyName) }));
+    }
+    // The ids name the policy, so adding one never renames (replaces) another.
+    for (const reference of config.customerManagedPolicies) {
       this.policyAttachments.push(
-        new SsoadminManagedPolicyAttachment(this, `managed_${policyName}`, {
-          instanceArn,
-          permissionSetArn: permissionSet.arn,
-          managedPolicyArn: `arn:${props.partition}:iam::aws:policy/${policyName}`,
+        new SsoadminCustomerManagedPolicyAttachment(this, `customer_managed_${reference.path}${reference.name}`, { ...attachedTo, customerManagedPolicyReference: reference }),
+      );
+    }
+    if (config.permissionsBoundary) {
+      const boundary = config.permissionsBoundary;
+      this.policyAttachments.push(
+        new SsoadminPermissionsBoundaryAttachment(this, 'permissions_boundary', {
+          ...attachedTo,
+          permissionsBoundary:
+            'awsManagedPolicy' in boundary
+              ? { managedPolicyArn: awsManagedPolicyArn(partition, boundary.awsManagedPolicy) }
+              : { customerManagedPolicyReference: boundary.customerManagedPolicy },
         }),
       );
     }
