@@ -19,6 +19,7 @@ const CYCLE_MS = 100;
 class ScimStub {
   readonly requests: { method: string; path: string; body: any }[] = [];
   readonly users = new Map<string, any>();
+  readonly groups = new Map<string, any>();
   token = 'good-token';
   refuseCreate?: { status: number; detail: string };
   private server?: Server;
@@ -46,19 +47,21 @@ class ScimStub {
     const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
     this.requests.push({ method: req.method!, path: `${url.pathname}${url.search}`, body });
     if (req.headers.authorization !== `Bearer ${this.token}`) return [401, { status: '401', detail: 'invalid token' }];
-    const id = url.pathname.split('/Users/')[1];
+    const [, kind, id] = /\/(Users|Groups)(?:\/([^/]+))?$/.exec(url.pathname) ?? [];
+    const store = kind === 'Groups' ? this.groups : this.users;
     if (req.method === 'GET') {
-      const userName = /userName eq "(.*)"/.exec(url.searchParams.get('filter') ?? '')?.[1];
-      const found = [...this.users.values()].filter((u) => u.userName === userName);
+      const [, attribute, value] = /^(\w+) eq "(.*)"$/.exec(url.searchParams.get('filter') ?? '') ?? [];
+      const found = [...store.values()].filter((item) => item[attribute] === value);
       return [200, { totalResults: found.length, Resources: found }];
     }
     if (req.method === 'POST') {
       if (this.refuseCreate) return [this.refuseCreate.status, { status: String(this.refuseCreate.status), detail: this.refuseCreate.detail }];
-      const user = { ...body, id: `scim-${this.nextId++}` };
-      this.users.set(user.id, user);
-      return [201, user];
+      const item = { ...body, id: `scim-${this.nextId++}` };
+      store.set(item.id, item);
+      return [201, item];
     }
-    if (req.method === 'PATCH' && this.users.has(id)) return [200, this.users.get(id)];
+    if (req.method === 'PATCH' && store.has(id)) return kind === 'Groups' ? [204] : [200, store.get(id)];
+    if (req.method === 'DELETE' && store.delete(id)) return [204];
     return [404];
   }
 }
@@ -120,6 +123,7 @@ describe('Entra emulator', () => {
   beforeEach(() => {
     scim.requests.length = 0;
     scim.users.clear();
+    scim.groups.clear();
     scim.token = 'good-token';
     scim.refuseCreate = undefined;
   });
@@ -242,6 +246,149 @@ describe('Entra emulator', () => {
       expect(disabled.body.Operations).toEqual([{ op: 'Replace', path: 'active', value: false }]);
       expect(scim.requests.some((r) => r.method === 'DELETE')).toBe(false);
       await graph('POST', `${jobPath}/pause`);
+    });
+  });
+
+  describe('groups (Graph group, group-post-members, group-delete-members) and their provisioning', () => {
+    const verdict = (answer: { key: string }) => JSON.parse(answer.key);
+    const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+    const newUser = async (name: string) =>
+      (await graph('POST', '/users', { userPrincipalName: `${name}${Math.random().toString(36).slice(2, 8)}@contoso.onmicrosoft.com`, displayName: name, mailNickname: name, accountEnabled: true, passwordProfile: { password: 'x-Pa55word!' } })).body;
+    const newGroup = async (displayName: string, members: { id: string }[] = [], securityEnabled = true) => {
+      const group = (await graph('POST', '/groups', { displayName, mailEnabled: false, mailNickname: displayName, securityEnabled })).body;
+      for (const member of members) await graph('POST', `/groups/${group.id}/members/$ref`, { '@odata.id': `${entra.endpoint}/v1.0/directoryObjects/${member.id}` });
+      return group;
+    };
+    const assign = async (sp: string, principalId: string) => {
+      const role = (await graph('GET', `/servicePrincipals/${sp}`)).body.appRoles.find((r: { displayName: string }) => r.displayName === 'User').id;
+      return graph('POST', `/servicePrincipals/${sp}/appRoleAssignedTo`, { principalId, resourceId: sp, appRoleId: role });
+    };
+    const groupOnDemand = (jobPath: string, groupId: string, members: { id: string }[]) =>
+      graph('POST', `${jobPath}/provisionOnDemand`, {
+        parameters: [{ ruleId: '03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8', subjects: [{ objectId: groupId, objectTypeName: 'Group', links: { members: members.map((m) => ({ objectId: m.id, objectTypeName: 'User' })) } }] }],
+      });
+    const groupWrites = () => scim.writes().filter((r) => r.path.includes('/Groups'));
+    const cycle = async (jobPath: string) => {
+      const before = (await graph('GET', jobPath)).body.status.lastExecution?.timeEnded;
+      await graph('POST', `${jobPath}/start`);
+      await waitFor(async () => {
+        const ended = (await graph('GET', jobPath)).body.status.lastExecution?.timeEnded;
+        return ended && ended !== before ? true : undefined;
+      }, 'a cycle');
+      await graph('POST', `${jobPath}/pause`);
+    };
+
+    it('creates, reads, renames and deletes a group; members by $ref, a duplicate refused with Graph\'s message; the beta path too', async () => {
+      expect((await graph('POST', '/groups', { displayName: 'No nickname', mailEnabled: false, securityEnabled: true })).status).toBe(400);
+      const member = await newUser('Member');
+      const group = await newGroup('AWS-Base', [member]);
+      const ref = { '@odata.id': `${entra.endpoint}/v1.0/directoryObjects/${member.id}` };
+      const again = await graph('POST', `/groups/${group.id}/members/$ref`, ref);
+      expect(again).toEqual({ status: 400, body: { error: { code: 'Request_BadRequest', message: "One or more added object references already exist for the following modified properties: 'members'." } } });
+      expect((await graph('GET', `/groups/${group.id}/members?$filter=id eq '${member.id}'`)).body.value).toEqual([expect.objectContaining({ '@odata.type': '#microsoft.graph.user', id: member.id })]);
+      const beta = await fetch(`${entra.endpoint}/beta/groups/${group.id}`, { headers: { authorization: `Bearer ${entra.accessToken}` } });
+      expect(await beta.json()).toMatchObject({ id: group.id, displayName: 'AWS-Base', securityEnabled: true, mailEnabled: false });
+      expect((await graph('PATCH', `/groups/${group.id}`, { displayName: 'AWS-Base-2' })).status).toBe(204);
+      expect((await graph('GET', `/groups?$filter=displayName eq 'AWS-Base-2'`)).body.value.map((g: any) => g.id)).toEqual([group.id]);
+      expect((await graph('DELETE', `/groups/${group.id}/members/${member.id}/$ref`)).status).toBe(204);
+      expect((await graph('DELETE', `/groups/${group.id}/members/${member.id}/$ref`)).status).toBe(404);
+      expect((await graph('DELETE', `/groups/${group.id}`)).status).toBe(204);
+      expect((await graph('GET', `/groups/${group.id}`)).status).toBe(404);
+    });
+
+    it('assigns a security group to an app, refuses one that is not security-enabled', async () => {
+      const { sp } = await app({ assign: false });
+      expect((await assign(sp, (await newGroup('AWS-Admins')).id)).status).toBe(201);
+      expect((await assign(sp, (await newGroup('Mail only', [], false)).id)).status).toBe(400);
+    });
+
+    it('a cycle creates the assigned group empty with externalId = its object id, then PATCHes its direct members in; a nested group is ignored', async () => {
+      const { sp, jobPath } = await app({ assign: false });
+      const [onlyInGroup, nestedMember] = [await newUser('OnlyInGroup'), await newUser('Nested')];
+      const nested = await newGroup('Nested', [nestedMember]);
+      const group = await newGroup('AWS-Base', [onlyInGroup, nested]);
+      await assign(sp, group.id);
+      await cycle(jobPath);
+      const created = [...scim.users.values()].map((u) => u.userName);
+      expect(created).toEqual([onlyInGroup.userPrincipalName]);
+      const [create, add] = groupWrites();
+      expect(create).toMatchObject({ method: 'POST', body: { displayName: 'AWS-Base', externalId: group.id, members: [] } });
+      const target = [...scim.users.values()][0].id;
+      expect(add).toEqual({ method: 'PATCH', path: `/scim/v2/Groups/${[...scim.groups.keys()][0]}`, body: { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'members', value: [{ value: target }] }] } });
+      expect(groupWrites()).toHaveLength(2);
+    });
+
+    it('matches a group the target holds by displayName: no create, externalId set, members added', async () => {
+      const { sp, jobPath } = await app({ assign: false });
+      const member = await newUser('Member');
+      const group = await newGroup('AWS-Admins', [member]);
+      await assign(sp, group.id);
+      scim.groups.set('by-hand', { id: 'by-hand', displayName: 'AWS-Admins', members: [] });
+      await cycle(jobPath);
+      expect(groupWrites().map((r) => [r.method, r.path, r.body.Operations?.[0]?.path])).toEqual([
+        ['PATCH', '/scim/v2/Groups/by-hand', 'externalId'],
+        ['PATCH', '/scim/v2/Groups/by-hand', 'members'],
+      ]);
+    });
+
+    it('a membership removed in Entra is PATCHed away in the next cycle; nothing else is sent', async () => {
+      const { sp, jobPath } = await app({ assign: false });
+      const [stays, leaves] = [await newUser('Stays'), await newUser('Leaves')];
+      const group = await newGroup('AWS-Base', [stays, leaves]);
+      await assign(sp, group.id);
+      await cycle(jobPath);
+      const leavesTarget = [...scim.users.values()].find((u) => u.userName === leaves.userPrincipalName).id;
+      await graph('DELETE', `/groups/${group.id}/members/${leaves.id}/$ref`);
+      scim.requests.length = 0;
+      await cycle(jobPath);
+      expect(groupWrites()).toEqual([{ method: 'PATCH', path: expect.stringContaining('/Groups/'), body: { schemas: [PATCH_OP], Operations: [{ op: 'Remove', path: 'members', value: [{ value: leavesTarget }] }] } }]);
+    });
+
+    it('adds members in PATCHes of at most 100', async () => {
+      const { sp, jobPath } = await app({ assign: false });
+      const members = [];
+      for (let i = 0; i < 101; i++) members.push(await newUser(`M${i}`));
+      const group = await newGroup('Large', members);
+      await assign(sp, group.id);
+      await cycle(jobPath);
+      const patches = groupWrites().filter((r) => r.method === 'PATCH');
+      expect(patches.map((p) => p.body.Operations[0].value.length)).toEqual([100, 1]);
+    });
+
+    it('provisions a group on demand with the members named (at most 5), and only those', async () => {
+      const { sp, jobPath } = await app({ assign: false });
+      const members = [await newUser('A'), await newUser('B'), await newUser('C')];
+      const group = await newGroup('AWS-Base', members);
+      await assign(sp, group.id);
+      const answer = await groupOnDemand(jobPath, group.id, members.slice(0, 2));
+      expect(verdict(answer.body)).toEqual({ result: 'Success', details: {} });
+      expect(JSON.parse(answer.body.value)).toMatchObject({ action: 'Create', sourceIdentity: { id: group.id, type: 'Group' }, reportableIdentifier: 'AWS-Base' });
+      expect(scim.users.size).toBe(2);
+      const add = groupWrites().find((r) => r.method === 'PATCH')!;
+      expect(add.body.Operations[0].value).toHaveLength(2);
+      const six = [...members, await newUser('D'), await newUser('E'), await newUser('F')];
+      expect((await groupOnDemand(jobPath, group.id, six)).status).toBe(400);
+    });
+
+    it('skips a group on demand that is not assigned to the app', async () => {
+      const { jobPath } = await app({ assign: false });
+      const group = await newGroup('Unassigned');
+      expect(verdict((await groupOnDemand(jobPath, group.id, [])).body)).toMatchObject({ result: 'Skipped', details: { errorCode: 'NotEffectivelyEntitled' } });
+    });
+
+    it('answers the sixth on-demand request within 10 s with 429 and Retry-After', async () => {
+      const { sp, jobPath } = await app({ assign: false });
+      const group = await newGroup('Paced');
+      await assign(sp, group.id);
+      const statuses = [];
+      for (let i = 0; i < 6; i++) statuses.push((await groupOnDemand(jobPath, group.id, [])).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+      const throttled = await fetch(`${entra.endpoint}/v1.0${jobPath}/provisionOnDemand`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${entra.accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ parameters: [{ ruleId: '03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8', subjects: [{ objectId: group.id, objectTypeName: 'Group' }] }] }),
+      });
+      expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
     });
   });
 

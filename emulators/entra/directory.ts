@@ -30,6 +30,18 @@ export interface User {
   accountEnabled: boolean;
 }
 
+/** A security group of the directory (Graph group resource); `memberIds` are its direct members. */
+export interface Group {
+  id: string;
+  displayName: string;
+  description: string | null;
+  mailEnabled: boolean;
+  mailNickname: string;
+  securityEnabled: boolean;
+  groupTypes: string[];
+  memberIds: Set<string>;
+}
+
 export interface AppRole {
   allowedMemberTypes: string[];
   displayName: string;
@@ -91,6 +103,7 @@ export interface AppRoleAssignment {
 /** The objects of one Entra tenant. */
 export class Directory {
   readonly users = new Map<string, User>();
+  readonly groups = new Map<string, Group>();
   readonly applications = new Map<string, Application>();
   readonly servicePrincipals = new Map<string, ServicePrincipal>();
   readonly policies = new Map<string, ClaimsMappingPolicy>();
@@ -102,7 +115,7 @@ export class Directory {
   ) {}
 
   objectCount(): number {
-    return this.users.size + this.applications.size + this.servicePrincipals.size + this.policies.size + this.appRoleAssignments.size;
+    return this.users.size + this.groups.size + this.applications.size + this.servicePrincipals.size + this.policies.size + this.appRoleAssignments.size;
   }
 
   instantiate(displayName: string): { application: Application; servicePrincipal: ServicePrincipal } {
@@ -189,13 +202,41 @@ export class Directory {
   }
 
   deleteUser(id: string): boolean {
-    for (const [assignmentId, assignment] of this.appRoleAssignments) if (assignment.principalId === id) this.appRoleAssignments.delete(assignmentId);
+    this.forgetPrincipal(id);
     return this.users.delete(id);
   }
 
-  /** The users assigned to a service principal, as provisioning and sign-in see them. */
+  /** Deleting a group removes its app role assignments and its membership in other groups, as Entra does. */
+  deleteGroup(id: string): boolean {
+    this.forgetPrincipal(id);
+    return this.groups.delete(id);
+  }
+
+  private forgetPrincipal(id: string): void {
+    for (const [assignmentId, assignment] of this.appRoleAssignments) if (assignment.principalId === id) this.appRoleAssignments.delete(assignmentId);
+    this.groups.forEach((group) => group.memberIds.delete(id));
+  }
+
+  private principalsAssignedTo(spId: string): string[] {
+    return [...this.appRoleAssignments.values()].filter((a) => a.resourceId === spId).map((a) => a.principalId);
+  }
+
+  /** The groups assigned to a service principal. */
+  assignedGroups(spId: string): Group[] {
+    return this.principalsAssignedTo(spId).map((id) => this.groups.get(id)).filter((g): g is Group => Boolean(g));
+  }
+
+  /**
+   * The users a service principal's assignments reach, as provisioning and sign-in see them: those
+   * assigned directly and the direct user members of assigned groups. Members of a nested group are
+   * not reached (Microsoft Entra "How application provisioning works", scoping; "Known issues":
+   * nested groups are not provisioned).
+   */
   assignedUsers(spId: string): User[] {
-    return [...this.appRoleAssignments.values()].filter((a) => a.resourceId === spId).map((a) => this.users.get(a.principalId)).filter((u): u is User => Boolean(u));
+    const direct = this.principalsAssignedTo(spId);
+    const throughGroups = this.assignedGroups(spId).flatMap((g) => [...g.memberIds]);
+    const ids = [...new Set([...direct, ...throughGroups])];
+    return ids.map((id) => this.users.get(id)).filter((u): u is User => Boolean(u));
   }
 }
 

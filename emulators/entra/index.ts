@@ -44,7 +44,7 @@ export class EntraEmulator {
     return this.server.pendingFaults();
   }
 
-  /** Objects that remain in the tenant (users, apps, service principals, policies, assignments). */
+  /** Objects that remain in the tenant (users, groups, apps, service principals, policies, assignments). */
   leftovers(): number {
     return this.server.directory.objectCount();
   }

@@ -3,9 +3,9 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { RequestLog } from '../aws/gateway';
 import { readBody } from '../aws/protocol';
-import { Application, AWS_GALLERY_TEMPLATE, credentialsOf, Directory, keepListedCertificates, ServicePrincipal } from './directory';
+import { Application, AWS_GALLERY_TEMPLATE, credentialsOf, Directory, Group, keepListedCertificates, ServicePrincipal, User } from './directory';
 import { base64Der, federationMetadata, newSigningKey, signedResponse } from './saml-idp';
-import { Job, Outcome, SYNC_TEMPLATE_ID, Synchronization, USER_RULE_ID } from './synchronization';
+import { Job, ON_DEMAND_MAX_MEMBERS, Outcome, SYNC_TEMPLATE_ID, Synchronization, USER_RULE_ID } from './synchronization';
 
 class GraphFault extends Error {
   constructor(
@@ -17,6 +17,12 @@ class GraphFault extends Error {
     super(message);
   }
 }
+
+/** The object, or the 404 Graph answers for an id that names none. */
+const existing = <T>(object: T | undefined, id: string): T => {
+  if (object === undefined) throw notFound(id);
+  return object;
+};
 
 const notFound = (what: string) => new GraphFault(404, 'Request_ResourceNotFound', `Resource '${what}' does not exist or one of its queried reference-property objects are not present.`);
 const badRequest = (message: string) => new GraphFault(400, 'Request_BadRequest', message);
@@ -42,11 +48,32 @@ function filterValue(url: URL, property: string): string | undefined {
   return match?.[1].replace(/''/g, "'");
 }
 
+// Graph synchronizationJob: provisionOnDemand: "The rate limit for this API is 5 requests per 10 seconds."
+const ON_DEMAND_RATE = { requests: 5, windowMs: 10_000 };
+
+/** The subject of an on-demand request as its answer names it. */
+interface Subject {
+  readonly id: string;
+  readonly type: 'User' | 'Group';
+  readonly reportableIdentifier: string;
+}
+
+/** What `$filter=id eq '…'` and the member list show of a directory object (Graph directoryObject, with its @odata.type). */
+const directoryObject = (object: User | Group) =>
+  'userPrincipalName' in object
+    ? { '@odata.type': '#microsoft.graph.user', id: object.id, displayName: object.displayName, userPrincipalName: object.userPrincipalName }
+    : { '@odata.type': '#microsoft.graph.group', id: object.id, displayName: object.displayName };
+
+const publicGroup = ({ memberIds, ...group }: Group) => group;
+
+/** The object id in a reference body: `{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/{id}"}` (Graph group-post-members). */
+const referencedId = (body: any) => String(body?.['@odata.id'] ?? '').split('/').pop() ?? '';
+
 /**
  * provisionOnDemand's answer (Graph synchronizationJob: provisionOnDemand, example 1): `key` holds the
  * verdict as JSON, `{"result", "details": {"errorCode", "errorMessage"}}`, `value` the provisioning steps.
  */
-function onDemandAnswer(user: { id: string; userPrincipalName: string }, outcome: Outcome) {
+function onDemandAnswer(subject: Subject, outcome: Outcome) {
   const details = outcome.errorCode ? { errorCode: outcome.errorCode, errorMessage: outcome.errorMessage } : {};
   const statusInfo = { status: outcome.result, errorCode: outcome.result === 'Failure' ? outcome.errorCode : null, reason: outcome.errorMessage ?? null };
   return {
@@ -54,9 +81,9 @@ function onDemandAnswer(user: { id: string; userPrincipalName: string }, outcome
     key: JSON.stringify({ result: outcome.result, details }),
     value: JSON.stringify({
       action: outcome.action,
-      reportableIdentifier: user.userPrincipalName,
-      sourceIdentity: { id: user.id, type: 'User' },
-      targetIdentity: { id: outcome.targetId ?? null, type: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User' },
+      reportableIdentifier: subject.reportableIdentifier,
+      sourceIdentity: { id: subject.id, type: subject.type },
+      targetIdentity: { id: outcome.targetId ?? null, type: subject.type === 'User' ? 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User' : 'urn:ietf:params:scim:schemas:core:2.0:Group' },
       statusInfo,
     }),
   };
@@ -79,6 +106,8 @@ export class EntraServer {
   private readonly routes: Route[] = [];
   private faults: Required<GraphFaults> = { throttle: 0, serverErrors: 0, notFoundAfterCreate: 0 };
   private readonly freshlyCreated = new Map<string, number>();
+  // Per service principal: when its last on-demand requests arrived.
+  private readonly onDemandTimes = new Map<string, number[]>();
   private base = '';
 
   constructor(
@@ -249,13 +278,20 @@ export class EntraServer {
     this.route('GET', `${v}/servicePrincipals/{id}/appRoleAssignedTo`, ([id]) => ({ value: [...d.appRoleAssignments.values()].filter((a) => a.resourceId === this.sp(id).id) }));
     this.route('POST', `${v}/servicePrincipals/{id}/appRoleAssignedTo`, ([id], body) => {
       const sp = this.sp(id);
-      if (!d.users.has(body.principalId)) throw notFound(body.principalId);
+      const group = d.groups.get(body.principalId);
+      if (!d.users.has(body.principalId) && !group) throw notFound(body.principalId);
+      // Microsoft Entra "Assign users and groups to an application": groups are assigned when security-enabled.
+      // unverified: the exact error Graph answers for a group that is not.
+      if (group && !group.securityEnabled) throw badRequest(`Group ${group.id} is not security enabled and cannot be assigned to an application.`);
       if (!sp.appRoles.some((r) => r.id === body.appRoleId)) throw badRequest(`Permission being assigned was not found on application ${sp.appId}`);
       const assignment = { id: randomUUID(), principalId: body.principalId, resourceId: sp.id, appRoleId: body.appRoleId };
       d.appRoleAssignments.set(assignment.id, assignment);
       return [201, assignment];
     });
     this.route('DELETE', `${v}/servicePrincipals/{id}/appRoleAssignedTo/{assignmentId}`, ([, assignmentId]) => (d.appRoleAssignments.delete(assignmentId) ? [204] : Promise.reject(notFound(assignmentId))));
+
+    // The azuread provider manages groups through Graph beta (internal/services/groups/client/client.go: GroupClientBeta).
+    for (const version of [v, '/beta']) this.defineGroupRoutes(version);
 
     const sync = `${v}/servicePrincipals/{id}/synchronization`;
     this.route('GET', `${sync}/templates`, ([id]) => (this.sp(id), { value: [{ id: SYNC_TEMPLATE_ID, factoryTag: SYNC_TEMPLATE_ID, default: true }] }));
@@ -286,11 +322,14 @@ export class EntraServer {
     this.route('POST', `${sync}/jobs/{jobId}/pause`, ([id, jobId]) => (this.syncOf(id).pause(this.jobOf(id, jobId)), [204]));
     this.route('POST', `${sync}/jobs/{jobId}/provisionOnDemand`, async ([id, jobId], body) => {
       this.jobOf(id, jobId);
+      this.limitOnDemandRate(id);
       const [parameters] = body.parameters ?? [];
       if (parameters?.ruleId !== USER_RULE_ID) throw badRequest(`Unknown rule ${parameters?.ruleId}`);
-      const user = d.users.get(parameters.subjects?.[0]?.objectId);
-      if (!user) throw notFound(parameters.subjects?.[0]?.objectId);
-      return [200, onDemandAnswer(user, await this.syncOf(id).provisionOnDemand(user))];
+      const [subject] = parameters.subjects ?? [];
+      if (subject?.objectTypeName === 'Group') return [200, await this.provisionGroupOnDemand(id, subject)];
+      const user = d.users.get(subject?.objectId);
+      if (!user) throw notFound(subject?.objectId);
+      return [200, onDemandAnswer({ id: user.id, type: 'User', reportableIdentifier: user.userPrincipalName }, await this.syncOf(id).provisionOnDemand(user))];
     });
 
     // The login host: federation metadata and the sign-in a browser would do.
@@ -310,6 +349,93 @@ export class EntraServer {
       const policies = sp.claimsMappingPolicyIds.map((p) => d.policies.get(p)!).filter(Boolean);
       return [200, signedResponse(d.tenantId, app, sp, user, policies)];
     });
+  }
+
+  private group(id: string): Group {
+    const group = this.directory.groups.get(id);
+    if (!group) throw notFound(id);
+    return group;
+  }
+
+  /** Graph group, group-post-groups, group-update, group-delete, group-list-members, group-post-members, group-delete-members. */
+  private defineGroupRoutes(version: string): void {
+    const d = this.directory;
+    this.route('GET', `${version}/groups`, (_, __, url) => ({ value: [...d.groups.values()].filter((g) => !filterValue(url, 'displayName') || g.displayName === filterValue(url, 'displayName')).map(publicGroup) }));
+    this.route('POST', `${version}/groups`, (_, body) => {
+      // group-post-groups: displayName, mailEnabled, mailNickname and securityEnabled are required.
+      const missing = ['displayName', 'mailEnabled', 'mailNickname', 'securityEnabled'].find((key) => body[key] === undefined || body[key] === null || body[key] === '');
+      if (missing) throw badRequest(`Property '${missing}' is required when creating a group.`);
+      const group: Group = {
+        id: randomUUID(),
+        displayName: body.displayName,
+        description: body.description ?? null,
+        mailEnabled: body.mailEnabled,
+        mailNickname: body.mailNickname,
+        securityEnabled: body.securityEnabled,
+        groupTypes: body.groupTypes ?? [],
+        memberIds: new Set(),
+      };
+      d.groups.set(group.id, group);
+      this.freshlyCreated.set(group.id, this.faults.notFoundAfterCreate);
+      return [201, publicGroup(group)];
+    });
+    this.route('GET', `${version}/groups/{id}`, ([id]) => publicGroup(this.freshGroup(id)));
+    this.route('PATCH', `${version}/groups/{id}`, ([id], body) => {
+      const group = this.freshGroup(id);
+      if (typeof body.displayName === 'string') group.displayName = body.displayName;
+      if ('description' in body) group.description = body.description;
+      return [204];
+    });
+    this.route('DELETE', `${version}/groups/{id}`, ([id]) => (d.deleteGroup(id) ? [204] : Promise.reject(notFound(id))));
+    this.route('GET', `${version}/groups/{id}/members`, ([id], _, url) => {
+      const only = filterValue(url, 'id');
+      const members = [...this.group(id).memberIds].filter((m) => !only || m === only).map((m) => d.users.get(m) ?? d.groups.get(m));
+      return { value: members.filter((m): m is User | Group => Boolean(m)).map(directoryObject) };
+    });
+    this.route('POST', `${version}/groups/{id}/members/$ref`, ([id], body) => {
+      const group = this.group(id);
+      const memberId = referencedId(body);
+      if (!d.users.has(memberId) && !d.groups.has(memberId)) throw notFound(memberId);
+      // group-post-members: a reference that exists already is refused with this message.
+      if (group.memberIds.has(memberId)) throw badRequest("One or more added object references already exist for the following modified properties: 'members'.");
+      group.memberIds.add(memberId);
+      return [204];
+    });
+    this.route('DELETE', `${version}/groups/{id}/members/{memberId}/$ref`, ([id, memberId]) => {
+      if (!this.group(id).memberIds.delete(memberId)) throw notFound(memberId);
+      return [204];
+    });
+  }
+
+  /** A group right after its create may answer 404 (the fault not-found-after-create), as the provider's create expects. */
+  private freshGroup(id: string): Group {
+    if (this.freshlyCreated.get(id)) {
+      this.freshlyCreated.set(id, this.freshlyCreated.get(id)! - 1);
+      throw notFound(id);
+    }
+    return this.group(id);
+  }
+
+  /** Graph provisionOnDemand's rate limit, per service principal: beyond it a 429 with Retry-After. */
+  private limitOnDemandRate(spId: string): void {
+    const now = Date.now();
+    const recent = (this.onDemandTimes.get(spId) ?? []).filter((t) => now - t < ON_DEMAND_RATE.windowMs);
+    if (recent.length >= ON_DEMAND_RATE.requests) {
+      const retryAfter = Math.ceil((recent[0] + ON_DEMAND_RATE.windowMs - now) / 1000);
+      this.onDemandTimes.set(spId, recent);
+      throw new GraphFault(429, 'TooManyRequests', `provisionOnDemand allows ${ON_DEMAND_RATE.requests} requests per ${ON_DEMAND_RATE.windowMs / 1000} seconds`, { 'Retry-After': String(retryAfter) });
+    }
+    this.onDemandTimes.set(spId, [...recent, now]);
+  }
+
+  /** A group subject: `links.members` names at most 5 users (provision-on-demand.md, Known limitations). */
+  private async provisionGroupOnDemand(spId: string, subject: any) {
+    const group = this.group(subject.objectId);
+    const named: { objectId: string; objectTypeName?: string }[] = subject.links?.members ?? [];
+    if (named.length > ON_DEMAND_MAX_MEMBERS) throw badRequest(`On-demand provisioning accepts a single group with up to ${ON_DEMAND_MAX_MEMBERS} members; ${named.length} were given.`);
+    const users = named.map((m) => existing(this.directory.users.get(m.objectId), m.objectId));
+    const outcome = await this.syncOf(spId).provisionGroupOnDemand(group, users);
+    return onDemandAnswer({ id: group.id, type: 'Group', reportableIdentifier: group.displayName }, outcome);
   }
 
   private refuseSamlDelete(application: Application | undefined): void {
@@ -342,7 +468,7 @@ export class EntraServer {
       const raw = await readBody(req);
       if (!route) throw new GraphFault(400, 'BadRequest', `Resource not found for the segment '${url.pathname}'.`);
       this.log.record('graph', `${method} ${route.name}`, method !== 'GET');
-      if (url.pathname.startsWith('/v1.0/')) {
+      if (url.pathname.startsWith('/v1.0/') || url.pathname.startsWith('/beta/')) {
         if (req.headers.authorization !== `Bearer ${this.accessToken}`) throw new GraphFault(401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
         const fault = this.injectedFault();
         if (fault) throw fault;

@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
-import { Directory, User } from './directory';
+import { Directory, Group, User } from './directory';
 
 export const SYNC_TEMPLATE_ID = 'aWSSingleSignon';
 // The outbound user rule of the job schema (the id a public module hard-codes; reference/entra-graph.md).
 export const USER_RULE_ID = '03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8';
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+// Microsoft "Tutorial: Develop and plan provisioning for a SCIM endpoint" (use-scim-to-provision-users-and-groups.md):
+// Entra changes group membership with PATCH; the AWS SCIM developer guide, PatchGroup, takes at most 100 membership changes per request.
+const MEMBER_CHANGES_PER_PATCH = 100;
+// Microsoft Entra "On-demand provisioning" (provision-on-demand.md, Known limitations): one group with up to 5 members per request.
+export const ON_DEMAND_MAX_MEMBERS = 5;
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 // Graph "Create synchronizationJob" response example: a new job's schedule interval and its never-reached steady state.
 const UNSCHEDULED_INTERVAL = 'P10675199DT2H48M5.4775807S';
@@ -81,6 +87,12 @@ class CredentialsRefused extends Error {}
 
 type ScimUser = Record<string, any>;
 
+interface ExportedGroup {
+  targetId: string;
+  displayName: string;
+  members: Set<string>;
+}
+
 /** The attributes Entra compares on a matched user, with the SCIM PATCH path it writes each to. */
 const COMPARED: [path: string, read: (u: ScimUser) => unknown][] = [
   ['active', (u) => u.active],
@@ -140,6 +152,8 @@ export class Synchronization {
   private timer?: NodeJS.Timeout;
   // Per Entra user: what was last exported and the target's id; later cycles send only what changed (incremental cycles).
   private readonly exported = new Map<string, { fingerprint: string; targetId: string }>();
+  // Per Entra group: the target's id, the name last sent and the target user ids Entra added (SCIM GET returns no members to compare with).
+  private readonly exportedGroups = new Map<string, ExportedGroup>();
   // One export at a time: a cycle and an on-demand request never race on the same user.
   // unverified: Graph does not document how the service orders a cycle and an on-demand request.
   private exporting: Promise<unknown> = Promise.resolve();
@@ -272,7 +286,16 @@ export class Synchronization {
       const user = this.directory.users.get(userId);
       if (fingerprint !== 'disabled' && (!user || !this.inScope(user))) outcomes.push(await this.disable(userId, targetId));
     }
+    // Groups after users: a member is added by the id its user got in the target.
+    const groups = this.directory.assignedGroups(this.spId);
+    for (const group of groups) outcomes.push(await this.provisionGroup(group, { add: this.directMembers(group) }));
+    for (const [groupId, { targetId }] of this.exportedGroups) if (!groups.some((g) => g.id === groupId)) outcomes.push(await this.deleteGroup(groupId, targetId));
     return outcomes;
+  }
+
+  /** The group's direct user members; a nested group's members are not provisioned (Microsoft Entra "Known issues for provisioning"). */
+  private directMembers(group: Group): User[] {
+    return [...group.memberIds].map((id) => this.directory.users.get(id)).filter((u): u is User => Boolean(u));
   }
 
   private finish(job: Job, timeBegan: string, outcomes: Outcome[]): void {
@@ -281,7 +304,7 @@ export class Synchronization {
       state: escrowed ? 'EntryLevelErrors' : 'Succeeded',
       timeBegan,
       timeEnded: now(),
-      countEntitled: this.directory.assignedUsers(this.spId).length,
+      countEntitled: this.directory.assignedUsers(this.spId).length + this.directory.assignedGroups(this.spId).length,
       countExported: outcomes.filter((o) => o.result === 'Success').length,
       countEscrowed: escrowed,
       error: null,
@@ -352,6 +375,108 @@ export class Synchronization {
   }
 
   /**
+   * One group, as the Microsoft SCIM tutorial's group requests show: matched on displayName first
+   * (use-scim-to-provision-users-and-groups.md: groups are matched on displayName), created with no
+   * members and externalId = the Entra object id (the gallery app's default group mappings: displayName,
+   * externalId ← objectId, members), then the members it lacks added and those that left removed by
+   * PATCH, at most 100 changes a request. A group Entra exported before is followed by its target id,
+   * so a rename is a PATCH of displayName, not a new group.
+   */
+  private async provisionGroup(group: Group, change: { add: readonly User[]; remove?: readonly User[] }): Promise<Outcome> {
+    const known = this.exportedGroups.get(group.id);
+    const target = known ? await this.renamed(known, group) : await this.matchOrCreateGroup(group);
+    if ('result' in target) return target;
+    this.exportedGroups.set(group.id, target);
+    const wanted = this.targetIds(change.add);
+    const adds = [...wanted].filter((id) => !target.members.has(id));
+    // A cycle removes every member Entra added that is no longer wanted; an on-demand request only those it names.
+    const removes = change.remove ? [...this.targetIds(change.remove)].filter((id) => target.members.has(id)) : [...target.members].filter((id) => !wanted.has(id));
+    const patched = (await this.patchMembers(target, 'Add', adds)) ?? (await this.patchMembers(target, 'Remove', removes));
+    if (patched) return patched;
+    const action = known ? (adds.length || removes.length || known.displayName !== group.displayName ? 'Update' : 'Other') : 'Create';
+    if (action === 'Other') return { result: 'Skipped', action, errorCode: 'RedundantExport', errorMessage: 'The state of the group in both the source and target systems already match.', targetId: target.targetId };
+    return { result: 'Success', action, targetId: target.targetId };
+  }
+
+  private targetIds(users: readonly User[]): Set<string> {
+    return new Set(users.map((u) => this.exported.get(u.id)).filter((e) => e && e.fingerprint !== 'disabled').map((e) => e!.targetId));
+  }
+
+  private async renamed(known: ExportedGroup, group: Group): Promise<ExportedGroup | Outcome> {
+    if (known.displayName === group.displayName) return known;
+    const patched = await this.scim('PATCH', `Groups/${known.targetId}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'displayName', value: group.displayName }] });
+    if (!patched.ok) return entryFailure(patched);
+    return { ...known, displayName: group.displayName };
+  }
+
+  private async matchOrCreateGroup(group: Group): Promise<ExportedGroup | Outcome> {
+    const found = await this.scim('GET', `Groups?filter=${encodeURIComponent(`displayName eq "${group.displayName}"`)}`, undefined);
+    if (!found.ok) return entryFailure(found);
+    const [match] = ((await found.json()) as { Resources?: ScimUser[] }).Resources ?? [];
+    if (match) {
+      // An adopted group gets Entra's externalId; its members cannot be read back (SCIM GET returns none), so all are added.
+      if (match.externalId !== group.id) {
+        const patched = await this.scim('PATCH', `Groups/${match.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'externalId', value: group.id }] });
+        if (!patched.ok) return entryFailure(patched);
+      }
+      return { targetId: match.id, displayName: group.displayName, members: new Set() };
+    }
+    const created = await this.scim('POST', 'Groups', { schemas: [GROUP_SCHEMA], displayName: group.displayName, externalId: group.id, members: [] });
+    if (!created.ok) return entryFailure(created);
+    return { targetId: ((await created.json()) as ScimUser).id, displayName: group.displayName, members: new Set() };
+  }
+
+  /** Membership changes in requests of at most 100 (Microsoft SCIM tutorial: Add/Remove members with a value list); the first failure ends it. */
+  private async patchMembers(target: ExportedGroup, op: 'Add' | 'Remove', ids: string[]): Promise<Outcome | undefined> {
+    for (let i = 0; i < ids.length; i += MEMBER_CHANGES_PER_PATCH) {
+      const batch = ids.slice(i, i + MEMBER_CHANGES_PER_PATCH);
+      const patched = await this.scim('PATCH', `Groups/${target.targetId}`, { schemas: [PATCH_OP], Operations: [{ op, path: 'members', value: batch.map((value) => ({ value })) }] });
+      if (!patched.ok) return entryFailure(patched);
+      batch.forEach((id) => (op === 'Add' ? target.members.add(id) : target.members.delete(id)));
+    }
+    return undefined;
+  }
+
+  /** unverified: that Entra deletes a group in the target when it leaves the scope (users are only disabled). */
+  private async deleteGroup(groupId: string, targetId: string): Promise<Outcome> {
+    const deleted = await this.scim('DELETE', `Groups/${targetId}`, undefined);
+    if (!deleted.ok && deleted.status !== 404) return entryFailure(deleted);
+    this.exportedGroups.delete(groupId);
+    return { result: 'Success', action: 'Other', targetId };
+  }
+
+  /**
+   * provisionOnDemand for a group and up to 5 of its members: the group must be assigned (its scope),
+   * each named user is provisioned as a user first, then the named members are added, and a named
+   * user who is no longer a direct member is removed; other members are left for the next cycle.
+   * unverified: how Entra treats a named user who is not a member; Microsoft documents only
+   * "updating up to five members at a time" (provision-on-demand.md).
+   */
+  async provisionGroupOnDemand(group: Group, named: User[]): Promise<Outcome> {
+    if (!this.directory.assignedGroups(this.spId).includes(group)) {
+      return { result: 'Skipped', action: 'Other', errorCode: 'NotEffectivelyEntitled', errorMessage: `The Group '${group.displayName}' will be skipped: it is not assigned to the application (IsEffectivelyEntitledForProvisioning: False).` };
+    }
+    const [members, removals] = [named.filter((u) => group.memberIds.has(u.id)), named.filter((u) => !group.memberIds.has(u.id))];
+    return this.onDemand(async () => {
+      for (const user of members) {
+        const outcome = await this.provision(user);
+        if (outcome.result === 'Failure') return outcome;
+      }
+      return this.provisionGroup(group, { add: members, remove: removals });
+    });
+  }
+
+  /** One export at a time; a refused token fails this request only (only a cycle quarantines the job). */
+  private async onDemand(work: () => Promise<Outcome>): Promise<Outcome> {
+    try {
+      return await this.exclusive(work);
+    } catch (error) {
+      if (!(error instanceof CredentialsRefused)) throw error;
+      return { result: 'Failure', action: 'Other', errorCode: CREDENTIALS_REFUSED.code, errorMessage: CREDENTIALS_REFUSED.message };
+    }
+  }
+
+  /**
    * provisionOnDemand for one user: scoping first (an unassigned user is Skipped, not provisioned),
    * then the same match-and-export a cycle does. A refused token is this request's failure; only a
    * cycle quarantines the job.
@@ -361,18 +486,23 @@ export class Synchronization {
       // Microsoft Entra provisioning logs: SkipReason NotEffectivelyEntitled for a user not assigned to the app.
       return { result: 'Skipped', action: 'Other', errorCode: 'NotEffectivelyEntitled', errorMessage: `The User '${user.userPrincipalName}' will be skipped: it is not assigned to the application (IsEffectivelyEntitledForProvisioning: False).` };
     }
-    try {
-      return await this.exclusive(() => this.provision(user));
-    } catch (error) {
-      if (!(error instanceof CredentialsRefused)) throw error;
-      return { result: 'Failure', action: 'Other', errorCode: CREDENTIALS_REFUSED.code, errorMessage: CREDENTIALS_REFUSED.message };
-    }
+    return this.onDemand(() => this.provision(user));
   }
 
   schema() {
     return {
       synchronizationRules: [
-        { id: USER_RULE_ID, name: 'USER_OUTBOUND_USER', sourceDirectoryName: 'Azure Active Directory', targetDirectoryName: 'customappsso', objectMappings: [{ sourceObjectName: 'User', targetObjectName: ENTERPRISE, enabled: true }] },
+        // unverified: that the gallery app's schema holds the group mapping in the same rule as the user mapping.
+        {
+          id: USER_RULE_ID,
+          name: 'USER_OUTBOUND_USER',
+          sourceDirectoryName: 'Azure Active Directory',
+          targetDirectoryName: 'customappsso',
+          objectMappings: [
+            { sourceObjectName: 'User', targetObjectName: ENTERPRISE, enabled: true },
+            { sourceObjectName: 'Group', targetObjectName: GROUP_SCHEMA, enabled: true },
+          ],
+        },
       ],
     };
   }
