@@ -114,6 +114,7 @@ export class Gateway {
       const scope = signingScope(req.headers.authorization);
       checkProtocol(service, operation, req.headers['content-type'], scope);
       const call: Call = { operation, body: JSON.parse(body.toString('utf8') || '{}'), scope: scope!, forward: () => this.forward(req, body) };
+      service.admit?.(call);
       const handler = service.operations[operation];
       const answer = handler ? await handler(call) : await call.forward();
       if (answer instanceof Forwarded) pipe(res, answer);

@@ -1,7 +1,8 @@
 import { MotoServer } from '../moto-server';
 import { AppsAuth } from './apps-auth';
 import { Gateway, RequestLog } from './gateway';
-import { identityStoreService, UserOverlay } from './identity-store';
+import { AccountAssignmentRequests } from './account-assignments';
+import { identityStoreService, Overlays } from './identity-store';
 import { ProvisioningTenants } from './provisioning';
 import { SamlAcs } from './saml-acs';
 import { ScimServer } from './scim';
@@ -27,21 +28,25 @@ export class AwsEmulator {
     readonly provisioning: ProvisioningTenants,
     readonly appsAuth: AppsAuth,
     readonly scim: ScimServer,
+    /** Account assignment requests and the sso-admin limits (tests may lift them). */
+    readonly assignments: AccountAssignmentRequests,
   ) {}
 
   static async start(options: { port?: number } = {}): Promise<AwsEmulator> {
     const moto = await MotoServer.start();
     try {
       let endpoint = '';
-      const overlays = new Map<string, UserOverlay>();
+      const overlays: Overlays = { users: new Map(), groups: new Map() };
+      const assignments = new AccountAssignmentRequests();
       const provisioning = new ProvisioningTenants(() => endpoint);
       const appsAuth = new AppsAuth();
       const scim = new ScimServer(provisioning, overlays, moto.endpoint);
       provisioning.onTenantDeleted = (tenantId) => scim.forgetTenant(tenantId);
-      const services = [ssoAdminExtensions(), identityStoreService(overlays, (userId) => scim.forgetUser(userId)), provisioning.service(), appsAuth.service()];
+      const forget = { user: (userId: string) => scim.forgetUser(userId), group: (groupId: string) => scim.forgetGroup(groupId) };
+      const services = [ssoAdminExtensions(assignments), identityStoreService(overlays, forget), provisioning.service(), appsAuth.service()];
       const gateway = new Gateway(moto.endpoint, services, scim, new SamlAcs(appsAuth, moto.endpoint));
       endpoint = await gateway.listen(options.port);
-      return new AwsEmulator(endpoint, moto, gateway, provisioning, appsAuth, scim);
+      return new AwsEmulator(endpoint, moto, gateway, provisioning, appsAuth, scim, assignments);
     } catch (error) {
       await moto.stop();
       throw error;

@@ -39,6 +39,8 @@ export interface JsonService {
   readonly jsonVersion: '1.0' | '1.1';
   readonly consoleOnly: boolean;
   readonly operations: Record<string, Handler>;
+  /** Runs before every call of the service, handled here or forwarded (a rate limit throws here). */
+  readonly admit?: (call: Call) => void;
 }
 
 /** The checks the real service makes before it looks at an operation (reference/aws-console-apis.md). */

@@ -8,7 +8,7 @@ import {
   IdentitystoreClient,
   paginateListUsers,
 } from '@aws-sdk/client-identitystore';
-import { UserOverlay } from './identity-store';
+import { GroupOverlay, Overlays, UserOverlay } from './identity-store';
 import { ProvisioningTenant, ProvisioningTenants, scimIssuer } from './provisioning';
 
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -74,7 +74,7 @@ export class ScimServer {
 
   constructor(
     private readonly tenants: ProvisioningTenants,
-    private readonly overlays: Map<string, UserOverlay>,
+    private readonly overlays: Overlays,
     private readonly motoEndpoint: string,
   ) {}
 
@@ -84,6 +84,11 @@ export class ScimServer {
       store.users.delete(userId);
       store.groups.forEach((group) => group.memberships.delete(userId));
     });
+  }
+
+  /** A group deleted through the public identitystore API is gone for SCIM too. */
+  forgetGroup(groupId: string): void {
+    this.stores.forEach((store) => store.groups.delete(groupId));
   }
 
   /** A deleted tenant's SCIM records go with it; its users stay in the identity store, as in AWS. */
@@ -157,7 +162,7 @@ export class ScimServer {
         });
       const resource = withMeta({ ...user, id: created.UserId! }, 'User');
       store.users.set(resource.id, resource);
-      this.overlays.set(resource.id, overlayOf(resource, tenant));
+      this.overlays.users.set(resource.id, overlayOf(resource, tenant));
       return { status: 201, body: resource };
     }
     const existing = id ? store.users.get(id) : undefined;
@@ -166,7 +171,7 @@ export class ScimServer {
     if (method === 'DELETE') {
       await client.send(new DeleteUserCommand({ IdentityStoreId: tenant.IdentityStoreId, UserId: existing.id }));
       store.users.delete(existing.id);
-      this.overlays.delete(existing.id);
+      this.overlays.users.delete(existing.id);
       store.groups.forEach((group) => group.memberships.delete(existing.id));
       return { status: 204 };
     }
@@ -174,7 +179,7 @@ export class ScimServer {
     if (!changed) throw validation(`${method} is not supported on Users`, 'invalidSyntax');
     const user = withMeta(validateUser({ ...changed, schemas: existing.schemas }), 'User', existing.meta.created);
     store.users.set(user.id, user);
-    this.overlays.set(user.id, overlayOf(user, tenant));
+    this.overlays.users.set(user.id, overlayOf(user, tenant));
     return { status: 200, body: user };
   }
 
@@ -188,6 +193,7 @@ export class ScimServer {
       const created = await client.send(new CreateGroupCommand({ IdentityStoreId: tenant.IdentityStoreId, DisplayName: body.displayName }));
       const group = { ...withMeta({ schemas: [GROUP_SCHEMA], displayName: body.displayName, externalId: body.externalId, id: created.GroupId!, members: [] }, 'Group'), memberships: new Map<string, string>() };
       store.groups.set(group.id, group);
+      this.overlays.groups.set(group.id, groupOverlayOf(group, tenant));
       await this.setMembers(group, body.members ?? [], tenant, store, client);
       return { status: 201, body: publicGroup(group) };
     }
@@ -198,12 +204,14 @@ export class ScimServer {
       for (const membershipId of group.memberships.values()) await client.send(new DeleteGroupMembershipCommand({ IdentityStoreId: tenant.IdentityStoreId, MembershipId: membershipId }));
       await client.send(new DeleteGroupCommand({ IdentityStoreId: tenant.IdentityStoreId, GroupId: group.id }));
       store.groups.delete(group.id);
+      this.overlays.groups.delete(group.id);
       return { status: 204 };
     }
     if (method !== 'PATCH') throw validation(`${method} is not supported on Groups`, 'invalidSyntax');
     const patched = applyPatch<Resource>({ ...group, members: [...group.memberships.keys()].map((value) => ({ value })) }, checkGroupPatch(body));
     group.displayName = patched.displayName;
     group.externalId = patched.externalId;
+    this.overlays.groups.set(group.id, groupOverlayOf(group, tenant));
     await this.setMembers(group, patched.members ?? [], tenant, store, client);
     // PatchGroup "Examples": the answer is 204 without a body.
     return { status: 204 };
@@ -308,6 +316,16 @@ function identityStoreFields(user: Resource) {
 function overlayOf(user: Resource, tenant: ProvisioningTenant): UserOverlay {
   const { DisplayName, Name, Emails } = identityStoreFields(user);
   return { DisplayName, Name, Emails, ExternalIds: user.externalId ? [{ Issuer: scimIssuer(tenant), Id: user.externalId }] : undefined };
+}
+
+/**
+ * The identity store's view of a SCIM group: Entra sends the group's object id as externalId (gallery
+ * app attribute mapping), which the identity store shows in ExternalIds under the tenant's issuer, as
+ * for users. unverified: the issuer of a group's ExternalIds (taken to be the users' one).
+ */
+function groupOverlayOf(group: Resource, tenant: ProvisioningTenant): GroupOverlay {
+  const ExternalIds = group.externalId ? [{ Issuer: scimIssuer(tenant), Id: group.externalId }] : undefined;
+  return { IdentityStoreId: tenant.IdentityStoreId, DisplayName: group.displayName, ExternalIds };
 }
 
 function withMeta<T extends Record<string, any>>(resource: T, resourceType: string, created = new Date().toISOString()): T & { meta: any } {

@@ -1,3 +1,4 @@
+import { AccountAssignmentRequests } from './account-assignments';
 import { Forwarded, JsonService } from './json-service';
 import { conflict, notFound } from './protocol';
 
@@ -8,7 +9,7 @@ type Tag = { Key: string; Value: string };
  * permission set or the ABAC attributes hangs on retried HTTP 500s. Tags given at creation are
  * captured on the way to moto, so ListTagsForResource reports what Terraform set.
  */
-export function ssoAdminExtensions(): JsonService {
+export function ssoAdminExtensions(assignments: AccountAssignmentRequests): JsonService {
   const tags = new Map<string, Map<string, string>>();
   const provisioning = new Map<string, unknown>();
   const accessControl = new Map<string, unknown>();
@@ -30,7 +31,9 @@ export function ssoAdminExtensions(): JsonService {
     signingName: 'sso',
     jsonVersion: '1.1',
     consoleOnly: false,
+    admit: () => assignments.admit(),
     operations: {
+      ...assignments.operations(),
       CreatePermissionSet: async ({ body, forward }) => {
         const answer = await forward();
         if (answer.ok) setTags(answer.json().PermissionSet.PermissionSetArn, body.Tags);
