@@ -15,12 +15,15 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import {
+  AttachManagedPolicyToPermissionSetCommand,
   CreateAccountAssignmentCommand,
   CreatePermissionSetCommand,
   DeleteAccountAssignmentCommand,
   DescribeAccountAssignmentCreationStatusCommand,
   DescribeAccountAssignmentDeletionStatusCommand,
+  DetachManagedPolicyFromPermissionSetCommand,
   ListInstancesCommand,
+  ListManagedPoliciesInPermissionSetCommand,
   SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
 import { AwsEmulator } from '../emulators/aws';
@@ -51,8 +54,9 @@ describeWithTools(['moto_server'], 'AWS emulator: Organizations, account assignm
     permissionSetArn = (await ssoAdmin.send(new CreatePermissionSetCommand({ InstanceArn: instanceArn, Name: 'BaseViewOnly' }))).PermissionSet!.PermissionSetArn!;
   });
   afterAll(() => emulator?.stop());
-  afterEach(() => {
-    emulator.assignments.limits = { ...SSO_ADMIN_LIMITS };
+  // Each limit is tested on its own: the others are lifted, so one test's calls cannot throttle the next.
+  beforeEach(() => {
+    emulator.assignments.limits = { tps: Infinity, outstanding: Infinity };
     emulator.assignments.inProgressMs = 3000;
   });
 
@@ -98,7 +102,7 @@ describeWithTools(['moto_server'], 'AWS emulator: Organizations, account assignm
   });
 
   it('refuses a write past 15 outstanding asynchronous calls with ThrottlingException, and accepts it once one settles', async () => {
-    emulator.assignments.limits = { tps: Infinity, outstanding: SSO_ADMIN_LIMITS.outstanding };
+    emulator.assignments.limits.outstanding = SSO_ADMIN_LIMITS.outstanding;
     emulator.assignments.inProgressMs = 1000;
     const groupId = await newGroup('Outstanding');
     const accounts = Array.from({ length: SSO_ADMIN_LIMITS.outstanding + 1 }, (_, i) => String(200000000000 + i));
@@ -109,6 +113,7 @@ describeWithTools(['moto_server'], 'AWS emulator: Organizations, account assignm
   });
 
   it('throttles sso-admin past 20 calls in one second, forwarded calls included', async () => {
+    emulator.assignments.limits.tps = SSO_ADMIN_LIMITS.tps;
     const calls = await Promise.allSettled(Array.from({ length: SSO_ADMIN_LIMITS.tps + 5 }, () => ssoAdmin.send(new ListInstancesCommand({}))));
     const throttled = calls.filter((c) => c.status === 'rejected' && (c.reason as Error).name === 'ThrottlingException');
     expect(throttled.length).toBeGreaterThanOrEqual(5);
@@ -128,8 +133,16 @@ describeWithTools(['moto_server'], 'AWS emulator: Organizations, account assignm
     await expect(byName('AWS-Admins')).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 
+  it('attaches an AWS managed policy that has a path (job-function/ViewOnlyAccess) and lists it by its real ARN', async () => {
+    const ManagedPolicyArn = 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess';
+    const target = { InstanceArn: instanceArn, PermissionSetArn: permissionSetArn };
+    await ssoAdmin.send(new AttachManagedPolicyToPermissionSetCommand({ ...target, ManagedPolicyArn }));
+    expect((await ssoAdmin.send(new ListManagedPoliciesInPermissionSetCommand(target))).AttachedManagedPolicies).toEqual([{ Arn: ManagedPolicyArn, Name: 'ViewOnlyAccess' }]);
+    await ssoAdmin.send(new DetachManagedPolicyFromPermissionSetCommand({ ...target, ManagedPolicyArn }));
+    expect((await ssoAdmin.send(new ListManagedPoliciesInPermissionSetCommand(target))).AttachedManagedPolicies).toEqual([]);
+  });
+
   it('answers after sign-in the accounts and permission sets of the user, directly and through her groups', async () => {
-    emulator.assignments.limits = { tps: Infinity, outstanding: Infinity };
     const userId = (await identityStore.send(new CreateUserCommand({ IdentityStoreId: identityStoreId, UserName: 'NikkiWolf', DisplayName: 'Nikki Wolf', Name: { GivenName: 'Nikki', FamilyName: 'Wolf' } }))).UserId!;
     const [member, other] = [await newGroup('Her group'), await newGroup('Not her group')];
     await identityStore.send(new CreateGroupMembershipCommand({ IdentityStoreId: identityStoreId, GroupId: member, MemberId: { UserId: userId } }));

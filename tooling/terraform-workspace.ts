@@ -48,8 +48,9 @@ export class TerraformWorkspace {
     return result;
   }
 
-  apply(stack: string): Promise<TerraformResult> {
-    return this.run(stack, ['apply', '-auto-approve', '-input=false']);
+  /** `options` are more apply flags, e.g. `-parallelism=15`. */
+  apply(stack: string, options: string[] = []): Promise<TerraformResult> {
+    return this.run(stack, ['apply', '-auto-approve', '-input=false', ...options]);
   }
 
   destroy(stack: string): Promise<TerraformResult> {
@@ -57,8 +58,8 @@ export class TerraformWorkspace {
   }
 
   /** The saved plan as Terraform's JSON (`terraform show -json`). */
-  async plan(stack: string): Promise<any> {
-    await this.run(stack, ['plan', '-input=false', '-out=plan.bin']);
+  async plan(stack: string, options: string[] = []): Promise<any> {
+    await this.run(stack, ['plan', '-input=false', '-out=plan.bin', ...options]);
     return JSON.parse((await this.run(stack, ['show', '-json', 'plan.bin'])).stdout);
   }
 

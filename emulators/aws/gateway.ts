@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, request as httpRequest, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { FaultLedger } from '../faults';
 import { Call, checkProtocol, Forwarded, JsonService } from './json-service';
 import { AwsError, isWriteOperation, readBody, sendAwsError, sendJson, signingScope } from './protocol';
 import { SamlAcs } from './saml-acs';
@@ -41,11 +42,14 @@ export class RequestLog {
     return new Map([...this.counts].map(([key, c]) => [key, c.count]));
   }
 
+  /** Every call made since `mark` was taken. */
+  since(mark: Map<string, number>): RequestCount[] {
+    return [...this.counts].filter(([key, c]) => c.count > (mark.get(key) ?? 0)).map(([key, c]) => ({ ...c, count: c.count - (mark.get(key) ?? 0) }));
+  }
+
   /** Write calls made since `mark` was taken. */
   writesSince(mark: Map<string, number>): RequestCount[] {
-    return [...this.counts]
-      .filter(([key, c]) => c.write && c.count > (mark.get(key) ?? 0))
-      .map(([key, c]) => ({ ...c, count: c.count - (mark.get(key) ?? 0) }));
+    return this.since(mark).filter((c) => c.write);
   }
 }
 
@@ -59,6 +63,8 @@ const ACS_PATH = /^\/platform\/saml\/acs\/([\w-]+)$/;
  */
 export class Gateway {
   readonly log = new RequestLog();
+  /** Faults aimed at chosen callers' requests (the product's, the Entra sync engine's), and what came after. */
+  readonly faults = new FaultLedger();
   private readonly server: Server;
 
   constructor(
@@ -91,6 +97,7 @@ export class Gateway {
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
+    if (this.answeredWithFault(req, res, body)) return;
     const url = new URL(req.url ?? '/', 'http://gateway');
     const scim = SCIM_PATH.exec(url.pathname);
     if (scim) return this.routeScim(req, res, scim[1], scim[2], url.searchParams, body);
@@ -113,15 +120,17 @@ export class Gateway {
     try {
       const scope = signingScope(req.headers.authorization);
       checkProtocol(service, operation, req.headers['content-type'], scope);
-      const call: Call = { operation, body: JSON.parse(body.toString('utf8') || '{}'), scope: scope!, forward: () => this.forward(req, body) };
+      const call: Call = { operation, body: JSON.parse(body.toString('utf8') || '{}'), scope: scope!, forward: (changed?: unknown) => this.forward(req, changed === undefined ? body : Buffer.from(JSON.stringify(changed))) };
       service.admit?.(call);
       const handler = service.operations[operation];
       const answer = handler ? await handler(call) : await call.forward();
       if (answer instanceof Forwarded) pipe(res, answer);
       else sendJson(res, 200, answer, contentType);
     } catch (error) {
-      if (error instanceof AwsError) sendAwsError(res, error, contentType);
-      else throw error;
+      if (!(error instanceof AwsError)) throw error;
+      // Counted apart, so a benchmark can tell how often a limit was met.
+      if (error.type === 'ThrottlingException') this.log.record(service.name, `${operation} throttled`, false);
+      sendAwsError(res, error, contentType);
     }
   }
 
@@ -142,10 +151,29 @@ export class Gateway {
     }
   }
 
+  /**
+   * Answers a request a fault rule picks: with the rule's error, or not at all (a hung connection,
+   * which its caller must abandon). Any other request's final status goes to the ledger.
+   */
+  private answeredWithFault(req: IncomingMessage, res: ServerResponse, body: Buffer): boolean {
+    const target = req.headers['x-amz-target'];
+    const request = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body, operation: typeof target === 'string' ? target : `${req.method} ${req.url}` };
+    const planned = this.faults.intercept(request);
+    if (planned === 'hang') return true;
+    if (planned) {
+      Object.entries(planned.headers ?? {}).forEach(([name, value]) => res.setHeader(name, value));
+      // The error in the request's own protocol: an AWS JSON version, or SCIM's.
+      sendJson(res, planned.status, planned.body, String(req.headers['content-type'] ?? 'application/json'));
+      return true;
+    }
+    res.once('finish', () => this.faults.answered(request, res.statusCode));
+    return false;
+  }
+
   private forward(req: IncomingMessage, body: Buffer): Promise<Forwarded> {
     const target = new URL(req.url ?? '/', this.motoEndpoint);
     return new Promise((resolve, reject) => {
-      const outgoing = httpRequest(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
+      const outgoing = httpRequest(target, { method: req.method, headers: { ...req.headers, host: target.host, 'content-length': String(body.length) } }, (answer) => {
         readBody(answer).then((data) => resolve(new Forwarded(answer.statusCode ?? 500, flatHeaders(answer.headers), data)), reject);
       });
       outgoing.on('error', reject);

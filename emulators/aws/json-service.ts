@@ -21,8 +21,8 @@ export interface Call {
   readonly operation: string;
   readonly body: any;
   readonly scope: SigningScope;
-  /** Sends the request on to moto unchanged. */
-  readonly forward: () => Promise<Forwarded>;
+  /** Sends the request on to moto, unchanged or with the body given (moto checks no signature). */
+  readonly forward: (body?: unknown) => Promise<Forwarded>;
 }
 
 /** A handler returns the response body, a Forwarded answer to pass through, or throws an AwsError. */

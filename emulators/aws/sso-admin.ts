@@ -10,6 +10,7 @@ type Tag = { Key: string; Value: string };
  * captured on the way to moto, so ListTagsForResource reports what Terraform set.
  */
 export function ssoAdminExtensions(assignments: AccountAssignmentRequests): JsonService {
+  const managedPolicies = new ManagedPolicyPaths();
   const tags = new Map<string, Map<string, string>>();
   const provisioning = new Map<string, unknown>();
   const accessControl = new Map<string, unknown>();
@@ -53,6 +54,14 @@ export function ssoAdminExtensions(assignments: AccountAssignmentRequests): Json
         (body.TagKeys as string[]).forEach((key) => tags.get(body.ResourceArn)?.delete(key));
         return {};
       },
+      AttachManagedPolicyToPermissionSet: ({ body, forward }) => forward({ ...body, ManagedPolicyArn: managedPolicies.toMoto(body.ManagedPolicyArn) }),
+      DetachManagedPolicyFromPermissionSet: ({ body, forward }) => forward({ ...body, ManagedPolicyArn: managedPolicies.toMoto(body.ManagedPolicyArn) }),
+      ListManagedPoliciesInPermissionSet: async ({ forward }) => {
+        const answer = await forward();
+        if (!answer.ok) return answer;
+        const listed = answer.json();
+        return { ...listed, AttachedManagedPolicies: (listed.AttachedManagedPolicies as { Arn: string }[]).map((p) => ({ ...p, Arn: managedPolicies.fromMoto(p.Arn) })) };
+      },
       ProvisionPermissionSet: async ({ forward }) => {
         const answer: Forwarded = await forward();
         if (answer.ok) {
@@ -88,4 +97,26 @@ export function ssoAdminExtensions(assignments: AccountAssignmentRequests): Json
       },
     },
   };
+}
+
+/**
+ * AWS managed policies with a path, such as arn:aws:iam::aws:policy/job-function/ViewOnlyAccess (AWS
+ * Managed Policy Reference, "ViewOnlyAccess"): moto 5.2.1's policy list has no paths, so it knows that
+ * policy only as arn:aws:iam::aws:policy/ViewOnlyAccess and refuses the real ARN. Requests go to moto
+ * without the path, and answers come back with the ARN the caller used.
+ */
+class ManagedPolicyPaths {
+  private readonly real = new Map<string, string>();
+
+  toMoto(arn: string): string {
+    const match = /^(arn:[\w-]+:iam::aws:policy\/)(?:.+\/)?([^/]+)$/.exec(arn ?? '');
+    if (!match) return arn;
+    const motoArn = `${match[1]}${match[2]}`;
+    if (motoArn !== arn) this.real.set(motoArn, arn);
+    return motoArn;
+  }
+
+  fromMoto(arn: string): string {
+    return this.real.get(arn) ?? arn;
+  }
 }
