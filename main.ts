@@ -3,6 +3,7 @@ import { loadConfig, rawConfig } from './config';
 import { isExampleContext, loadFederationContext, LOOKUP_COMMAND } from './federation-context';
 import { AwsIdentityCenterStack } from './stacks/aws-identity-center-stack';
 import { EntraStack } from './stacks/entra-stack';
+import { accessStackName, AwsAccessStack } from './stacks/aws-access-stack';
 import { INSTANCE_NAMES } from './config-schema';
 import { applyStateBackend } from './constructs/state-backend';
 
@@ -13,7 +14,7 @@ export interface BuildOptions {
   readonly stateDir?: string;
 }
 
-/** Builds the app: config → three stacks. Validation runs first, so a bad value stops synth early. */
+/** Builds the app: config → five stacks. Validation runs first, so a bad value stops synth early. */
 export function buildApp(app: App = new App(), options: BuildOptions = {}): App {
   const config = loadConfig(options.rawConfig ?? rawConfig);
   const context = loadFederationContext();
@@ -29,9 +30,22 @@ export function buildApp(app: App = new App(), options: BuildOptions = {}): App 
   const entra = new EntraStack(app, config.entra.shortName, { config, context, projectRoot: __dirname });
   // Deploy order only: azure-id reads the AWS side through its own data sources.
   awsStacks.forEach((stack) => entra.addDependency(stack));
-  [...awsStacks, entra].forEach((stack) => applyStateBackend(stack, { state: config.state, localDir: options.stateDir }));
+  // After azure-id: its federation link provisions the groups these stacks look up (stacks/aws-access-stack.ts).
+  const accessStacks = INSTANCE_NAMES.map((name) => {
+    const stack = new AwsAccessStack(app, accessStackName(name), {
+      instanceName: name,
+      instance: config.aws[name],
+      access: config.identityCenter.access[name],
+      entraDomain: context.entra.defaultDomain,
+      entraStackName: config.entra.shortName,
+    });
+    stack.addDependency(entra);
+    return stack;
+  });
+  const stacks = [...awsStacks, entra, ...accessStacks];
+  stacks.forEach((stack) => applyStateBackend(stack, { state: config.state, localDir: options.stateDir }));
   if (isExampleContext(context)) {
-    [...awsStacks, entra].forEach((stack) => Annotations.of(stack).addWarning(`federation.context.json holds example values; run \`${LOOKUP_COMMAND}\` before deploying to real accounts.`));
+    stacks.forEach((stack) => Annotations.of(stack).addWarning(`federation.context.json holds example values; run \`${LOOKUP_COMMAND}\` before deploying to real accounts.`));
   }
   return app;
 }

@@ -8,6 +8,8 @@ export interface AwsPartitionProviderProps {
   readonly instance: AwsInstanceConfig;
   /** Set when a stack holds more than one AWS provider. */
   readonly alias?: string;
+  /** The provider's retry_mode and max_retries; its defaults when unset. */
+  readonly retries?: { readonly mode: 'standard' | 'adaptive'; readonly maxRetries: number };
 }
 
 /**
@@ -28,6 +30,8 @@ export class AwsPartitionProvider extends Construct {
       profile: props.instance.profile,
       region: props.instance.region,
       useFipsEndpoint: fips.useFips,
+      retryMode: props.retries?.mode,
+      maxRetries: props.retries?.maxRetries,
       defaultTags: [{ tags: { ManagedBy: 'entra-identity-center-federation' } }],
     });
   }

@@ -1,0 +1,71 @@
+import { Construct } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DataAwsIdentitystoreGroups } from '@cdktf/provider-aws/lib/data-aws-identitystore-groups';
+import { DataAwsIdentitystoreUser } from '@cdktf/provider-aws/lib/data-aws-identitystore-user';
+
+export interface IdentityCenterPrincipalsProps {
+  readonly instanceName: string;
+  readonly identityStoreId: string;
+  /** Display names of the groups the stack assigns. */
+  readonly groups: string[];
+  /** User names (before @) of the users the stack assigns. */
+  readonly users: string[];
+  /** The Entra tenant's default domain: a user's identity store UserName is <userName>@<domain>. */
+  readonly entraDomain: string;
+  /** The stack that holds the assignments and the Entra stack before it, named in the message that says what to run. */
+  readonly stackName: string;
+  readonly entraStackName: string;
+  readonly provider?: AwsProvider;
+}
+
+/** A string as an HCL quoted literal: JSON quoting, with template sequences escaped. */
+const hclString = (value: string) => JSON.stringify(value).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+
+/**
+ * The groups and users the access stack assigns, read from the identity store at plan time.
+ * Groups exist there only after SCIM has provisioned them from Entra, so they are read from the
+ * list of all groups (one ListGroups call per page of 100) with one postcondition per group: a
+ * missing group, or one that did not come from SCIM (no ExternalIds), stops the plan with a message
+ * that names it and the step to run. The single-group data source cannot do that: it fails on a
+ * missing group with the provider's own error before any condition runs.
+ */
+export class IdentityCenterPrincipals extends Construct {
+  private readonly groups: DataAwsIdentitystoreGroups;
+  private readonly users = new Map<string, DataAwsIdentitystoreUser>();
+
+  constructor(scope: Construct, id: string, props: IdentityCenterPrincipalsProps) {
+    super(scope, id);
+    const { instanceName, stackName, entraStackName, provider } = props;
+    this.groups = new DataAwsIdentitystoreGroups(this, 'groups', {
+      provider,
+      identityStoreId: props.identityStoreId,
+      lifecycle: {
+        postcondition: props.groups.map((name) => ({
+          condition: `\${length([for g in self.groups : g if g.display_name == ${hclString(name)} && length(g.external_ids) > 0]) == 1}`,
+          errorMessage:
+            `Group ${JSON.stringify(name)} is not in the ${instanceName} identity store as a group provisioned by SCIM (missing, or without ExternalIds). ` +
+            `Entra provisions it once ${entraStackName} is deployed: run \`npm run federation -- post-apply --instance ${instanceName}\` (it provisions the assigned groups on demand), then deploy ${stackName} again.`,
+        })),
+      },
+    });
+    for (const userName of props.users) {
+      this.users.set(
+        userName,
+        new DataAwsIdentitystoreUser(this, `user_${userName}`, {
+          provider,
+          identityStoreId: props.identityStoreId,
+          alternateIdentifier: { uniqueAttribute: { attributePath: 'UserName', attributeValue: `${userName}@${props.entraDomain}` } },
+        }),
+      );
+    }
+  }
+
+  /** The group's identity store id; its postcondition guarantees exactly one match. */
+  groupId(displayName: string): string {
+    return `\${one([for g in ${this.groups.fqn}.groups : g.group_id if g.display_name == ${hclString(displayName)}])}`;
+  }
+
+  userId(userName: string): string {
+    return this.users.get(userName)!.userId;
+  }
+}

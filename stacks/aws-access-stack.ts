@@ -1,0 +1,83 @@
+import { Construct } from 'constructs';
+import { TerraformStack } from 'cdktf';
+import { DataAwsSsoadminPermissionSet } from '@cdktf/provider-aws/lib/data-aws-ssoadmin-permission-set';
+import { AccessEntry, AwsInstanceConfig, InstanceName } from '../config-schema';
+import { AwsPartitionProvider } from '../constructs/aws-partition-provider';
+import { IdentityCenterInstance } from '../constructs/identity-center-instance';
+import { AccountTargets } from '../constructs/account-targets';
+import { IdentityCenterPrincipals } from '../constructs/identity-center-principals';
+import { AccessAssignment } from '../constructs/access-assignment';
+
+export const accessStackName = (instance: InstanceName) => `${instance}-access`;
+
+// Throttling is the most reported failure of large assignment runs (terraform-provider-aws issues
+// 24858, 25552, 35646): adaptive mode adds client-side rate limiting to the retries; 25 is the
+// provider's default number of retries, written down so it is visible.
+const RETRIES = { mode: 'adaptive', maxRetries: 25 } as const;
+
+export interface AwsAccessStackProps {
+  readonly instanceName: InstanceName;
+  readonly instance: AwsInstanceConfig;
+  readonly access: AccessEntry[];
+  /** The Entra tenant's default domain (from the federation context file). */
+  readonly entraDomain: string;
+  readonly entraStackName: string;
+}
+
+/**
+ * Who gets which permission set on which accounts, for one partition (design.md §7, option (a)).
+ * A stack of its own, deployed after azure-id: groups exist in Identity Center only after azure-id's
+ * federation link has provisioned them by SCIM, and cdktf plans each stack just before applying it,
+ * so plain data-source lookups here find them in the same deploy. No depends_on defers a lookup, so
+ * nothing is planned as "known after apply" and replaced (cloudposse/terraform-aws-sso PR #77: a
+ * module-level depends_on "caused cascading destroy/recreate").
+ */
+export class AwsAccessStack extends TerraformStack {
+  constructor(scope: Construct, name: string, props: AwsAccessStackProps) {
+    super(scope, name);
+    const { instanceName, access } = props;
+    new AwsPartitionProvider(this, 'provider', { instance: props.instance, retries: RETRIES });
+    const instance = new IdentityCenterInstance(this, 'instance', { instanceName });
+    const targets = new AccountTargets(this, 'targets', { currentAccountId: instance.accountId });
+    const principals = new IdentityCenterPrincipals(this, 'principals', {
+      instanceName,
+      identityStoreId: instance.identityStoreId,
+      groups: unique(access.flatMap((e) => (e.group ? [e.group] : []))),
+      users: unique(access.flatMap((e) => (e.user ? [e.user] : []))),
+      entraDomain: props.entraDomain,
+      stackName: name,
+      entraStackName: props.entraStackName,
+    });
+    const permissionSetArns = new Map(
+      unique(access.map((e) => e.permissionSet)).map((permissionSet) => [
+        permissionSet,
+        new DataAwsSsoadminPermissionSet(this, `permission_set_${permissionSet}`, { instanceArn: instance.instanceArn, name: permissionSet }).arn,
+      ]),
+    );
+    for (const [key, entries] of byPrincipalAndPermissionSet(access)) {
+      const { group, user, permissionSet } = entries[0];
+      new AccessAssignment(this, key, {
+        instanceArn: instance.instanceArn,
+        permissionSetArn: permissionSetArns.get(permissionSet)!,
+        principalType: group ? 'GROUP' : 'USER',
+        principalId: group ? principals.groupId(group) : principals.userId(user!),
+        accountIds: targets.accountIds(entries),
+      });
+    }
+  }
+}
+
+const unique = (values: string[]) => [...new Set(values)];
+
+/**
+ * Entries grouped by principal and permission set: one assignment resource each, whose keys are
+ * the union of their accounts, so an account reached by two entries gets one assignment.
+ */
+function byPrincipalAndPermissionSet(access: AccessEntry[]): Map<string, AccessEntry[]> {
+  const groups = new Map<string, AccessEntry[]>();
+  for (const entry of access) {
+    const key = `${entry.group ? `group_${entry.group}` : `user_${entry.user}`}_${entry.permissionSet}`;
+    groups.set(key, [...(groups.get(key) ?? []), entry]);
+  }
+  return groups;
+}
