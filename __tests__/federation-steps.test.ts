@@ -85,6 +85,7 @@ describe.each(INSTANCES)('federation steps for $instance', ({ instance: instance
       signingCertificateThumbprint: certificate.thumbprint,
       scimUsers: [{ userName: 'RichRoe', objectId: rich.id, userPrincipalName: rich.userPrincipalName }],
       samlUsers: [{ userName: 'NikkiWolf', objectId: nikki.id, userPrincipalName: nikki.userPrincipalName }],
+      groups: [],
     };
   });
 

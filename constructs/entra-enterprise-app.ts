@@ -10,6 +10,7 @@ import { ServicePrincipalClaimsMappingPolicyAssignment } from '@cdktf/provider-a
 import { AppRoleAssignment } from '@cdktf/provider-azuread/lib/app-role-assignment';
 import { EntraConfig } from '../config-schema';
 import { InstanceSamlValues } from '../federation-context';
+import { EntraGroup } from './entra-group';
 import { EntraTestUser } from './entra-test-user';
 
 const NAME_IDENTIFIER_CLAIM = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier';
@@ -22,6 +23,8 @@ export interface EntraEnterpriseAppProps {
   readonly saml: InstanceSamlValues;
   readonly abacClaim: EntraConfig['abacClaim'];
   readonly assignedUsers: EntraTestUser[];
+  /** Groups assigned with the same role: provisioning scope "assigned users and groups" reaches their direct members. */
+  readonly assignedGroups: EntraGroup[];
 }
 
 /**
@@ -91,12 +94,13 @@ export class EntraEnterpriseApp extends Construct {
       claimsMappingPolicyId: claims.id,
     });
     const userRoleId = appRoleIdByDisplayName(servicePrincipal, 'User');
-    for (const user of props.assignedUsers) {
-      new AppRoleAssignment(this, `assign_${user.userName}`, {
-        appRoleId: userRoleId,
-        principalObjectId: user.objectId,
-        resourceObjectId: servicePrincipal.objectId,
-      });
+    // Keyed by name, never by position: a new user or group adds one assignment.
+    const principals = [
+      ...props.assignedUsers.map((user) => [`assign_${user.userName}`, user.objectId]),
+      ...props.assignedGroups.map((group) => [`assign_group_${group.displayName}`, group.objectId]),
+    ];
+    for (const [id, principalObjectId] of principals) {
+      new AppRoleAssignment(this, id, { appRoleId: userRoleId, principalObjectId, resourceObjectId: servicePrincipal.objectId });
     }
     this.clientId = application.clientId;
     this.applicationObjectId = application.objectId;

@@ -23,6 +23,8 @@ export interface FederationLinkInput {
   /** Users that SCIM provisions (RichRoe) and users created by hand in Identity Center (NikkiWolf). */
   readonly scimUsers: { userName: string; objectId: string; userPrincipalName: string }[];
   readonly samlUsers: { userName: string; objectId: string; userPrincipalName: string }[];
+  /** The groups assigned to the app, with their direct members: the provision-groups step provisions them and checks the tie. */
+  readonly groups: { displayName: string; objectId: string; members: { userName: string; objectId: string; userPrincipalName: string }[] }[];
 }
 
 export interface FederationLinkProps {
@@ -40,7 +42,8 @@ export interface FederationLinkProps {
  * destroy-time provisioner:
  * - `post_apply` runs post-apply when created. Its triggers_replace holds every value the steps
  *   read (the signing certificate's thumbprint, and with it Entra's federation metadata; the
- *   assigned users; the ids), so a change of any of them re-runs post-apply. It has no destroy-time
+ *   assigned users; the assigned groups and their members; the ids), so a change of any of them
+ *   re-runs post-apply. It has no destroy-time
  *   provisioner, so that replacement undoes nothing.
  * - `link` runs pre-destroy when destroyed. It is replaced only by a new Identity Center instance
  *   or a new Entra app, the only changes after which the old federation must be undone.

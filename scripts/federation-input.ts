@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { INSTANCE_NAMES } from '../config-schema';
 
 const user = z.object({ userName: z.string().min(1), objectId: z.string().min(1), userPrincipalName: z.string().min(3) });
+// A group assigned to the app: its Entra object id is what the AWS group's ExternalIds must carry.
+const group = z.object({ displayName: z.string().min(1), objectId: z.guid(), members: z.array(user) });
 
 /**
  * What the federation link's provisioners pass in FEDERATION_INPUT (jsonencode(self.input)).
@@ -22,6 +24,8 @@ export const federationInputSchema = z.object({
   signingCertificateThumbprint: z.string().regex(/^[0-9A-Fa-f]{40}$/, 'must be a SHA-1 thumbprint'),
   scimUsers: z.array(user),
   samlUsers: z.array(user),
+  // Absent in the input of a link created before groups existed.
+  groups: z.array(group).default([]),
 });
 
 export type FederationInput = z.infer<typeof federationInputSchema>;

@@ -98,3 +98,28 @@ export async function pollUntil<T>(probe: () => Promise<T | undefined>, options:
     await sleep(intervalMs);
   }
 }
+
+export interface RateOptions {
+  readonly requests: number;
+  readonly windowMs: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+}
+
+/**
+ * A gate for a documented rate limit, kept rather than hit: awaited before each call, it lets at
+ * most `requests` calls start in any `windowMs`, waiting for the oldest to leave the window.
+ * One caller at a time (the steps call in sequence).
+ */
+export function rateLimiter(options: RateOptions): () => Promise<void> {
+  const { sleep = realSleep, now = Date.now } = options;
+  const starts: number[] = [];
+  return async () => {
+    for (;;) {
+      while (starts.length && now() - starts[0] >= options.windowMs) starts.shift();
+      if (starts.length < options.requests) break;
+      await sleep(starts[0] + options.windowMs - now());
+    }
+    starts.push(now());
+  };
+}

@@ -8,6 +8,7 @@ import { FederationContext } from '../federation-context';
 import { AwsPartitionProvider } from '../constructs/aws-partition-provider';
 import { IdentityCenterInstance } from '../constructs/identity-center-instance';
 import { EntraTestUser } from '../constructs/entra-test-user';
+import { EntraGroup } from '../constructs/entra-group';
 import { EntraEnterpriseApp } from '../constructs/entra-enterprise-app';
 import { FederationLink } from '../constructs/federation-link';
 
@@ -29,10 +30,17 @@ export class EntraStack extends TerraformStack {
     const domain = context.entra.defaultDomain;
     const template = new DataAzureadApplicationTemplate(this, 'gallery_template', { displayName: config.entra.galleryTemplateName });
 
-    const users = config.users
-      .filter((user) => config.entra.assignedUsers.includes(user.userName))
+    // Every user the apps reach: assigned directly or a member of a group (config-schema.ts checks the names).
+    const inGroups = config.groups.flatMap((group) => group.members);
+    const entraUsers = config.users
+      .filter((user) => config.entra.assignedUsers.includes(user.userName) || inGroups.includes(user.userName))
       .map((user) => new EntraTestUser(this, user.userName, { user, domain }));
+    const users = entraUsers.filter((user) => config.entra.assignedUsers.includes(user.userName));
+    const groups = config.groups.map((group) => new EntraGroup(this, `group_${group.displayName}`, { group, members: entraUsers.filter((user) => group.members.includes(user.userName)) }));
+    const assignedGroups = groups.filter((group) => config.entra.assignedGroups.includes(group.displayName));
     const describe = (user: EntraTestUser) => ({ userName: user.userName, objectId: user.objectId, userPrincipalName: user.userPrincipalName });
+    // What the provision-groups step provisions and checks: the Entra object id ties the AWS group to this one.
+    const describeGroup = (group: EntraGroup) => ({ displayName: group.displayName, objectId: group.objectId, members: group.members.map(describe) });
 
     for (const instanceName of INSTANCE_NAMES) {
       const awsInstance = config.aws[instanceName];
@@ -48,6 +56,7 @@ export class EntraStack extends TerraformStack {
         saml: context.instances[instanceName],
         abacClaim: config.entra.abacClaim,
         assignedUsers: users,
+        assignedGroups,
       });
       new FederationLink(this, `${instanceName}_federation`, {
         projectRoot: props.projectRoot,
@@ -66,6 +75,7 @@ export class EntraStack extends TerraformStack {
           signingCertificateThumbprint: app.signingCertificateThumbprint,
           scimUsers: users.filter((u) => !config.identityCenter.users.includes(u.userName)).map(describe),
           samlUsers: users.filter((u) => config.identityCenter.users.includes(u.userName)).map(describe),
+          groups: assignedGroups.map(describeGroup),
         },
       });
     }

@@ -264,6 +264,7 @@ export function world(certificates: SigningCertificate[]): World {
     signingCertificateThumbprint: certificates[0].thumbprint,
     scimUsers: [{ userName: 'RichRoe', objectId: '5c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c', userPrincipalName: 'RichRoe@contoso.onmicrosoft.com' }],
     samlUsers: [{ userName: 'NikkiWolf', objectId: '4c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c', userPrincipalName: 'NikkiWolf@contoso.onmicrosoft.com' }],
+    groups: [],
   };
   const store = new FakeIdentityStore();
   store.addUser(input.samlUsers[0].userPrincipalName);

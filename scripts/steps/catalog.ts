@@ -60,6 +60,11 @@ export const CATALOG: readonly CatalogEntry[] = [
     label: 'Provision RichRoe on demand (guide 4.3)',
     why: 'azuread_synchronization_job_provision_on_demand ignores the result, so a failure looks like success',
   },
+  {
+    id: 'provision-groups',
+    label: 'Provision the assigned groups with their members on demand, tied to Entra by object id (issue 15)',
+    why: 'azuread_synchronization_job_provision_on_demand takes no group members, ignores the result, and cannot check that the AWS group carries the Entra object id; the access stacks need the groups before they plan',
+  },
 ];
 
 /** The last post-apply step: every step's check, against what both clouds hold now. */

@@ -35,7 +35,7 @@ export function ownedTenantIds(live: readonly ProvisioningTenant[], previous: De
 }
 
 /** Every page of a paginated identity store listing. */
-async function all<T>(page: (token?: string) => Promise<{ items?: T[]; next?: string }>): Promise<T[]> {
+export async function all<T>(page: (token?: string) => Promise<{ items?: T[]; next?: string }>): Promise<T[]> {
   const items: T[] = [];
   let token: string | undefined;
   do {

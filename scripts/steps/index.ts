@@ -1,4 +1,5 @@
 import { identitySource } from './identity-source';
+import { provisionGroups } from './provision-groups';
 import { provisionOnDemand } from './provision-on-demand';
 import { rotateToken } from './rotate-token';
 import { scimTenant } from './scim-tenant';
@@ -9,7 +10,7 @@ import { Runnable, Step } from './step';
 import { verification } from './verify';
 
 /** The steps in the order post-apply runs them (the catalog's order, which a test holds to). */
-export const STEPS: readonly Step[] = [signingCertificate, identitySource, scimTenant, scimToken, startSync, provisionOnDemand];
+export const STEPS: readonly Step[] = [signingCertificate, identitySource, scimTenant, scimToken, startSync, provisionOnDemand, provisionGroups];
 
 export type Phase = 'post-apply' | 'pre-destroy' | 'rotate-token';
 
