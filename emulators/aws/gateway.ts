@@ -192,10 +192,11 @@ function flatHeaders(headers: IncomingMessage['headers']): Record<string, string
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]));
 }
 
-/** Service and operation of a request that moto answers: query protocol (STS) or REST. */
+/** Service and operation of a request that moto answers: JSON (X-Amz-Target), query protocol (STS) or REST. */
 function describeForwarded(req: IncomingMessage, url: URL, body: Buffer): [string, string, boolean, string | undefined] {
   const scope = signingScope(req.headers.authorization);
-  const action = new URLSearchParams(body.toString('utf8')).get('Action') ?? url.searchParams.get('Action');
+  const target = req.headers['x-amz-target'];
+  const action = (typeof target === 'string' ? target.split('.')[1] : undefined) ?? new URLSearchParams(body.toString('utf8')).get('Action') ?? url.searchParams.get('Action');
   const operation = action ?? `${req.method} ${url.pathname}`;
   return [scope?.service ?? 'unknown', operation, action ? isWriteOperation(action) : req.method !== 'GET', scope?.accessKeyId];
 }
