@@ -45,8 +45,8 @@ describe('GitHub workflows', () => {
     const commands = [...workflows, ...actions].flatMap((path) => stepsOf(path).flatMap((step) => (step.run ? [...String(step.run).matchAll(/npm (?:run (?:--silent )?([\w:-]+)|(test|ci)\b)/g)] : [])));
     expect(commands.length).toBeGreaterThan(8);
     for (const [, script, builtIn] of commands) expect(builtIn ? ['ci', 'test'].includes(builtIn) && (builtIn === 'ci' || scripts.test) : scripts[script]).toBeTruthy();
-    expect(scripts.deploy).toMatch(/^CHECKPOINT_DISABLE=1 cdktf deploy aws-commercial aws-govcloud azure-id$/);
-    expect(scripts.destroy).toMatch(/cdktf destroy azure-id aws-commercial aws-govcloud$/);
+    expect(scripts.deploy).toMatch(/^CHECKPOINT_DISABLE=1 cdktf deploy aws-commercial aws-govcloud azure-id aws-commercial-access aws-govcloud-access$/);
+    expect(scripts.destroy).toMatch(/cdktf destroy aws-commercial-access aws-govcloud-access azure-id aws-commercial aws-govcloud$/);
   });
 
   it('use local actions with the inputs they declare, and no stored secret', () => {
@@ -124,8 +124,8 @@ describe('CI commands', () => {
   });
 
   it('confirm a destroy only when every stack is named', () => {
-    expect(confirmDestroy(loadConfig(), 'azure-id aws-commercial aws-govcloud')).toBe('confirmed: destroying azure-id, aws-commercial, aws-govcloud');
-    expect(() => confirmDestroy(loadConfig(), 'aws-commercial')).toThrow('type the names of all stacks to confirm the destroy: azure-id aws-commercial aws-govcloud');
+    expect(confirmDestroy(loadConfig(), 'aws-commercial-access aws-govcloud-access azure-id aws-commercial aws-govcloud')).toBe('confirmed: destroying aws-commercial-access, aws-govcloud-access, azure-id, aws-commercial, aws-govcloud');
+    expect(() => confirmDestroy(loadConfig(), 'azure-id aws-commercial aws-govcloud')).toThrow('type the names of all stacks to confirm the destroy: aws-commercial-access aws-govcloud-access azure-id aws-commercial aws-govcloud');
     expect(() => confirmDestroy(loadConfig(), undefined)).toThrow();
   });
 });

@@ -10,6 +10,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadConfig } from '../../config';
 import { AppConfig, INSTANCE_NAMES } from '../../config-schema';
+import { accessStackName } from '../../stacks/aws-access-stack';
 
 const ROOT = join(__dirname, '..', '..');
 // The SDKs and Terraform would prefer these over any profile; the last configure step set them.
@@ -43,7 +44,7 @@ export function credentialProcessOutput(instance: string, env: NodeJS.ProcessEnv
 }
 
 export function confirmDestroy(config: AppConfig, typed: string | undefined): string {
-  const stacks = [config.entra.shortName, ...INSTANCE_NAMES];
+  const stacks = [...INSTANCE_NAMES.map(accessStackName), config.entra.shortName, ...INSTANCE_NAMES];
   const given = (typed ?? '').trim().split(/\s+/).filter(Boolean);
   if (given.sort().join(' ') !== [...stacks].sort().join(' ')) throw new CiError(`type the names of all stacks to confirm the destroy: ${stacks.join(' ')}`);
   return `confirmed: destroying ${stacks.join(', ')}`;
