@@ -1,3 +1,4 @@
+import { FaultLedger } from '../faults';
 import { MotoServer } from '../moto-server';
 import { AppsAuth } from './apps-auth';
 import { Gateway, RequestLog } from './gateway';
@@ -55,6 +56,11 @@ export class AwsEmulator {
 
   get requests(): RequestLog {
     return this.gateway.log;
+  }
+
+  /** Faults to inject on chosen requests, and what their callers did next. */
+  get faults(): FaultLedger {
+    return this.gateway.faults;
   }
 
   leftovers(): EmulatorLeftovers {

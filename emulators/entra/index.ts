@@ -32,6 +32,11 @@ export class EntraEmulator {
     return this.server.log;
   }
 
+  /** Faults to inject on chosen Graph requests, and what their callers did next. */
+  get faults() {
+    return this.server.faultLedger;
+  }
+
   get jobs() {
     return [...this.server.sync.values()].flatMap((s) => s.jobs);
   }

@@ -3,6 +3,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { RequestLog } from '../aws/gateway';
 import { readBody } from '../aws/protocol';
+import { FaultLedger, FaultRequest } from '../faults';
 import { Application, AWS_GALLERY_TEMPLATE, credentialsOf, Directory, Group, keepListedCertificates, ServicePrincipal, User } from './directory';
 import { base64Der, federationMetadata, newSigningKey, signedResponse } from './saml-idp';
 import { Job, ON_DEMAND_MAX_MEMBERS, Outcome, SYNC_TEMPLATE_ID, Synchronization, USER_RULE_ID } from './synchronization';
@@ -106,6 +107,8 @@ export class EntraServer {
   private readonly routes: Route[] = [];
   private faults: Required<GraphFaults> = { throttle: 0, serverErrors: 0, notFoundAfterCreate: 0 };
   private readonly freshlyCreated = new Map<string, number>();
+  /** Faults aimed at chosen callers' requests (the product's), and what each caller did after one. */
+  readonly faultLedger = new FaultLedger();
   // Per service principal: when its last on-demand requests arrived.
   private readonly onDemandTimes = new Map<string, number[]>();
   private base = '';
@@ -464,6 +467,7 @@ export class EntraServer {
       res.writeHead(status, { 'content-type': typeof body === 'string' ? 'application/xml' : 'application/json', ...headers });
       res.end(text);
     };
+    let request: FaultRequest | undefined;
     try {
       const raw = await readBody(req);
       if (!route) throw new GraphFault(400, 'BadRequest', `Resource not found for the segment '${url.pathname}'.`);
@@ -472,8 +476,14 @@ export class EntraServer {
         if (req.headers.authorization !== `Bearer ${this.accessToken}`) throw new GraphFault(401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
         const fault = this.injectedFault();
         if (fault) throw fault;
+        request = { method, url: req.url ?? '/', headers: req.headers, body: raw, operation: `${method} ${route.name}` };
+        const planned = this.faultLedger.intercept(request);
+        if (planned === 'hang') return; // no answer: the caller must give up on this connection
+        if (planned) return send(planned.status, planned.body, planned.headers);
+        res.once('finish', () => this.faultLedger.answered(request!, res.statusCode));
       }
       const answer = await route.handler(route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent), raw.length ? JSON.parse(raw.toString('utf8')) : {}, url);
+      if (request && Array.isArray(answer) && answer[0] === 201) this.faultLedger.created(request, (answer[1] as { id?: string })?.id);
       if (Array.isArray(answer) && answer[0] === 'xml') return send(200, answer[1]);
       if (Array.isArray(answer)) return send(answer[0], answer[1]);
       send(200, answer);

@@ -138,6 +138,8 @@ async function entryFailure(response: Response): Promise<Outcome> {
 }
 
 const now = () => new Date().toISOString();
+// How often one SCIM request is sent while Identity Center answers 429 (unverified, see scim()).
+const SCIM_THROTTLED_ATTEMPTS = 5;
 
 /**
  * Entra provisioning for one service principal: the jobs, their saved credentials and their cycles.
@@ -199,15 +201,23 @@ export class Synchronization {
     return from.find((s) => s.key === key)?.value;
   }
 
-  private scim(method: string, path: string, body: unknown, credentials = this.secrets): Promise<Response> {
+  private async scim(method: string, path: string, body: unknown, credentials = this.secrets): Promise<Response> {
     const base = this.secret('BaseAddress', credentials);
-    if (!base) return Promise.resolve(new Response(null, { status: 401 }));
+    if (!base) return new Response(null, { status: 401 });
     // The tenant URL may end in a slash (Identity Center's SCIM endpoint does): join, never double it.
-    return fetch(`${base.replace(/\/$/, '')}/${path}`, {
-      method,
-      headers: { authorization: `Bearer ${this.secret('SecretToken', credentials)}`, 'content-type': 'application/scim+json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const send = () =>
+      fetch(`${base.replace(/\/$/, '')}/${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.secret('SecretToken', credentials)}`, 'content-type': 'application/scim+json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    // unverified: that Entra's provisioning service waits out a SCIM 429's Retry-After and sends the
+    // request again (AWS SCIM developer guide: Identity Center answers 429 when throttling).
+    for (let attempt = 1; ; attempt++) {
+      const answer = await send();
+      if (answer.status !== 429 || attempt === SCIM_THROTTLED_ATTEMPTS) return answer;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * (Number(answer.headers.get('retry-after')) || 1)));
+    }
   }
 
   private findByUserName(userName: string, credentials = this.secrets): Promise<Response> {
