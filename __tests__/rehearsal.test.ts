@@ -5,7 +5,6 @@ import { expectGreenRehearsal } from './support/rehearsal';
 describeWithTools(['terraform', 'moto_server', 'mirror'], 'rehearsal of the whole lifecycle', () => {
   it('runs clean to a green report', () => expectGreenRehearsal([]), 240_000);
 
-  it('outlasts Graph throttling (429 with Retry-After)', () => expectGreenRehearsal(['throttle'], [/every injected Graph fault/]), 240_000);
-
-  it('outlasts Graph 5xx answers', () => expectGreenRehearsal(['server-error'], [/every injected Graph fault/]), 240_000);
+  it("outlasts Graph faults on the product's calls: 429 with Retry-After, 503, 404 after its create, a hung call", () =>
+    expectGreenRehearsal(['throttle', 'server-error', 'not-found-after-create', 'graph-hang'], [/^Graph 429 with Retry-After on the product's calls: every one retried and recovered$/]), 300_000);
 });

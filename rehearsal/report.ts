@@ -1,4 +1,6 @@
 import { RequestCount } from '../emulators/aws/gateway';
+import { FaultOutcome } from '../emulators/faults';
+import { Retrier } from './faults';
 
 export interface Check {
   readonly what: string;
@@ -12,6 +14,8 @@ export class Report {
   readonly phases: [string, number][] = [];
   readonly resources: Record<string, { created: number; destroyed: number; note?: string }> = {};
   readonly notes: string[] = [];
+  /** Per injected fault kind: how many, how many retried and recovered, and by whom. */
+  readonly faults: (FaultOutcome & { retrier: Retrier })[] = [];
   calls: RequestCount[] = [];
   /** What `npm run status` printed after the deploy. */
   status: string[] = [];
@@ -40,6 +44,13 @@ export class Report {
       '',
       'Resources per stack',
       ...Object.entries(this.resources).map(([stack, r]) => `  ${stack.padEnd(16)} created ${String(r.created).padStart(2)}, destroyed ${String(r.destroyed).padStart(2)}${r.note ? `  (${r.note})` : ''}`),
+      ...(this.faults.length
+        ? [
+            '',
+            'Faults injected (retried and recovered: counted by the emulators from the traffic)',
+            ...this.faults.map((f) => `  ${f.kind.padEnd(40)} ${f.injected} injected, ${f.retried} retried, ${f.recovered} recovered — retried by ${f.retrier === 'product' ? 'the product' : "Entra's sync engine"}`),
+          ]
+        : []),
       '',
       'API calls per service (all phases)',
       ...[...byService].sort(([a], [b]) => a.localeCompare(b)).map(([service, t]) => `  ${service.padEnd(28)} ${String(t.calls).padStart(4)} calls, ${String(t.writes).padStart(3)} writes`),
