@@ -46,6 +46,24 @@ export const TERRAFORM_AWS_ACTIONS: Record<string, readonly string[]> = {
     'sso:UpdateInstanceAccessControlAttributeConfiguration', 'sso:DeleteInstanceAccessControlAttributeConfiguration',
   ],
   aws_identitystore_user: ['identitystore:CreateUser', 'identitystore:DescribeUser', 'identitystore:UpdateUser', 'identitystore:DeleteUser'],
+  aws_ssoadmin_customer_managed_policy_attachment: [
+    'sso:AttachCustomerManagedPolicyReferenceToPermissionSet', 'sso:ListCustomerManagedPolicyReferencesInPermissionSet',
+    'sso:DetachCustomerManagedPolicyReferenceFromPermissionSet', 'sso:ProvisionPermissionSet', 'sso:DescribePermissionSetProvisioningStatus',
+  ],
+  aws_ssoadmin_permissions_boundary_attachment: [
+    'sso:PutPermissionsBoundaryToPermissionSet', 'sso:GetPermissionsBoundaryForPermissionSet', 'sso:DeletePermissionsBoundaryFromPermissionSet',
+    'sso:ProvisionPermissionSet', 'sso:DescribePermissionSetProvisioningStatus',
+  ],
+  // The access stacks' reads (stacks/aws-access-stack.ts). The permission set data source finds a name by
+  // listing and describing, and reads its tags; the organization data source lists accounts, roots and
+  // service access from the management account; descendant accounts walk the OU tree.
+  'data.aws_ssoadmin_permission_set': ['sso:ListPermissionSets', 'sso:DescribePermissionSet', 'sso:ListTagsForResource'],
+  'data.aws_identitystore_groups': ['identitystore:ListGroups'],
+  'data.aws_identitystore_user': ['identitystore:GetUserId', 'identitystore:DescribeUser'],
+  'data.aws_organizations_organization': [
+    'organizations:DescribeOrganization', 'organizations:ListAccounts', 'organizations:ListRoots', 'organizations:ListAWSServiceAccessForOrganization',
+  ],
+  'data.aws_organizations_organizational_unit_descendant_accounts': ['organizations:ListAccountsForParent', 'organizations:ListOrganizationalUnitsForParent'],
 };
 
 /**
@@ -102,6 +120,13 @@ export const TERRAFORM_GRAPH_PERMISSIONS: Record<string, readonly string[]> = {
   azuread_app_role_assignment: ['AppRoleAssignment.ReadWrite.All', 'Application.Read.All'],
   azuread_claims_mapping_policy: ['Policy.ReadWrite.ApplicationConfiguration', 'Policy.Read.All'],
   azuread_service_principal_claims_mapping_policy_assignment: ['Policy.ReadWrite.ApplicationConfiguration', 'Policy.Read.All'],
+  // azuread_group_member "API Permissions": Group.ReadWrite.All (or Directory.ReadWrite.All).
+  azuread_group_member: ['Group.ReadWrite.All'],
+  // unverified (the pages' "API Permissions" sections not read for these three): Group.ReadWrite.All for a
+  // security group, Application.ReadWrite.All for an application's identifier URI and redirect URIs.
+  azuread_group: ['Group.ReadWrite.All'],
+  azuread_application_identifier_uri: ['Application.ReadWrite.All'],
+  azuread_application_redirect_uris: ['Application.ReadWrite.All'],
 };
 
 /** Resource types that call no cloud API. */

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../config';
 import { AppConfig, INSTANCE_NAMES, InstanceName } from '../../config-schema';
 import { synthToDisk } from '../synth';
+import { accessStackName } from '../../stacks/aws-access-stack';
 import {
   ASSIGNMENT_LIST_ACTIONS, ASSIGNMENT_ROLE_ACTIONS, ASSIGNMENT_ROLE_RESOURCES, GRAPH_CALL_PERMISSIONS, IAM_PREFIX, IAM_REQUESTED_REGION, LOCAL_ONLY_TYPES,
   STATE_BACKEND_ACTIONS, TERRAFORM_AWS_ACTIONS, TERRAFORM_GRAPH_PERMISSIONS,
@@ -33,7 +34,7 @@ export function stackTypes(): Record<string, string[]> {
   const stacks = synthToDisk({ AWS_ENDPOINT_URL: undefined });
   const config = loadConfig();
   return Object.fromEntries(
-    [...INSTANCE_NAMES, config.entra.shortName].map((name) => {
+    [...INSTANCE_NAMES, ...INSTANCE_NAMES.map(accessStackName), config.entra.shortName].map((name) => {
       const json = JSON.parse(readFileSync(join(stacks, name, 'cdk.tf.json'), 'utf8'));
       return [name, sorted([...Object.keys(json.resource ?? {}), ...Object.keys(json.data ?? {}).map((type) => `data.${type}`)])];
     }),
@@ -62,10 +63,10 @@ export function graphPermissionOf(call: Pick<GraphCall, 'method' | 'path'>): str
   return rule.permission;
 }
 
-/** The policy the profile of one AWS instance needs: its stack, the azure-id reads through it, the scripts. */
+/** The policy the profile of one AWS instance needs: its stacks, the azure-id reads through it, the scripts. */
 export function awsPolicy(instance: InstanceName, types: Record<string, string[]>, scripts: AwsCall[], config: AppConfig) {
   const { partition, region, profile } = config.aws[instance];
-  const awsTypes = [...types[instance], ...types[config.entra.shortName].filter((t) => /^(data\.)?aws_/.test(t))];
+  const awsTypes = [...types[instance], ...types[accessStackName(instance)], ...types[config.entra.shortName].filter((t) => /^(data\.)?aws_/.test(t))];
   const actions = sorted([...lookUp(awsTypes, TERRAFORM_AWS_ACTIONS, 'IAM actions'), ...scripts.map(iamActionOfScriptCall)]);
   const inRegion = { StringEquals: { 'aws:RequestedRegion': region } };
   const byPrefix = (prefix: string) => actions.filter((a) => a.startsWith(`${prefix}:`));
@@ -74,6 +75,8 @@ export function awsPolicy(instance: InstanceName, types: Record<string, string[]
     { Sid: 'IdentityStoreUsersAndGroups', Effect: 'Allow', Action: byPrefix('identitystore'), Resource: '*', Condition: inRegion },
     { Sid: 'ConsoleOnlyFederationOperations', Effect: 'Allow', Action: byPrefix('sso-directory'), Resource: '*', Condition: inRegion },
   ];
+  // Organizations is a global service (one endpoint per partition): no region condition.
+  if (byPrefix('organizations').length) statements.push({ Sid: 'OrganizationReadsForAccessTargets', Effect: 'Allow', Action: byPrefix('organizations'), Resource: '*' });
   if (awsTypes.includes('aws_ssoadmin_account_assignment')) {
     statements.push(
       { Sid: 'AssignmentRolesInTheAccount', Effect: 'Allow', Action: ASSIGNMENT_ROLE_ACTIONS, Resource: ASSIGNMENT_ROLE_RESOURCES(partition) },
