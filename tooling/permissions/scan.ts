@@ -51,12 +51,18 @@ function pathOf(node: ts.Expression): string | undefined {
   return undefined;
 }
 
-/** The `.api(path)` call a request chain such as `c.api(p).select(s).get()` starts from. */
+/**
+ * The `api(path)` call a request chain such as `c.api(p).select(s).get()` or, through the Graph
+ * client's retrying wrapper, `api(p).select(s).get()` starts from.
+ */
 function graphPathOfChain(node: ts.Expression): string | undefined {
   let current: ts.Expression = node;
-  while (ts.isCallExpression(current) && ts.isPropertyAccessExpression(current.expression)) {
-    if (current.expression.name.text === 'api' && current.arguments[0]) return pathOf(current.arguments[0]);
-    current = current.expression.expression;
+  while (ts.isCallExpression(current)) {
+    const callee = current.expression;
+    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+    if (name === 'api' && current.arguments[0]) return pathOf(current.arguments[0]);
+    if (!ts.isPropertyAccessExpression(callee)) return undefined;
+    current = callee.expression;
   }
   return undefined;
 }
