@@ -100,7 +100,8 @@ describe('Entra emulator and the stand-in for the azuread provider', () => {
       expect(applied.drift).toEqual([]);
       const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
       const assignments = Object.entries(state).filter(([address]) => address.startsWith('azuread_app_role_assignment.')).map(([, known]: [string, any]) => known.app_role_id);
-      expect(assignments).toEqual(Array(4).fill('8774f594-1d59-4279-b9d9-59ef09a23530'));
+      // Two users and two groups on each of the two apps, all with the User role.
+      expect(assignments).toEqual(Array(8).fill('8774f594-1d59-4279-b9d9-59ef09a23530'));
       // The certificate is tracked by its Verify key, as the provider does.
       const certificates = Object.entries(state).filter(([address]) => address.startsWith('azuread_service_principal_token_signing_certificate.')).map(([, known]) => known as any);
       for (const certificate of certificates) {
@@ -109,6 +110,41 @@ describe('Entra emulator and the stand-in for the azuread provider', () => {
       }
       expect((await deployer(azureadStack(), dir).apply(noProvisioner)).created).toBe(0);
       await standIn.destroy(noProvisioner);
+      expect(entra.leftovers()).toBe(0);
+    });
+
+    it('creates the groups as security groups with their members, assigns them to both apps, and plans no change after', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'entra-deployer-'));
+      const applied = await deployer(azureadStack(), dir).apply(noProvisioner);
+      expect(applied.drift).toEqual([]);
+      const groups = (await graph('GET', '/groups')).body.value.sort((a: any, b: any) => b.displayName.localeCompare(a.displayName));
+      expect(groups.map((g: any) => [g.displayName, g.securityEnabled, g.mailEnabled, /^[0-9a-f]{8}-[0-9a-f]$/.test(g.mailNickname)])).toEqual([
+        ['AWS-Base', true, false, true],
+        ['AWS-Admins', true, false, true],
+      ]);
+      const members = async (id: string) => (await graph('GET', `/groups/${id}/members`)).body.value.map((m: any) => m.userPrincipalName.split('@')[0]);
+      expect(await members(groups[0].id)).toEqual(['NikkiWolf', 'RichRoe']);
+      expect(await members(groups[1].id)).toEqual(['NikkiWolf']);
+      const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+      const groupAssignments = Object.entries(state).filter(([address]) => /^azuread_app_role_assignment\..*assign_group_/.test(address));
+      expect(groupAssignments).toHaveLength(4);
+      for (const [, known] of groupAssignments as [string, any][]) {
+        const principals = (await graph('GET', `/servicePrincipals/${known.resource_object_id}/appRoleAssignedTo`)).body.value.map((a: any) => a.principalId);
+        expect(principals).toEqual(expect.arrayContaining(groups.map((g: any) => g.id)));
+      }
+      expect((await deployer(azureadStack(), dir).apply(noProvisioner)).created).toBe(0);
+    });
+
+    it('plans to re-add a membership removed outside Terraform, and destroys groups and memberships', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'entra-deployer-'));
+      await deployer(azureadStack(), dir).apply(noProvisioner);
+      const [base] = (await graph('GET', `/groups?$filter=displayName eq 'AWS-Base'`)).body.value;
+      const [rich] = (await graph('GET', '/users')).body.value.filter((u: any) => u.userPrincipalName.startsWith('RichRoe@'));
+      expect((await graph('DELETE', `/groups/${base.id}/members/${rich.id}/$ref`)).status).toBe(204);
+      const again = await deployer(azureadStack(), dir).apply(noProvisioner);
+      expect(again.created).toBe(1);
+      expect(again.drift).toEqual([]);
+      await deployer(azureadStack(), dir).destroy(noProvisioner);
       expect(entra.leftovers()).toBe(0);
     });
 

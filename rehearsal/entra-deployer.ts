@@ -3,14 +3,14 @@
  * resource as the azuread provider would (no azuread binary is available here). Terraform's part
  * for the federation links is kept: their provisioners run exactly as synthesized.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { ListInstancesCommand } from '@aws-sdk/client-sso-admin';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { awsClients } from '../scripts/clients/aws';
 import type { TokenCredential } from '@azure/identity';
 import { graphClient, graphTransience } from '../scripts/clients/graph';
-import { retry } from '../scripts/retry';
+import { pollUntil, retry } from '../scripts/retry';
 import { knownAfterApply, references, resolve, Values } from './expressions';
 
 interface Block {
@@ -83,8 +83,9 @@ export class EntraStackDeployer {
     const graph = this.graph;
     const patient = <T>(work: () => Promise<T>) => retry(work, { description: 'Graph answers', timeoutMs: 60_000, classify: graphTransience(true), initialDelayMs: 200 });
     return {
-      api: (path: string) => {
-        const request = () => graph.api(path);
+      // The azuread provider calls Graph beta for groups (internal/services/groups/client/client.go).
+      api: (path: string, version: 'v1.0' | 'beta' = 'v1.0') => {
+        const request = () => graph.api(path).version(version);
         return {
           get: () => patient(() => request().get()),
           post: (body: unknown) => patient(() => request().post(body)),
@@ -276,6 +277,20 @@ export class EntraStackDeployer {
         const created = await g.api(`/servicePrincipals/${config.resource_object_id}/appRoleAssignedTo`).post({ principalId: config.principal_object_id, resourceId: config.resource_object_id, appRoleId: config.app_role_id });
         return result(stateful(created.id), true);
       }
+      case 'azuread_group':
+        return this.ensureGroup(config, known);
+      case 'azuread_group_member': {
+        // group_member_resource.go, Create: the group must exist; a membership that exists already is
+        // an error ("already exists - to be managed via Terraform this resource needs to be imported").
+        const stateful = { group_object_id: config.group_object_id, member_object_id: config.member_object_id };
+        if (known && (await this.isMember(config.group_object_id, config.member_object_id))) return result(stateful, false);
+        await g.api(`/groups/${config.group_object_id}`, 'beta').get();
+        if (await this.isMember(config.group_object_id, config.member_object_id)) {
+          throw new Error(`${block.address}: ${config.member_object_id} is already a member of group ${config.group_object_id}; to be managed via Terraform this resource needs to be imported`);
+        }
+        await g.api(`/groups/${config.group_object_id}/members/$ref`, 'beta').post({ '@odata.id': `${this.graphEndpoint}/beta/directoryObjects/${config.member_object_id}` });
+        return result(stateful, true);
+      }
       case 'terraform_data': {
         // As in Terraform: the create-time provisioner runs once; a failed run leaves the link tainted to run again.
         if (known?.provisioned) return result({ input: config.input, output: config.input }, false, known);
@@ -289,6 +304,52 @@ export class EntraStackDeployer {
       default:
         throw new Error(`The rehearsal cannot apply ${block.type}`);
     }
+  }
+
+  /**
+   * azuread_group as group_resource.go (v3.7.0) does it. Create: POST the group (a security group
+   * gets a random mailNickname, groupDefaultMailNickname in groups.go), PATCH the display name to a
+   * temporary value and back, which tells that the new group is replicated, wait until a GET shows
+   * the name, then read it (404 retried). Update: PATCH what differs of display_name and description.
+   * Not done here: owners. The provider binds the caller as owner; the emulator's caller is no
+   * directory object, and `owners` is Optional + Computed, so leaving it out changes no plan.
+   */
+  private async ensureGroup(config: any, known: Record<string, unknown> | undefined) {
+    const g = this.g;
+    const stateful = (id: string) => ({ object_id: id });
+    const values = (group: any) => ({ id: `/groups/${group.id}`, object_id: group.id, display_name: group.displayName, mail_nickname: group.mailNickname });
+    const current = known && (await g.api(`/groups/${known.object_id}`, 'beta').get().catch((e: any) => (e.statusCode === 404 ? undefined : Promise.reject(e))));
+    if (current) {
+      const wanted = { displayName: config.display_name, description: config.description ?? null };
+      const differs = current.displayName !== wanted.displayName || (current.description ?? null) !== wanted.description;
+      if (differs) await g.api(`/groups/${current.id}`, 'beta').patch(wanted);
+      return { values: values({ ...current, ...wanted }), created: differs, stateful: stateful(current.id) };
+    }
+    const created = await g.api('/groups', 'beta').post({
+      ...(config.description ? { description: config.description } : {}),
+      displayName: config.display_name,
+      groupTypes: [],
+      isAssignableToRole: false,
+      mailEnabled: Boolean(config.mail_enabled),
+      mailNickname: config.mail_nickname ?? randomMailNickname(),
+      resourceBehaviorOptions: [],
+      resourceProvisioningOptions: [],
+      securityEnabled: Boolean(config.security_enabled),
+    });
+    for (const displayName of [`TERRAFORM_UPDATE_${randomUUID()}`, config.display_name]) await g.api(`/groups/${created.id}`, 'beta').patch({ displayName });
+    await pollUntil(async () => ((await g.api(`/groups/${created.id}`, 'beta').get()).displayName === config.display_name ? true : undefined), { description: `group ${config.display_name} shows its display name`, timeoutMs: 60_000, intervalMs: 200 });
+    return { values: values(await g.api(`/groups/${created.id}`, 'beta').get()), created: true, stateful: stateful(created.id) };
+  }
+
+  /** group_member_resource.go, Read: the group's members filtered on the member's id (groupGetMember in groups.go); none when the group is gone. */
+  private async isMember(groupId: string, memberId: string): Promise<boolean> {
+    const members = await this.once(`/groups/${groupId}/members?$filter=id eq '${memberId}'`);
+    return (members?.value ?? []).some((m: any) => m.id === memberId);
+  }
+
+  /** One GET of Graph beta without the create-time patience (a 404 is an answer here): undefined for 404. */
+  private once(path: string): Promise<any> {
+    return this.graph.api(path).version('beta').get().catch((e: any) => (e.statusCode === 404 ? undefined : Promise.reject(e)));
   }
 
   private async applicationValues(objectId: string) {
@@ -342,6 +403,13 @@ export class EntraStackDeployer {
         const assigned = (await get(`/servicePrincipals/${known.service_principal_id}/claimsMappingPolicies`))?.value ?? [];
         return assigned.some((p: any) => p.id === known.policy_id) ? { claims_mapping_policy_id: known.policy_id } : undefined;
       }
+      case 'azuread_group': {
+        // group_resource.go, Read: members, owners and mail_nickname are Computed; description reads back as "".
+        const group = await this.once(`/groups/${known.object_id}`);
+        return group && { display_name: group.displayName, description: group.description ?? '', security_enabled: group.securityEnabled, mail_enabled: group.mailEnabled };
+      }
+      case 'azuread_group_member':
+        return (await this.isMember(known.group_object_id, known.member_object_id)) ? { group_object_id: known.group_object_id, member_object_id: known.member_object_id } : undefined;
       case 'azuread_app_role_assignment': {
         const assignments = (await get(`/servicePrincipals/${known.resource_object_id}/appRoleAssignedTo`))?.value ?? [];
         const assignment = assignments.find((a: any) => a.id === known.id);
@@ -368,6 +436,14 @@ export class EntraStackDeployer {
       }
       case 'azuread_app_role_assignment':
         return g.api(`/servicePrincipals/${known.resource_object_id}/appRoleAssignedTo/${known.id}`).delete().catch(gone);
+      case 'azuread_group_member':
+        // group_member_resource.go, Delete: remove the reference, then wait until the member is gone.
+        await g.api(`/groups/${known.group_object_id}/members/${known.member_object_id}/$ref`, 'beta').delete().catch(gone);
+        return this.waitUntil(async () => !(await this.isMember(known.group_object_id, known.member_object_id)), `${known.member_object_id} leaves group ${known.group_object_id}`);
+      case 'azuread_group':
+        // group_resource.go, Delete: delete, then wait until a GET answers 404.
+        await g.api(`/groups/${known.object_id}`, 'beta').delete().catch(gone);
+        return this.waitUntil(async () => (await this.once(`/groups/${known.object_id}`)) === undefined, `group ${known.object_id} is deleted`);
       case 'azuread_service_principal_claims_mapping_policy_assignment':
         return g.api(`/servicePrincipals/${known.service_principal_id}/claimsMappingPolicies/${known.policy_id}/$ref`).delete().catch(gone);
       case 'azuread_claims_mapping_policy':
@@ -391,6 +467,11 @@ export class EntraStackDeployer {
         // Data sources hold nothing.
         return;
     }
+  }
+
+  /** The provider's consistency.WaitForDeletion, bounded. */
+  private async waitUntil(done: () => Promise<boolean>, description: string): Promise<void> {
+    await pollUntil(async () => ((await done()) ? true : undefined), { description, timeoutMs: 60_000, intervalMs: 200 });
   }
 
   /**
@@ -420,6 +501,12 @@ function flattenAppRoleIds(roles: any[] = []): Record<string, string> {
 /** The provider's app_role / app_roles blocks (FlattenAppRoles, same file). */
 function flattenAppRoles(roles: any[] = []) {
   return roles.map((r) => ({ id: r.id, allowed_member_types: r.allowedMemberTypes, description: r.description ?? '', display_name: r.displayName ?? '', enabled: Boolean(r.isEnabled), value: r.value ?? '' }));
+}
+
+/** A security group's mailNickname as the provider makes one: 9 hex digits with a dash before the last (groupDefaultMailNickname, groups.go). */
+function randomMailNickname(): string {
+  const hex = Array.from({ length: 9 }, () => '0123456789abcdef'[randomInt(16)]).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8)}`;
 }
 
 /** An object id from an azuread 3.x resource id (`/servicePrincipals/{id}`) or a bare object id. */
