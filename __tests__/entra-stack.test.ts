@@ -9,6 +9,8 @@ import { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal'
 import { ServicePrincipalTokenSigningCertificate } from '@cdktf/provider-azuread/lib/service-principal-token-signing-certificate';
 import { ServicePrincipalClaimsMappingPolicyAssignment } from '@cdktf/provider-azuread/lib/service-principal-claims-mapping-policy-assignment';
 import { User } from '@cdktf/provider-azuread/lib/user';
+import { Group } from '@cdktf/provider-azuread/lib/group';
+import { GroupMember } from '@cdktf/provider-azuread/lib/group-member';
 import { ApplicationIdentifierUri } from '@cdktf/provider-azuread/lib/application-identifier-uri';
 import { ApplicationRedirectUris } from '@cdktf/provider-azuread/lib/application-redirect-uris';
 import { DataAzureadApplicationTemplate } from '@cdktf/provider-azuread/lib/data-azuread-application-template';
@@ -61,6 +63,26 @@ describe('azure-id stack', () => {
       expect(user.password).toMatch(/^\$\{uuid\(\)\}(?=.*[A-Z])(?=.*[a-z])(?=.*\d)(?=.*[^\w]).+$/);
       expect(user.lifecycle.ignore_changes).toContain('password');
     }
+  });
+
+  it('creates each config group as a security group, not mail-enabled, with its description and no authoritative members', () => {
+    const groups = Object.values(byType(Group.tfResourceType));
+    expect(groups).toHaveLength(2);
+    expect(groups).toEqual(
+      expect.arrayContaining([
+        { display_name: 'AWS-Base', description: 'Everyone who signs in to AWS: view-only access', security_enabled: true, mail_enabled: false },
+        { display_name: 'AWS-Admins', description: 'Administrators of the AWS accounts', security_enabled: true, mail_enabled: false },
+      ]),
+    );
+  });
+
+  it('adds each direct member as its own azuread_group_member, keyed by group and user name', () => {
+    const members = Object.entries(byType(GroupMember.tfResourceType)).map(([id, m]: [string, any]) => [id.replace(/_[0-9A-F]{8}$/, ''), m.group_object_id.split('.')[1].replace(/_[0-9A-F]{8}$/, ''), m.member_object_id.split('.')[1].replace(/_[0-9A-F]{8}$/, '')]);
+    expect(members.sort()).toEqual([
+      ['group_AWS-Admins_member_NikkiWolf', 'group_AWS-Admins_group', 'NikkiWolf_user'],
+      ['group_AWS-Base_member_NikkiWolf', 'group_AWS-Base_group', 'NikkiWolf_user'],
+      ['group_AWS-Base_member_RichRoe', 'group_AWS-Base_group', 'RichRoe_user'],
+    ]);
   });
 
   it('uses no provider but aws, azurerm and azuread, in any stack (the user allowed only those)', () => {
@@ -127,9 +149,11 @@ describe('azure-id stack', () => {
       expect(only(ServicePrincipalClaimsMappingPolicyAssignment.tfResourceType, instance)).toHaveLength(1);
     });
 
-    it('assigns NikkiWolf and RichRoe to the app role User, picked by display name from the service principal', () => {
+    it('assigns NikkiWolf, RichRoe and both groups to the app role User, picked by display name from the service principal', () => {
       const assignments = only('azuread_app_role_assignment', instance);
       expect(assignments.map((a) => a.principal_object_id).sort()).toEqual([
+        expect.stringMatching(/^\$\{azuread_group\.group_AWS-Admins_group_\w+\.object_id\}$/),
+        expect.stringMatching(/^\$\{azuread_group\.group_AWS-Base_group_\w+\.object_id\}$/),
         expect.stringMatching(/^\$\{azuread_user\.NikkiWolf_user_\w+\.object_id\}$/),
         expect.stringMatching(/^\$\{azuread_user\.RichRoe_user_\w+\.object_id\}$/),
       ]);
@@ -164,6 +188,10 @@ describe('azure-id stack', () => {
           signingCertificateThumbprint: expect.stringMatching(/\.thumbprint\}$/),
           scimUsers: [expect.objectContaining({ userName: 'RichRoe' })],
           samlUsers: [expect.objectContaining({ userName: 'NikkiWolf' })],
+          groups: [
+            { displayName: 'AWS-Base', objectId: expect.stringMatching(/^\$\{azuread_group\.group_AWS-Base_\w+\.object_id\}$/), members: [expect.objectContaining({ userName: 'NikkiWolf' }), expect.objectContaining({ userName: 'RichRoe' })] },
+            { displayName: 'AWS-Admins', objectId: expect.stringMatching(/^\$\{azuread_group\.group_AWS-Admins_\w+\.object_id\}$/), members: [expect.objectContaining({ userName: 'NikkiWolf' })] },
+          ],
         });
       }
       const environment = { FEDERATION_INPUT: '${jsonencode(self.input)}' };
@@ -173,7 +201,7 @@ describe('azure-id stack', () => {
       // A new certificate (and so new metadata) or other users re-run post-apply, and undo nothing.
       const { label, postApplySteps, preDestroySteps, ...values } = postApply.input;
       expect(postApply.triggers_replace).toEqual(values);
-      expect(postApply.triggers_replace).toMatchObject({ signingCertificateThumbprint: values.signingCertificateThumbprint, scimUsers: values.scimUsers, samlUsers: values.samlUsers });
+      expect(postApply.triggers_replace).toMatchObject({ signingCertificateThumbprint: values.signingCertificateThumbprint, scimUsers: values.scimUsers, samlUsers: values.samlUsers, groups: values.groups });
       expect(postApply.provisioner).toEqual([{ 'local-exec': { command: `npm run --silent federation -- post-apply --instance ${instance}`, environment, working_dir: expect.any(String) } }]);
       expect(postApply.depends_on).toEqual([`${DataResource.tfResourceType}.${linkId}`]);
       // Nothing secret travels to the scripts through Terraform (the labels may name the SCIM token).
@@ -206,7 +234,8 @@ describe('federation link provisioners, run as Terraform would run them', () => 
     const synthesized = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
     const links = Object.entries(synthesized.resource.terraform_data).filter(([id]) => id.startsWith('aws-govcloud')).map(([, r]) => r as any);
     const link = links.find((l) => l.provisioner.some((p: any) => (phase === 'pre-destroy') === (p['local-exec'].when === 'destroy')));
-    const input = { ...link.input, ...resolved, scimUsers: link.input.scimUsers.map(resolveUser), samlUsers: link.input.samlUsers.map(resolveUser) };
+    const resolveGroup = (group: any) => ({ ...group, objectId: '6c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c', members: group.members.map(resolveUser) });
+    const input = { ...link.input, ...resolved, scimUsers: link.input.scimUsers.map(resolveUser), samlUsers: link.input.samlUsers.map(resolveUser), groups: link.input.groups.map(resolveGroup) };
     const [{ 'local-exec': provisioner }] = link.provisioner;
 
     const output = execFileSync('sh', ['-c', provisioner.command], {
