@@ -10,16 +10,19 @@ import { IdentitystoreClient, ListUsersCommand } from '@aws-sdk/client-identitys
 import { ListInstancesCommand, ListPermissionSetsCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { Listr, ListrTask } from 'listr2';
 import { rawConfig } from '../config';
-import { INSTANCE_NAMES } from '../config-schema';
+import { INSTANCE_NAMES, InstanceName } from '../config-schema';
 import { AwsEmulator } from '../emulators/aws';
 import { EntraEmulator } from '../emulators/entra';
 import { awsClients } from '../scripts/clients/aws';
 import { defaultCredential } from '../scripts/clients/graph';
 import { main as federation } from '../scripts/federation';
+import type { FederationInput } from '../scripts/federation-input';
 import { awsEmulatorEnv } from '../tooling/aws-emulator-env';
 import { TerraformWorkspace } from '../tooling/terraform-workspace';
+import { accessStackName } from '../stacks/aws-access-stack';
 import { EntraStackDeployer, RunProvisioner } from './entra-deployer';
 import { Fault, FAULT_PLANS, FaultPlan } from './faults';
+import { buildOrganizations, changeEntraMembership, expectedGroupAssignments, groupAssignmentsInAws, groupInAws, groupObjects, Organizations, rehearsalConfig, REHEARSAL_ORGANIZATION, untilMembers } from './groups';
 import { Interruption, runProvisioner } from './provisioner';
 import { Report } from './report';
 import { measureFirstCycle, ProbeInput } from './probe';
@@ -35,6 +38,7 @@ export interface RehearsalOptions {
 
 const credentials = { accessKeyId: 'AKIAREHEARSAL', secretAccessKey: 'rehearsal' };
 const AWS_STACKS = INSTANCE_NAMES;
+const ACCESS_STACKS = INSTANCE_NAMES.map(accessStackName);
 const ENTRA_STACK = rawConfig.entra.shortName;
 // The Entra emulator's provisioning interval; Entra's own is about 40 minutes.
 const CYCLE_MS = 500;
@@ -48,6 +52,8 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
   let entra: EntraEmulator | undefined;
   let workspace: TerraformWorkspace;
   let deployer: EntraStackDeployer;
+  let organizations: Organizations;
+  let config: ReturnType<typeof rehearsalConfig>;
 
   const timed = (title: string, body: (task: any) => Promise<unknown> | unknown): ListrTask => ({
     title,
@@ -77,11 +83,16 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
         const code = await federation(['lookup'], process.env, { print: (line) => (task.output = line) });
         if (code !== 0) throw new Error('lookup failed');
       }),
-      timed('Synthesize the three stacks (cdktf synth)', (task) => {
-        workspace = TerraformWorkspace.create(aws!.endpoint, undefined, dir);
+      timed(`Build an Organization in each partition (${REHEARSAL_ORGANIZATION.organizationalUnits.length} OUs, ${REHEARSAL_ORGANIZATION.accounts} member accounts, ${REHEARSAL_ORGANIZATION.suspended} SUSPENDED)`, async (task) => {
+        organizations = await buildOrganizations(aws!.endpoint, credentials);
+        config = rehearsalConfig(organizations);
+        task.output = [...organizations].map(([instance, o]) => `${instance}: ${o.accounts.length} accounts under ${o.rootId}`).join('; ');
+      }),
+      timed('Synthesize the five stacks (cdktf synth), with access on the OUs built above (a rehearsal config)', (task) => {
+        workspace = TerraformWorkspace.create(aws!.endpoint, config, dir);
         const stack = JSON.parse(readFileSync(join(workspace.stackDir(ENTRA_STACK), 'cdk.tf.json'), 'utf8'));
         deployer = new EntraStackDeployer(stack, entra!.endpoint, defaultCredential(process.env), join(dir, 'azure-id.state.json'));
-        task.output = 'aws-commercial, aws-govcloud, azure-id';
+        task.output = [...AWS_STACKS, ENTRA_STACK, ...ACCESS_STACKS].join(', ');
       }),
       timed('Deploy aws-commercial and aws-govcloud (terraform apply, side by side)', async (task) => {
         await Promise.all(
@@ -116,6 +127,54 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
           report.check('deploying again after the interruption completes the federation', missing.length === 0, missing.length ? `no deploy record for ${missing.map((i) => i.instance).join(', ')}` : 'a deploy record for every instance');
         }
         reportFaults(report, armed, aws!, entra!);
+      }),
+      timed(`Deploy ${ACCESS_STACKS.join(' and ')} (terraform apply, side by side): group assignments across the Organization`, async (task) => {
+        await Promise.all(
+          ACCESS_STACKS.map(async (stack) => {
+            await workspace.init(stack);
+            const applied = await workspace.apply(stack);
+            task.output = `${stack}: ${/Apply complete! (.*)/.exec(applied.stdout)?.[1] ?? 'applied'}`;
+            report.resources[stack] = { created: Number(/(\d+) added/.exec(applied.stdout)?.[1] ?? 0), destroyed: 0 };
+          }),
+        );
+      }),
+      timed('Verify groups across accounts: SCIM groups and members, assignments, NikkiWolf through her group', async (task) => {
+        for (const input of deployer.linkInputs()) {
+          const aws_ = { region: input.region, endpoint: aws!.endpoint, credentials };
+          const organization = organizations.get(input.instance as InstanceName)!;
+          for (const group of input.groups as FederationInput['groups']) {
+            const inAws = await groupInAws(aws_, input.identityStoreId, group.displayName);
+            const wanted = group.members.map((m) => m.userPrincipalName).sort();
+            const tied = (inAws?.externalIds ?? []).some((e) => e.Id === group.objectId && /provisioningtenant/.test(e.Issuer ?? ''));
+            report.check(`${group.displayName} in ${input.instance}: created by SCIM with its Entra object id, members as in Entra`, tied && JSON.stringify(inAws?.members) === JSON.stringify(wanted), inAws ? `ExternalIds ${inAws.externalIds.map((e) => e.Id).join(', ')}; members ${inAws.members.join(', ') || 'none'}` : 'absent');
+          }
+          const expected = expectedGroupAssignments(config, input.instance as InstanceName, organization);
+          const found = await groupAssignmentsInAws(aws_, organization);
+          const missing = [...expected].filter((a) => !found.has(a));
+          const extra = [...found].filter((a) => !expected.has(a));
+          report.check(`group assignments in ${input.instance}: exactly those of the config on the ACTIVE accounts of the OUs (the SUSPENDED account has none)`, expected.size > 0 && missing.length + extra.length === 0, `${found.size} of ${expected.size} expected; missing ${missing.join(', ') || 'none'}; unexpected ${extra.join(', ') || 'none'}`);
+          const nikki = input.samlUsers[0];
+          const hers = new Set(config.groups.filter((g) => g.members.includes(nikki.userName)).map((g) => g.displayName));
+          const throughGroups = new Set([...expected].filter((a) => hers.has(a.split('|')[0])).map((a) => a.split('|').slice(1).join('|')));
+          const signIn = await samlSignIn(entra!, aws!, input.applicationClientId, nikki.userPrincipalName);
+          const portal = new Set(((signIn.body.access ?? []) as { accountId: string; permissionSet: string; via: string }[]).filter((a) => a.via !== 'user').map((a) => `${a.permissionSet}|${a.accountId}`));
+          const members = organization.accounts.filter((a) => a.active).map((a) => a.id);
+          const same = portal.size === throughGroups.size && [...throughGroups].every((a) => portal.has(a));
+          report.check(`NikkiWolf signs in to ${input.instance} and may use member accounts through her groups`, signIn.status === 200 && same && [...portal].some((a) => members.includes(a.split('|')[1])), `${portal.size} account/permission set pairs through groups, ${throughGroups.size} expected`);
+          task.output = `${input.instance}: checked`;
+        }
+      }),
+      timed("RichRoe leaves a group in Entra and joins it again: each change reaches AWS by the job's cycle", async (task) => {
+        const input = deployer.linkInputs()[0];
+        const aws_ = { region: input.region, endpoint: aws!.endpoint, credentials };
+        const group = (input.groups as FederationInput['groups']).find((g) => g.members.some((m) => m.userName === 'RichRoe'))!;
+        const richRoe = group.members.find((m) => m.userName === 'RichRoe')!;
+        for (const change of ['remove', 'add'] as const) {
+          await changeEntraMembership(entra!, group.objectId, richRoe.objectId, change);
+          const seconds = await untilMembers(aws_, input.identityStoreId, group.displayName, (members) => members.includes(richRoe.userPrincipalName) === (change === 'add'), 20_000);
+          report.check(`RichRoe ${change === 'add' ? 'added to' : 'removed from'} ${group.displayName} in Entra: the identity store of ${input.instance} follows`, seconds !== undefined, seconds === undefined ? 'not within 20 s' : `${seconds.toFixed(1)} s`);
+          task.output = `${change}: ${seconds ?? 'timed out'}`;
+        }
       }),
       timed('Verify both AWS instances', async (task) => {
         for (const input of deployer.linkInputs()) {
@@ -191,7 +250,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
       }),
       timed('Deploy again: nothing may change', async (task) => {
         const [awsMark, entraMark] = [aws!.requests.mark(), entra!.requests.mark()];
-        const applied = await Promise.all(AWS_STACKS.map((stack) => workspace.apply(stack)));
+        const applied = await Promise.all([...AWS_STACKS, ...ACCESS_STACKS].map((stack) => workspace.apply(stack)));
         const counts = await deployer.apply(provision(task));
         // counts.drift: what the azuread provider would plan after this apply (rehearsal/entra-deployer.ts).
         const unchanged = applied.every((a) => a.stdout.includes('Resources: 0 added, 0 changed, 0 destroyed.')) && counts.created === 0 && counts.drift.length === 0;
@@ -199,6 +258,8 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
         report.check('second deploy: 0 changes and 0 write calls', unchanged && writes.length === 0, `${counts.created} Entra changes; planned Entra drift: ${counts.drift.join(', ') || 'none'}; writes: ${writes.map((w) => `${w.service} ${w.operation}`).join(', ') || 'none'}`);
       }),
       timed('Destroy: pre-destroy steps, then every stack', async (task) => {
+        const destroyedAccess = await Promise.all(ACCESS_STACKS.map((stack) => workspace.destroy(stack)));
+        ACCESS_STACKS.forEach((stack, i) => (report.resources[stack].destroyed = Number(/(\d+) destroyed/.exec(destroyedAccess[i].stdout)?.[1] ?? 0)));
         const counts = await deployer.destroy(provision(task));
         report.resources[ENTRA_STACK].destroyed = counts.destroyed;
         const destroyed = await Promise.all(AWS_STACKS.map((stack) => workspace.destroy(stack)));
@@ -210,7 +271,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
         const leftovers = aws!.leftovers();
         const inAws = await Promise.all(AWS_STACKS.map((stack) => awsObjects(aws!.endpoint, rawConfig.aws[stack].region)));
         const total = Object.values(leftovers).reduce((a, b) => a + b, 0) + inAws.reduce((a, b) => a + b, 0);
-        report.check('after destroy: 0 objects left in the AWS emulator', total === 0, `${JSON.stringify(leftovers)}; permission sets + users: ${inAws.join(' + ')}`);
+        report.check('after destroy: 0 objects left in the AWS emulator', total === 0, `${JSON.stringify(leftovers)}; permission sets + users + groups and memberships: ${inAws.join(' + ')}`);
         report.check('after destroy: 0 objects left in the Entra emulator', entra!.leftovers() === 0, `${entra!.leftovers()} objects`);
         const records = readdirSync(join(dir, 'records'));
         report.check('after destroy: no deploy record left', records.length === 0, records.join(', ') || 'none');
@@ -262,7 +323,7 @@ async function awsObjects(endpoint: string, region: string): Promise<number> {
   const [instance] = (await new SSOAdminClient(config).send(new ListInstancesCommand({}))).Instances!;
   const permissionSets = (await new SSOAdminClient(config).send(new ListPermissionSetsCommand({ InstanceArn: instance.InstanceArn }))).PermissionSets ?? [];
   const users = (await new IdentitystoreClient(config).send(new ListUsersCommand({ IdentityStoreId: instance.IdentityStoreId }))).Users ?? [];
-  return permissionSets.length + users.length;
+  return permissionSets.length + users.length + (await groupObjects(config, instance.IdentityStoreId!));
 }
 
 async function waitFor<T>(probe: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
