@@ -39,10 +39,24 @@ export async function measureFirstCycle(entra: EntraEmulator, input: ProbeInput,
     await arrival(identityStore, input.identityStoreId, user.userPrincipalName, started + timeoutMs);
     const seconds = (Date.now() - started) / 1000;
     await graph('DELETE', `/servicePrincipals/${sp}/appRoleAssignedTo/${assignment.id}`);
-    return seconds;
-  } finally {
     await graph('DELETE', `/users/${user.id}`);
+    // The next cycle disables the unassigned user in AWS; it must be over before the rehearsal counts writes again.
+    await cycleAfter(entra, job.id, new Date().toISOString(), started + timeoutMs);
+    return seconds;
+  } catch (error) {
+    await graph('DELETE', `/users/${user.id}`).catch(() => undefined);
+    throw error;
   }
+}
+
+/** Waits until a cycle of the job that began at `since` or later has ended. */
+async function cycleAfter(entra: EntraEmulator, jobId: string, since: string, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    const execution = entra.jobs.find((j) => j.id === jobId)?.status.lastExecution;
+    if (execution && execution.timeBegan >= since) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no provisioning cycle of job ${jobId} ended after the probe user was removed`);
 }
 
 /** Graph requests with the emulator's token, as an admin's tool would send them. */
