@@ -20,13 +20,18 @@ export async function expectGreenRehearsal(faults: Fault[], extraChecks: RegExp[
     /^after destroy: 0 objects left in the Entra emulator$/,
     /^every resource created is destroyed, stack by stack$/,
     /^a newly assigned user is visible in the identity store under 10 s after the job starts \(no provision on demand\)$/,
+    /^group assignments in aws-commercial: exactly those of the config/,
+    /^group assignments in aws-govcloud: exactly those of the config/,
+    /^NikkiWolf signs in to aws-govcloud and may use member accounts through her groups$/,
+    /^RichRoe removed from AWS-Base in Entra: the identity store of aws-commercial follows$/,
+    /^RichRoe added to AWS-Base in Entra: the identity store of aws-commercial follows$/,
     ...extraChecks,
   ]) {
     expect(names).toContainEqual(expect.stringMatching(expected));
   }
   // Every stack created something, and destroyed exactly what it created.
   for (const [stack, r] of Object.entries(report.resources)) expect([stack, r.created > 0, r.destroyed]).toEqual([stack, true, r.created]);
-  expect(Object.keys(report.resources).sort()).toEqual(['aws-commercial', 'aws-govcloud', 'azure-id']);
+  expect(Object.keys(report.resources).sort()).toEqual(['aws-commercial', 'aws-commercial-access', 'aws-govcloud', 'aws-govcloud-access', 'azure-id']);
   expectFaultsOutlasted(report, faults);
 }
 
