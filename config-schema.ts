@@ -254,6 +254,26 @@ const entraSchema = z
     abacClaim: z.strictObject({ name: z.url('put the full SAML attribute name (a URL)'), source: z.string().min(1) }),
   });
 
+// azuread v3.7.0 group_role_management_policy_resource.go, activation_rules.maximum_duration:
+// PT30M to PT23H30M in 30-minute steps, or P1D (the provider's list says P1D, not PT1D).
+export const ACTIVATION_DURATIONS = ['PT30M', ...Array.from({ length: 23 }, (_, i) => [`PT${i + 1}H`, `PT${i + 1}H30M`]).flat(), 'P1D'];
+
+// One privileged group: who may activate membership, and the activation policy Entra enforces.
+const privilegedGroupSchema = z.strictObject({
+  group: z.string().min(1, 'name the privileged group (a group of groups[])'),
+  // Eligible, not members: they activate membership for a while with `npm run elevate`.
+  eligibleUsers: z.array(userName).min(1, 'make at least one user eligible'),
+  activation: z.strictObject({
+    maximumDuration: z.string().refine((d) => ACTIVATION_DURATIONS.includes(d), { message: 'use PT30M to PT23H30M in 30-minute steps (e.g. PT1H30M), or P1D (azuread group_role_management_policy)' }),
+    requireJustification: z.boolean(),
+    requireMultifactorAuthentication: z.boolean(),
+    // Approval is required when approvers are named: users and groups of this config, in one stage.
+    approvers: z.strictObject({ users: z.array(userName).default([]), groups: z.array(z.string().min(1)).default([]) }).default({ users: [], groups: [] }),
+  }),
+});
+
+const pimSchema = z.strictObject({ privilegedGroups: z.array(privilegedGroupSchema) });
+
 // Where Terraform state and the federation's deploy records live (README "State").
 const stateSchema = z.strictObject({
   backend: z.enum(['local', 's3'], { message: 'use "local" (a workstation) or "s3" (a team or CI)' }),
@@ -278,6 +298,8 @@ export const configSchema = z
     groups: z.array(groupSchema),
     identityCenter: identityCenterSchema,
     entra: entraSchema,
+    // Just-in-time admin: PIM for Groups eligibility and activation policy (design.md §7, JIT).
+    pim: pimSchema,
     state: stateSchema,
   })
   .superRefine((config, ctx) => {
@@ -293,6 +315,7 @@ export const configSchema = z
     reportUnknown(config.entra.assignedUsers, ['entra', 'assignedUsers']);
     checkGroups(config, ctx);
     for (const name of INSTANCE_NAMES) checkAccess(config, name, ctx);
+    checkPim(config, ctx);
     const expected: Record<InstanceName, Partition> = { 'aws-commercial': 'aws', 'aws-govcloud': 'aws-us-gov' };
     for (const name of INSTANCE_NAMES) {
       if (config.aws[name].partition !== expected[name]) {
@@ -310,6 +333,7 @@ export type EntraConfig = AppConfig['entra'];
 export type StateConfig = AppConfig['state'];
 export type GroupConfig = AppConfig['groups'][number];
 export type AccessEntry = IdentityCenterConfig['access'][InstanceName][number];
+export type PrivilegedGroupConfig = AppConfig['pim']['privilegedGroups'][number];
 
 type Config = z.infer<typeof configSchema>;
 const issue = (ctx: z.RefinementCtx, path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -333,6 +357,35 @@ function checkGroups(config: Config, ctx: z.RefinementCtx): void {
   config.entra.assignedGroups.forEach((name, i) => {
     if (!groupNames.includes(name)) issue(ctx, ['entra', 'assignedGroups', i], `"${name}" is not in groups; add it there or fix the name`);
   });
+}
+
+/**
+ * PIM for Groups refuses dynamic and on-premises-synced groups (Microsoft Entra "Privileged Identity
+ * Management for groups"); the groups this config creates are static cloud security groups
+ * (constructs/entra-group.ts), so a privileged group must be one of them. An eligible user who is
+ * also a standing member would never need to activate.
+ */
+function checkPim(config: Config, ctx: z.RefinementCtx): void {
+  const userNames = new Set(config.users.map((u) => u.userName));
+  const unknown = (names: string[], known: (name: string) => boolean, where: string, path: (string | number)[]) =>
+    names.forEach((name, i) => known(name) || issue(ctx, [...path, i], `"${name}" is not in ${where}; add it there or fix the name`));
+  config.pim.privilegedGroups.forEach((privileged, p) => {
+    const path = ['pim', 'privilegedGroups', p];
+    const group = config.groups.find((g) => g.displayName === privileged.group);
+    if (!group) {
+      issue(ctx, [...path, 'group'], `"${privileged.group}" is not in groups: a privileged group must be a static security group this config creates (PIM for Groups refuses dynamic and on-premises-synced groups)`);
+    } else if (!config.entra.assignedGroups.includes(group.displayName)) {
+      issue(ctx, [...path, 'group'], `"${group.displayName}" is not in entra.assignedGroups, so an activated membership would never be provisioned to Identity Center; add it there`);
+    }
+    unknown(privileged.eligibleUsers, (name) => userNames.has(name), 'users', [...path, 'eligibleUsers']);
+    privileged.eligibleUsers.forEach((name, i) => {
+      if (group?.members.includes(name)) issue(ctx, [...path, 'eligibleUsers', i], `"${name}" is also a direct member of ${group.displayName}, so she would never need to activate; remove her from groups[].members`);
+    });
+    const { approvers } = privileged.activation;
+    unknown(approvers.users, (name) => userNames.has(name), 'users', [...path, 'activation', 'approvers', 'users']);
+    unknown(approvers.groups, (name) => config.groups.some((g) => g.displayName === name), 'groups', [...path, 'activation', 'approvers', 'groups']);
+  });
+  reportDuplicates(config.pim.privilegedGroups.map((g) => g.group), ['pim', 'privilegedGroups'], 'privileged group', ctx);
 }
 
 /** Users that reach Identity Center: created by Terraform, or provisioned by SCIM alone or through an assigned group. */

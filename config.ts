@@ -22,7 +22,8 @@ export const rawConfig = {
   // and provisioned to Identity Center by SCIM. Direct members only: Entra does not provision nested groups.
   groups: [
     { displayName: 'AWS-Base', description: 'Everyone who signs in to AWS: view-only access', members: ['NikkiWolf', 'RichRoe'] },
-    { displayName: 'AWS-Admins', description: 'Administrators of the AWS accounts', members: ['NikkiWolf'] },
+    // No standing members: administrators are eligible through PIM (pim below) and activate for a while.
+    { displayName: 'AWS-Admins', description: 'Administrators of the AWS accounts, by just-in-time activation (PIM)', members: [] },
   ],
 
   identityCenter: {
@@ -93,6 +94,19 @@ export const rawConfig = {
     assignedUsers: ['NikkiWolf', 'RichRoe'],
     assignedGroups: ['AWS-Base', 'AWS-Admins'],
     abacClaim: { name: 'https://aws.amazon.com/SAML/Attributes/AccessControl:Department', source: 'department' },
+  },
+
+  // Just-in-time admin (seed 001, PIM for Groups): eligible users activate membership of the
+  // privileged group with `npm run elevate` and give it up with `npm run revoke` (README "Just-in-time admin").
+  pim: {
+    privilegedGroups: [
+      {
+        group: 'AWS-Admins',
+        eligibleUsers: ['NikkiWolf'],
+        // Approval: name approvers (users or groups of this config); none means self-activation.
+        activation: { maximumDuration: 'PT2H', requireJustification: true, requireMultifactorAuthentication: true, approvers: { users: [], groups: [] } },
+      },
+    ],
   },
 
   // Terraform state and the federation's deploy records. "local": files in the project root, for

@@ -199,7 +199,7 @@ describe('config', () => {
     });
 
     it('refuses a member who is not a user of the config', () => {
-      expect(problemsOf(configWith((c) => c.groups[1].members.push('MaryMajor')))).toEqual(['groups.1.members.1: "MaryMajor" is not in users; add it there or fix the name']);
+      expect(problemsOf(configWith((c) => c.groups[1].members.push('MaryMajor')))).toEqual(['groups.1.members.0: "MaryMajor" is not in users; add it there or fix the name']);
     });
 
     it.each(['Administrator', 'AWSAdministrators', 'awsadministrators'])('refuses the reserved group name %s', (name) => {
@@ -222,6 +222,7 @@ describe('config', () => {
       expect(problemsOf(configWith((c) => (c.entra.assignedGroups = ['AWS-Base'])))).toEqual([
         'identityCenter.access.aws-commercial.1.group: "AWS-Admins" is not in entra.assignedGroups, so it would never be provisioned to Identity Center; add it there',
         'identityCenter.access.aws-govcloud.1.group: "AWS-Admins" is not in entra.assignedGroups, so it would never be provisioned to Identity Center; add it there',
+        expect.stringMatching(/^pim\.privilegedGroups\.0\.group: "AWS-Admins" is not in entra\.assignedGroups/),
       ]);
     });
 
@@ -334,4 +335,56 @@ describe('config', () => {
     });
   });
 
+  describe('just-in-time admin with PIM for Groups (issue 16)', () => {
+    const withPim = (change: (pim: any, c: any) => void) => configWith((c) => change(c.pim.privilegedGroups[0], c));
+
+    it('makes NikkiWolf eligible for AWS-Admins instead of a member, with a policy that requires a justification', () => {
+      const config = loadConfig();
+      expect(config.groups.find((g) => g.displayName === 'AWS-Admins')!.members).not.toContain('NikkiWolf');
+      expect(config.pim.privilegedGroups).toEqual([
+        expect.objectContaining({ group: 'AWS-Admins', eligibleUsers: ['NikkiWolf'], activation: expect.objectContaining({ maximumDuration: 'PT2H', requireJustification: true }) }),
+      ]);
+    });
+
+    it('refuses an eligible user who is not in users', () => {
+      expect(problemsOf(withPim((pim) => pim.eligibleUsers.push('Nobody')))).toEqual(['pim.privilegedGroups.0.eligibleUsers.1: "Nobody" is not in users; add it there or fix the name']);
+    });
+
+    // group_role_management_policy_resource.go (v3.7.0) accepts "P1D" for a day, not "PT1D".
+    it.each(['PT45M', 'PT24H', 'PT0M', 'PT1D', 'PT2D', 'PT23H45M', 'PT12'])('refuses the activation duration %s', (duration) => {
+      expect(problemsOf(withPim((pim) => (pim.activation.maximumDuration = duration)))).toEqual([
+        expect.stringMatching(/^pim\.privilegedGroups\.0\.activation\.maximumDuration: use PT30M to PT23H30M in 30-minute steps \(e\.g\. PT1H30M\), or P1D/),
+      ]);
+    });
+
+    it.each(['PT30M', 'PT1H', 'PT1H30M', 'PT23H30M', 'P1D'])('accepts the activation duration %s', (duration) => {
+      expect(loadConfig(withPim((pim) => (pim.activation.maximumDuration = duration))).pim.privilegedGroups[0].activation.maximumDuration).toBe(duration);
+    });
+
+    it('refuses a privileged group that is not a group of the config (it could be dynamic or synced), or not assigned to the app', () => {
+      expect(problemsOf(withPim((pim) => (pim.group = 'Dynamic-Admins')))).toEqual([
+        'pim.privilegedGroups.0.group: "Dynamic-Admins" is not in groups: a privileged group must be a static security group this config creates (PIM for Groups refuses dynamic and on-premises-synced groups)',
+      ]);
+      expect(problemsOf(configWith((c) => (c.entra.assignedGroups = ['AWS-Base'])))).toEqual([
+        expect.stringMatching(/^identityCenter\.access\.aws-commercial\.1\.group: /),
+        expect.stringMatching(/^identityCenter\.access\.aws-govcloud\.1\.group: /),
+        'pim.privilegedGroups.0.group: "AWS-Admins" is not in entra.assignedGroups, so an activated membership would never be provisioned to Identity Center; add it there',
+      ]);
+    });
+
+    it('refuses an eligible user who is also a standing member: that is the standing access PIM removes', () => {
+      expect(problemsOf(configWith((c) => c.groups[1].members.push('NikkiWolf')))).toEqual([
+        'pim.privilegedGroups.0.eligibleUsers.0: "NikkiWolf" is also a direct member of AWS-Admins, so she would never need to activate; remove her from groups[].members',
+      ]);
+    });
+
+    it('takes approvers from the config: users or groups it names, and requires approval only when there are approvers', () => {
+      const config = loadConfig(withPim((pim) => (pim.activation.approvers = { users: ['RichRoe'], groups: ['AWS-Base'] })));
+      expect(config.pim.privilegedGroups[0].activation.approvers).toEqual({ users: ['RichRoe'], groups: ['AWS-Base'] });
+      expect(problemsOf(withPim((pim) => (pim.activation.approvers = { users: ['Ghost'], groups: ['Nope'] })))).toEqual([
+        'pim.privilegedGroups.0.activation.approvers.users.0: "Ghost" is not in users; add it there or fix the name',
+        'pim.privilegedGroups.0.activation.approvers.groups.0: "Nope" is not in groups; add it there or fix the name',
+      ]);
+    });
+  });
 });
