@@ -5,6 +5,29 @@ import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-a
 import { DataAwsOrganizationsOrganizationalUnitDescendantAccounts } from '@cdktf/provider-aws/lib/data-aws-organizations-organizational-unit-descendant-accounts';
 import { AccessEntry } from '../config-schema';
 
+/**
+ * The Organization as the access report (scripts/access) reads it at run time, for the same rule
+ * the plan-time expression below applies.
+ */
+export interface OrganizationAccounts {
+  /** The account the profile resolves to. */
+  readonly currentAccountId: string;
+  readonly managementAccountId: string;
+  /** Every account in this OU (or root) and every OU below it, whatever its status. */
+  descendantsOf(parentId: string): Promise<{ id: string; status?: string }[]>;
+  allAccounts(): Promise<{ id: string; status?: string }[]>;
+}
+
+// OUs and the Organization reach their ACTIVE accounts only, and never the management account.
+const REACHABLE_STATUS = 'ACTIVE';
+
+/** The accounts an access entry reaches, by the rule AccountTargets writes into the plan. */
+export async function reachedAccountIds(entry: AccessEntry, organization: OrganizationAccounts): Promise<string[]> {
+  if (entry.accounts) return entry.accounts.map((account) => (account === 'current' ? organization.currentAccountId : account));
+  const pool = entry.organizationalUnits ? (await Promise.all(entry.organizationalUnits.map((ou) => organization.descendantsOf(ou)))).flat() : await organization.allAccounts();
+  return [...new Set(pool.filter((a) => a.status === REACHABLE_STATUS && a.id !== organization.managementAccountId).map((a) => a.id))];
+}
+
 export interface AccountTargetsProps {
   /** The account the profile resolves to: what "current" means. */
   readonly currentAccountId: string;
@@ -39,7 +62,7 @@ export class AccountTargets extends Construct {
 
   private activeMembers(accounts: unknown): unknown {
     const management = this.theOrganization().masterAccountId;
-    return TerraformIterator.fromList(accounts as string[]).forExpressionForList(`val.id if val.status == "ACTIVE" && val.id != ${management}`);
+    return TerraformIterator.fromList(accounts as string[]).forExpressionForList(`val.id if val.status == "${REACHABLE_STATUS}" && val.id != ${management}`);
   }
 
   private theOrganization(): DataAwsOrganizationsOrganization {

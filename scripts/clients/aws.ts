@@ -1,5 +1,7 @@
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { STSClient } from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { Partition } from '../../config-schema';
 import { customEndpoint, decideFips } from './aws-endpoints';
@@ -19,6 +21,9 @@ export interface AwsClients {
   readonly ssoAdmin: SSOAdminClient;
   readonly identityStore: IdentitystoreClient;
   readonly console: ConsoleOperations;
+  /** The Organization and the caller's account, which the access report expands access entries against. */
+  readonly organizations: OrganizationsClient;
+  readonly sts: STSClient;
 }
 
 export interface AwsClientOptions {
@@ -56,6 +61,8 @@ export function awsClients(target: AwsTarget, options: AwsClientOptions = {}): A
   return {
     ssoAdmin: new SSOAdminClient({ ...common, endpoint: customEndpoint('SSO_ADMIN', env) }),
     identityStore: new IdentitystoreClient({ ...common, endpoint: customEndpoint('IDENTITYSTORE', env) }),
+    organizations: new OrganizationsClient({ ...common, endpoint: customEndpoint('ORGANIZATIONS', env) }),
+    sts: new STSClient({ ...common, endpoint: customEndpoint('STS', env) }),
     console: options.manual ? new ManualConsoleOperations(options.manual, `${target.awsProfile} ${target.region}`) : new ApiConsoleOperations(consoleApi),
   };
 }

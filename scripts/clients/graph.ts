@@ -83,7 +83,31 @@ export interface SyncJob {
   readonly templateId: string;
   /** Graph synchronizationSchedule: state Active, Disabled (never started) or Paused. */
   readonly schedule?: { state?: string; interval?: string; expiration?: string | null } | null;
-  readonly status: { code: string; lastExecution?: { state?: string; timeEnded?: string; error?: { message?: string } | null } | null; quarantine?: { reason?: string; currentBegan?: string } | null };
+  readonly status: {
+    code: string;
+    lastExecution?: SyncExecution | null;
+    /** Graph synchronizationStatus: the last cycle that completed without error (what the access report dates membership by). */
+    lastSuccessfulExecution?: SyncExecution | null;
+    quarantine?: { reason?: string; currentBegan?: string } | null;
+  };
+}
+
+/** Graph synchronizationTaskExecution. */
+export interface SyncExecution {
+  readonly state?: string;
+  readonly timeBegan?: string;
+  readonly timeEnded?: string;
+  readonly error?: { message?: string } | null;
+}
+
+/** A PIM for Groups schedule (Graph privilegedAccessGroupEligibilitySchedule / privilegedAccessGroupAssignmentSchedule). */
+export interface PimSchedule {
+  readonly principalId: string;
+  readonly accessId: 'member' | 'owner' | string;
+  /** Assignment schedules only: "activated" for a user's own activation, "assigned" for an administrator's. */
+  readonly assignmentType?: string;
+  readonly status?: string;
+  readonly scheduleInfo?: { startDateTime?: string | null; expiration?: { endDateTime?: string | null; type?: string } | null } | null;
 }
 
 export interface OnDemandResult {
@@ -309,6 +333,38 @@ export class GraphApi {
     );
     const verdict = JSON.parse(answer.key ?? '{}');
     return { result: String(verdict.result ?? 'Unknown'), details: verdict.details ?? {} };
+  }
+
+  /**
+   * The user principal names of a group's direct members, every page (Graph group-list-members:
+   * "direct members"; nested groups are listed as groups, and Entra does not provision them).
+   */
+  async groupMemberNames(groupId: string): Promise<string[]> {
+    const names: string[] = [];
+    let page = await this.call(`the members of group ${groupId} are readable`, (api) => api(`/groups/${groupId}/members`).select('id,userPrincipalName').get());
+    for (;;) {
+      names.push(...(page.value as { '@odata.type'?: string; userPrincipalName?: string }[]).filter((m) => m['@odata.type'] === '#microsoft.graph.user').map((m) => m.userPrincipalName!));
+      const next: string | undefined = page['@odata.nextLink'];
+      if (!next) return names;
+      page = await this.call(`the members of group ${groupId} are readable`, (api) => api(next).get());
+    }
+  }
+
+  /**
+   * PIM for Groups schedules of one group, every page: who is eligible (eligibilitySchedules) and
+   * who holds the membership now (assignmentSchedules). Graph privilegedAccessGroup-list-eligibilityschedules
+   * and -list-assignmentschedules: the list requires $filter on groupId or principalId.
+   */
+  async pimSchedules(kind: 'eligibilitySchedules' | 'assignmentSchedules', groupId: string): Promise<PimSchedule[]> {
+    const schedules: PimSchedule[] = [];
+    const description = `the PIM ${kind} of group ${groupId} are readable`;
+    let page = await this.call(description, (api) => api(`/identityGovernance/privilegedAccess/group/${kind}`).filter(`groupId eq '${groupId}'`).get());
+    for (;;) {
+      schedules.push(...page.value);
+      const next: string | undefined = page['@odata.nextLink'];
+      if (!next) return schedules;
+      page = await this.call(description, (api) => api(next).get());
+    }
   }
 
   /** The app's federation metadata document (guide step 3.2.7), from the login host, not Graph. */
