@@ -22,6 +22,7 @@ import { buildApp } from '../main';
 import { NOT_PURE_TERRAFORM_LABEL } from '../constructs/federation-link';
 import { POST_APPLY_STEPS, PRE_DESTROY_STEPS } from '../scripts/steps/catalog';
 import { parsed, synthStack, withEnv } from './support/synth';
+import { rawConfig } from '../config';
 
 const stack = synthStack('azure-id');
 const json = parsed(stack);
@@ -71,7 +72,7 @@ describe('azure-id stack', () => {
     expect(groups).toEqual(
       expect.arrayContaining([
         { display_name: 'AWS-Base', description: 'Everyone who signs in to AWS: view-only access', security_enabled: true, mail_enabled: false },
-        { display_name: 'AWS-Admins', description: 'Administrators of the AWS accounts', security_enabled: true, mail_enabled: false },
+        { display_name: 'AWS-Admins', description: 'Administrators of the AWS accounts, by just-in-time activation (PIM)', security_enabled: true, mail_enabled: false },
       ]),
     );
   });
@@ -79,7 +80,6 @@ describe('azure-id stack', () => {
   it('adds each direct member as its own azuread_group_member, keyed by group and user name', () => {
     const members = Object.entries(byType(GroupMember.tfResourceType)).map(([id, m]: [string, any]) => [id.replace(/_[0-9A-F]{8}$/, ''), m.group_object_id.split('.')[1].replace(/_[0-9A-F]{8}$/, ''), m.member_object_id.split('.')[1].replace(/_[0-9A-F]{8}$/, '')]);
     expect(members.sort()).toEqual([
-      ['group_AWS-Admins_member_NikkiWolf', 'group_AWS-Admins_group', 'NikkiWolf_user'],
       ['group_AWS-Base_member_NikkiWolf', 'group_AWS-Base_group', 'NikkiWolf_user'],
       ['group_AWS-Base_member_RichRoe', 'group_AWS-Base_group', 'RichRoe_user'],
     ]);
@@ -190,7 +190,8 @@ describe('azure-id stack', () => {
           samlUsers: [expect.objectContaining({ userName: 'NikkiWolf' })],
           groups: [
             { displayName: 'AWS-Base', objectId: expect.stringMatching(/^\$\{azuread_group\.group_AWS-Base_\w+\.object_id\}$/), members: [expect.objectContaining({ userName: 'NikkiWolf' }), expect.objectContaining({ userName: 'RichRoe' })] },
-            { displayName: 'AWS-Admins', objectId: expect.stringMatching(/^\$\{azuread_group\.group_AWS-Admins_\w+\.object_id\}$/), members: [expect.objectContaining({ userName: 'NikkiWolf' })] },
+            // Its members are eligible, not standing (issue 16): Entra adds them only while activated.
+            { displayName: 'AWS-Admins', objectId: expect.stringMatching(/^\$\{azuread_group\.group_AWS-Admins_\w+\.object_id\}$/), members: [] },
           ],
         });
       }
@@ -206,6 +207,48 @@ describe('azure-id stack', () => {
       expect(postApply.depends_on).toEqual([`${DataResource.tfResourceType}.${linkId}`]);
       // Nothing secret travels to the scripts through Terraform (the labels may name the SCIM token).
       expect(JSON.stringify({ values, provisioner: [link.provisioner, postApply.provisioner] })).not.toMatch(/password|secret|bearer|random_/i);
+    });
+  });
+});
+
+describe('azure-id just-in-time admin (PIM for Groups, issue 16)', () => {
+  const admins = /^\$\{azuread_group\.group_AWS-Admins_group_\w+\.object_id\}$/;
+
+  it('makes NikkiWolf an eligible member of AWS-Admins, permanently, not a direct member', () => {
+    const schedules = Object.values(byType('azuread_privileged_access_group_eligibility_schedule'));
+    expect(schedules).toEqual([
+      expect.objectContaining({ group_id: expect.stringMatching(admins), principal_id: expect.stringMatching(/^\$\{azuread_user\.NikkiWolf_user_\w+\.object_id\}$/), assignment_type: 'member', permanent_assignment: true }),
+    ]);
+    const memberships = Object.values(byType(GroupMember.tfResourceType)).filter((m: any) => admins.test(m.group_object_id));
+    expect(memberships).toEqual([]);
+  });
+
+  it("adopts AWS-Admins' member policy: maximum activation, justification and MFA from the config, eligibility without expiry", () => {
+    const [policy, ...others] = Object.entries(byType('azuread_group_role_management_policy'));
+    expect(others).toEqual([]);
+    expect(policy[1]).toMatchObject({
+      group_id: expect.stringMatching(admins),
+      role_id: 'member',
+      activation_rules: { maximum_duration: 'PT2H', require_justification: true, require_multifactor_authentication: true, require_approval: false },
+      eligible_assignment_rules: { expiration_required: false },
+    });
+    expect(policy[1].activation_rules).not.toHaveProperty('approval_stage');
+    // The permanent eligibility is refused while the default policy still requires an expiry.
+    const [schedule] = Object.values(byType('azuread_privileged_access_group_eligibility_schedule')) as any[];
+    expect(schedule.depends_on).toContain(`azuread_group_role_management_policy.${policy[0]}`);
+  });
+
+  it('requires approval in one stage when the config names approvers, users as singleUser and groups as groupMembers', () => {
+    const raw = structuredClone(rawConfig) as any;
+    raw.pim.privilegedGroups[0].activation.approvers = { users: ['RichRoe'], groups: ['AWS-Base'] };
+    const approving = parsed(synthStack('azure-id', raw));
+    const [policy] = Object.values(approving.resource.azuread_group_role_management_policy) as any[];
+    expect(policy.activation_rules).toMatchObject({
+      require_approval: true,
+      approval_stage: { primary_approver: [
+        { object_id: expect.stringMatching(/^\$\{azuread_user\.RichRoe_user_\w+\.object_id\}$/), type: 'singleUser' },
+        { object_id: expect.stringMatching(/^\$\{azuread_group\.group_AWS-Base_group_\w+\.object_id\}$/), type: 'groupMembers' },
+      ] },
     });
   });
 });

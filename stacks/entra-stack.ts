@@ -9,6 +9,7 @@ import { AwsPartitionProvider } from '../constructs/aws-partition-provider';
 import { IdentityCenterInstance } from '../constructs/identity-center-instance';
 import { EntraTestUser } from '../constructs/entra-test-user';
 import { EntraGroup } from '../constructs/entra-group';
+import { EntraPim } from '../constructs/entra-pim';
 import { EntraEnterpriseApp } from '../constructs/entra-enterprise-app';
 import { FederationLink } from '../constructs/federation-link';
 
@@ -31,13 +32,25 @@ export class EntraStack extends TerraformStack {
     const template = new DataAzureadApplicationTemplate(this, 'gallery_template', { displayName: config.entra.galleryTemplateName });
 
     // Every user the apps reach: assigned directly or a member of a group (config-schema.ts checks the names).
-    const inGroups = config.groups.flatMap((group) => group.members);
+    const inGroups = [...config.groups.flatMap((group) => group.members), ...config.pim.privilegedGroups.flatMap((p) => [...p.eligibleUsers, ...p.activation.approvers.users])];
     const entraUsers = config.users
       .filter((user) => config.entra.assignedUsers.includes(user.userName) || inGroups.includes(user.userName))
       .map((user) => new EntraTestUser(this, user.userName, { user, domain }));
     const users = entraUsers.filter((user) => config.entra.assignedUsers.includes(user.userName));
     const groups = config.groups.map((group) => new EntraGroup(this, `group_${group.displayName}`, { group, members: entraUsers.filter((user) => group.members.includes(user.userName)) }));
     const assignedGroups = groups.filter((group) => config.entra.assignedGroups.includes(group.displayName));
+    const usersNamed = (names: string[]) => entraUsers.filter((user) => names.includes(user.userName));
+    const groupsNamed = (names: string[]) => groups.filter((group) => names.includes(group.displayName));
+    for (const privileged of config.pim.privilegedGroups) {
+      const { users: approverUsers, groups: approverGroups } = privileged.activation.approvers;
+      new EntraPim(this, `pim_${privileged.group}`, {
+        privileged,
+        group: groupsNamed([privileged.group])[0],
+        eligible: usersNamed(privileged.eligibleUsers),
+        approverUsers: usersNamed(approverUsers),
+        approverGroups: groupsNamed(approverGroups),
+      });
+    }
     const describe = (user: EntraTestUser) => ({ userName: user.userName, objectId: user.objectId, userPrincipalName: user.userPrincipalName });
     // What the provision-groups step provisions and checks: the Entra object id ties the AWS group to this one.
     const describeGroup = (group: EntraGroup) => ({ displayName: group.displayName, objectId: group.objectId, members: group.members.map(describe) });
