@@ -390,6 +390,104 @@ describe('Entra emulator', () => {
       });
       expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
     });
+
+    // Graph privilegedaccessgroup-post-eligibilityschedulerequests, privilegedaccessgroup-post-assignmentschedulerequests,
+    // unifiedRoleManagementPolicy and its rules (issue 16).
+    describe('PIM for Groups', () => {
+      const PIM = '/identityGovernance/privilegedAccess/group';
+      const asUser = async (token: string, method: string, path: string, body?: unknown) => {
+        const response = await fetch(`${entra.endpoint}/v1.0${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+        return { status: response.status, body: (await response.json().catch(() => undefined)) as any };
+      };
+      const activation = (user: { id: string }, groupId: string, duration: string, justification?: string) => ({ accessId: 'member', principalId: user.id, groupId, action: 'selfActivate', scheduleInfo: { startDateTime: new Date().toISOString(), expiration: { type: 'afterDuration', duration } }, justification });
+      const policyOf = async (groupId: string) => {
+        const [assignment] = (await graph('GET', `/policies/roleManagementPolicyAssignments?$filter=scopeType eq 'Group' and scopeId eq '${groupId}' and roleDefinitionId eq 'member'`)).body.value;
+        return (await graph('GET', `/policies/roleManagementPolicies/${assignment.policyId}?$expand=*`)).body;
+      };
+      const eligible = async (user: { id: string }, groupId: string) =>
+        graph('POST', `${PIM}/eligibilityScheduleRequests`, { accessId: 'member', principalId: user.id, groupId, action: 'adminAssign', scheduleInfo: { expiration: { type: 'afterDuration', duration: 'P30D' } } });
+      const setMaximum = async (groupId: string, rules: unknown[]) => graph('PATCH', `/policies/roleManagementPolicies/${(await policyOf(groupId)).id}`, { rules });
+
+      it('an eligibility is no membership; adminRemove ends it', async () => {
+        const [user, group] = [await newUser('Eligible'), await newGroup('PIM-Admins')];
+        const request = await eligible(user, group.id);
+        expect(request).toMatchObject({ status: 201, body: { action: 'adminAssign', status: 'Provisioned', targetScheduleId: expect.stringMatching(new RegExp(`^${group.id}_member_[0-9a-f-]{36}$`)) } });
+        expect((await graph('GET', `${PIM}/eligibilitySchedules/${request.body.targetScheduleId}`)).body).toMatchObject({ principalId: user.id, groupId: group.id, accessId: 'member' });
+        expect((await graph('GET', `/groups/${group.id}/members`)).body.value).toEqual([]);
+        const listed = (await graph('GET', `${PIM}/eligibilityScheduleRequests?$filter=groupId eq '${group.id}' and targetScheduleId eq '${request.body.targetScheduleId}'`)).body.value;
+        expect(listed.map((r: any) => r.id)).toEqual([request.body.id]);
+        expect((await graph('POST', `${PIM}/eligibilityScheduleRequests`, { accessId: 'member', principalId: user.id, groupId: group.id, action: 'adminRemove' })).body).toMatchObject({ status: 'Revoked' });
+        expect((await graph('GET', `${PIM}/eligibilitySchedules/${request.body.targetScheduleId}`)).status).toBe(404);
+      });
+
+      it('refuses a permanent eligibility while the policy requires an expiry, accepts it once the rule is relaxed', async () => {
+        const [user, group] = [await newUser('Permanent'), await newGroup('PIM-Perm')];
+        const permanent = { accessId: 'member', principalId: user.id, groupId: group.id, action: 'adminAssign', scheduleInfo: { expiration: { type: 'noExpiration' } } };
+        expect((await graph('POST', `${PIM}/eligibilityScheduleRequests`, permanent)).body.error).toMatchObject({ code: 'RoleAssignmentRequestPolicyValidationFailed', message: expect.stringContaining('ExpirationRule') });
+        expect((await setMaximum(group.id, [{ id: 'Expiration_Admin_Eligibility', isExpirationRequired: false }])).status).toBe(204);
+        expect((await graph('POST', `${PIM}/eligibilityScheduleRequests`, permanent)).status).toBe(201);
+      });
+
+      it('self-activation by the user: refused when too long, without justification or MFA, or for someone else; then a membership that expires', async () => {
+        const [user, other, group] = [await newUser('Activates'), await newUser('Other'), await newGroup('PIM-Act')];
+        await eligible(user, group.id);
+        await setMaximum(group.id, [{ id: 'Expiration_EndUser_Assignment', maximumDuration: 'PT1H' }, { id: 'Enablement_EndUser_Assignment', enabledRules: ['Justification', 'MultiFactorAuthentication'] }]);
+        const token = entra.userToken(user.userPrincipalName);
+        const refusal = async (body: unknown, as = token) => (await asUser(as, 'POST', `${PIM}/assignmentScheduleRequests`, body)).body.error;
+        expect(await refusal(activation(user, group.id, 'PT1H30M', 'fix prod'))).toMatchObject({ code: 'RoleAssignmentRequestPolicyValidationFailed', message: expect.stringContaining('"ExpirationRule"') });
+        expect(await refusal(activation(user, group.id, 'PT1H'))).toMatchObject({ message: expect.stringContaining('"JustificationRule"') });
+        expect(await refusal(activation(user, group.id, 'PT1H', 'fix prod'), entra.userToken(user.userPrincipalName, { mfa: false }))).toMatchObject({ message: expect.stringContaining('"MfaRule"') });
+        expect(await refusal(activation(other, group.id, 'PT1H', 'not mine'))).toMatchObject({ code: 'Authorization_RequestDenied' });
+        expect((await graph('POST', `${PIM}/assignmentScheduleRequests`, activation(user, group.id, 'PT1H', 'app token'))).status).toBe(403);
+        expect((await graph('GET', `/groups/${group.id}/members`)).body.value).toEqual([]);
+        const granted = await asUser(token, 'POST', `${PIM}/assignmentScheduleRequests`, activation(user, group.id, 'PT1H', 'fix prod'));
+        expect(granted).toMatchObject({ status: 201, body: { status: 'Provisioned', action: 'selfActivate' } });
+        expect((await graph('GET', `/groups/${group.id}/members`)).body.value.map((m: any) => m.id)).toEqual([user.id]);
+        const instances = (await asUser(token, 'GET', `${PIM}/assignmentScheduleInstances?$filter=groupId eq '${group.id}' and principalId eq '${user.id}'`)).body.value;
+        expect(instances).toEqual([expect.objectContaining({ accessId: 'member', principalId: user.id, groupId: group.id })]);
+        await asUser(token, 'POST', `${PIM}/assignmentScheduleRequests`, { ...activation(user, group.id, 'PT1H'), action: 'selfDeactivate' });
+        expect((await graph('GET', `/groups/${group.id}/members`)).body.value).toEqual([]);
+        // An activation ends by itself after its duration (here a few hundred milliseconds, allowed by the policy).
+        expect((await asUser(token, 'POST', `${PIM}/assignmentScheduleRequests`, activation(user, group.id, 'PT0.3S', 'short'))).status).toBe(201);
+        expect((await graph('GET', `/groups/${group.id}/members`)).body.value).toHaveLength(1);
+        await waitFor(async () => ((await graph('GET', `/groups/${group.id}/members`)).body.value.length === 0 ? true : undefined), 'the activation to expire');
+      });
+
+      it('an activation that needs approval stays pending and grants nothing', async () => {
+        const [user, group] = [await newUser('Approval'), await newGroup('PIM-Appr')];
+        await eligible(user, group.id);
+        await setMaximum(group.id, [{ id: 'Approval_EndUser_Assignment', setting: { isApprovalRequired: true, approvalStages: [{ primaryApprovers: [{ '@odata.type': '#microsoft.graph.singleUser', userId: user.id }] }] } }]);
+        const answer = await asUser(entra.userToken(user.userPrincipalName), 'POST', `${PIM}/assignmentScheduleRequests`, activation(user, group.id, 'PT1H', 'please'));
+        expect(answer.body).toMatchObject({ status: 'PendingApproval' });
+        expect((await graph('GET', `/groups/${group.id}/members`)).body.value).toEqual([]);
+      });
+
+      it('the provisioning engine sees active membership, not eligibility: activation reaches the target at the next cycle and leaves it after expiry', async () => {
+        const { sp, jobPath } = await app({ assign: false });
+        const [user, group] = [await newUser('Cycled'), await newGroup('PIM-Cycle')];
+        await assign(sp, group.id);
+        await assign(sp, user.id);
+        await eligible(user, group.id);
+        await cycle(jobPath);
+        const targetGroup = () => [...scim.groups.values()].find((g) => g.displayName === 'PIM-Cycle');
+        expect(groupWrites().filter((r) => r.method === 'PATCH')).toEqual([]);
+        await asUser(entra.userToken(user.userPrincipalName), 'POST', `${PIM}/assignmentScheduleRequests`, activation(user, group.id, 'PT0.5S', 'cycle'));
+        scim.requests.length = 0;
+        await cycle(jobPath);
+        expect(groupWrites()).toEqual([expect.objectContaining({ method: 'PATCH', path: `/scim/v2/Groups/${targetGroup().id}`, body: expect.objectContaining({ Operations: [expect.objectContaining({ op: 'Add' })] }) })]);
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        scim.requests.length = 0;
+        await cycle(jobPath);
+        expect(groupWrites()).toEqual([expect.objectContaining({ method: 'PATCH', body: expect.objectContaining({ Operations: [expect.objectContaining({ op: 'Remove' })] }) })]);
+      });
+
+      it('provisionOnDemand with a user token that lacks the permission is refused with 403', async () => {
+        const { jobPath } = await app({ assign: false });
+        const user = await newUser('NoRole');
+        const answer = await asUser(entra.userToken(user.userPrincipalName, { canProvision: false }), 'POST', `${jobPath}/provisionOnDemand`, { parameters: [] });
+        expect(answer).toMatchObject({ status: 403, body: { error: { code: 'Authorization_RequestDenied' } } });
+      });
+    });
   });
 
   describe('federation metadata (the document Entra serves per app)', () => {

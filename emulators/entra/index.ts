@@ -41,6 +41,11 @@ export class EntraEmulator {
     return [...this.server.sync.values()].flatMap((s) => s.jobs);
   }
 
+  /** A signed-in user's delegated token (see EntraServer.userToken); use it as GRAPH_EMULATOR_TOKEN to act as that user. */
+  userToken(userPrincipalName: string, options: { mfa?: boolean; canProvision?: boolean } = {}): string {
+    return this.server.userToken(userPrincipalName, options);
+  }
+
   injectFaults(faults: GraphFaults): void {
     this.server.injectFaults(faults);
   }

@@ -6,6 +6,7 @@ import { readBody } from '../aws/protocol';
 import { FaultLedger, FaultRequest } from '../faults';
 import { Application, AWS_GALLERY_TEMPLATE, credentialsOf, Directory, Group, keepListedCertificates, ServicePrincipal, User } from './directory';
 import { base64Der, federationMetadata, newSigningKey, signedResponse } from './saml-idp';
+import { Caller, PimRefusal, PrivilegedAccess } from './pim';
 import { Job, ON_DEMAND_MAX_MEMBERS, Outcome, SYNC_TEMPLATE_ID, Synchronization, USER_RULE_ID } from './synchronization';
 
 class GraphFault extends Error {
@@ -35,13 +36,23 @@ export interface GraphFaults {
   notFoundAfterCreate?: number;
 }
 
-type Handler = (params: string[], body: any, url: URL) => unknown | Promise<unknown>;
+/** `caller` is the signed-in user of a delegated (user) token; undefined for the emulator's app token. */
+type Handler = (params: string[], body: any, url: URL, caller?: Caller) => unknown | Promise<unknown>;
 interface Route {
   readonly method: string;
   readonly pattern: RegExp;
   readonly name: string;
   readonly handler: Handler;
 }
+
+/** `$filter=a eq 'x' and b eq 'y'`: each property's value (the form the provider's PIM reads use). */
+function filterClauses(url: URL): Record<string, string> {
+  const clauses = (url.searchParams.get('$filter') ?? '').split(' and ').map((clause) => /^(\w+) eq '(.*)'$/.exec(clause.trim())).filter((m): m is RegExpExecArray => Boolean(m));
+  return Object.fromEntries(clauses.map(([, property, value]) => [property, value.replace(/''/g, "'")]));
+}
+
+/** The items whose properties equal every clause of the request's filter. */
+const filtered = <T extends object>(items: T[], url: URL) => items.filter((item) => Object.entries(filterClauses(url)).every(([property, value]) => String((item as Record<string, unknown>)[property]) === value));
 
 /** `$filter=name eq 'value'`: the one filter form the product uses. */
 function filterValue(url: URL, property: string): string | undefined {
@@ -111,12 +122,16 @@ export class EntraServer {
   readonly faultLedger = new FaultLedger();
   // Per service principal: when its last on-demand requests arrived.
   private readonly onDemandTimes = new Map<string, number[]>();
+  /** Delegated tokens of signed-in users: who, whether the sign-in used MFA, whether the user may provision on demand. */
+  private readonly userTokens = new Map<string, Caller & { canProvision: boolean }>();
+  readonly pim: PrivilegedAccess;
   private base = '';
 
   constructor(
     readonly directory: Directory,
     private readonly cycleMs: number,
   ) {
+    this.pim = new PrivilegedAccess(directory);
     this.defineRoutes();
     this.server = createServer((req, res) => void this.handle(req, res));
   }
@@ -127,7 +142,20 @@ export class EntraServer {
     return this.base;
   }
 
+  /**
+   * A user's delegated token, as `az login` would give that user: `mfa` says whether the sign-in used
+   * MFA (the amr claim), `canProvision` whether the user holds a role that may provision on demand.
+   */
+  userToken(userPrincipalName: string, options: { mfa?: boolean; canProvision?: boolean } = {}): string {
+    const user = [...this.directory.users.values()].find((u) => u.userPrincipalName === userPrincipalName);
+    if (!user) throw new Error(`no user ${userPrincipalName} in the emulated tenant`);
+    const token = randomBytes(24).toString('hex');
+    this.userTokens.set(token, { userId: user.id, mfa: options.mfa ?? true, canProvision: options.canProvision ?? true });
+    return token;
+  }
+
   close(): Promise<void> {
+    this.pim.stop();
     this.sync.forEach((s) => s.stop());
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
@@ -295,6 +323,8 @@ export class EntraServer {
 
     // The azuread provider manages groups through Graph beta (internal/services/groups/client/client.go: GroupClientBeta).
     for (const version of [v, '/beta']) this.defineGroupRoutes(version);
+    this.definePimRoutes(v);
+    this.route('GET', `${v}/me`, (_, __, ___, caller) => (caller ? d.users.get(caller.userId) : Promise.reject(badRequest('/me needs a delegated (user) token.'))));
 
     const sync = `${v}/servicePrincipals/{id}/synchronization`;
     this.route('GET', `${sync}/templates`, ([id]) => (this.sp(id), { value: [{ id: SYNC_TEMPLATE_ID, factoryTag: SYNC_TEMPLATE_ID, default: true }] }));
@@ -410,6 +440,42 @@ export class EntraServer {
     });
   }
 
+  /**
+   * PIM for Groups (Graph privilegedaccessgroup-post-eligibilityschedulerequests,
+   * privilegedaccessgroup-post-assignmentschedulerequests, privilegedaccessgroup-list-assignmentscheduleinstances)
+   * and the group's policies (unifiedRoleManagementPolicy, unifiedRoleManagementPolicyAssignment).
+   */
+  private definePimRoutes(v: string): void {
+    const pim = this.pim;
+    const base = `${v}/identityGovernance/privilegedAccess/group`;
+    this.route('POST', `${base}/eligibilityScheduleRequests`, (_, body) => [201, pim.requestEligibility(body)]);
+    // The provider reads the newest request first (privileged_access_group_eligiblity_schedule_resource.go, Read: $orderby createdDateTime desc).
+    this.route('GET', `${base}/eligibilityScheduleRequests`, (_, __, url) => ({ value: filtered(pim.eligibilityRequests, url).reverse() }));
+    this.route('POST', `${base}/eligibilityScheduleRequests/{id}/cancel`, ([id]) => (pim.cancelEligibilityRequest(id), [204]));
+    this.route('GET', `${base}/eligibilitySchedules`, (_, __, url) => ({ value: filtered([...pim.eligibilities.values()], url) }));
+    this.route('GET', `${base}/eligibilitySchedules/{id}`, ([id]) => existing(pim.eligibilities.get(id), id));
+    this.route('POST', `${base}/assignmentScheduleRequests`, (_, body, __, caller) => [201, pim.requestAssignment(body, caller)]);
+    this.route('GET', `${base}/assignmentScheduleRequests`, (_, __, url) => ({ value: filtered(pim.assignmentRequests, url).reverse() }));
+    this.route('GET', `${base}/assignmentScheduleInstances`, (_, __, url) => ({ value: filtered(pim.activeAssignments(), url) }));
+
+    // A policy assignment per group and role; its id is <policy id>_<role> (parse/role_management_policy_assignment.go).
+    this.route('GET', `${v}/policies/roleManagementPolicyAssignments`, (_, __, url) => {
+      const { scopeId, roleDefinitionId } = filterClauses(url);
+      const roles = roleDefinitionId ? [roleDefinitionId] : ['member', 'owner'];
+      const assignments = roles.map((role) => {
+        const policy = pim.policyFor(scopeId, role as 'member' | 'owner');
+        return { id: `${policy.id}_${role}`, policyId: policy.id, scopeId, scopeType: 'Group', roleDefinitionId: role };
+      });
+      return { value: filtered(assignments, url) };
+    });
+    // Graph returns a policy's rules only when they are expanded ($expand=rules or *).
+    this.route('GET', `${v}/policies/roleManagementPolicies/{id}`, ([id], _, url) => {
+      const { rules, roleDefinitionId, ...policy } = pim.policy(id);
+      return url.searchParams.get('$expand') ? { ...policy, rules } : policy;
+    });
+    this.route('PATCH', `${v}/policies/roleManagementPolicies/{id}`, ([id], body) => (pim.updatePolicy(id, body.rules ?? []), [204]));
+  }
+
   /** A group right after its create may answer 404 (the fault not-found-after-create), as the provider's create expects. */
   private freshGroup(id: string): Group {
     if (this.freshlyCreated.get(id)) {
@@ -468,12 +534,17 @@ export class EntraServer {
       res.end(text);
     };
     let request: FaultRequest | undefined;
+    let user: (Caller & { canProvision: boolean }) | undefined;
     try {
       const raw = await readBody(req);
       if (!route) throw new GraphFault(400, 'BadRequest', `Resource not found for the segment '${url.pathname}'.`);
       this.log.record('graph', `${method} ${route.name}`, method !== 'GET');
       if (url.pathname.startsWith('/v1.0/') || url.pathname.startsWith('/beta/')) {
-        if (req.headers.authorization !== `Bearer ${this.accessToken}`) throw new GraphFault(401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
+        const bearer = req.headers.authorization?.replace(/^Bearer /, '') ?? '';
+        user = this.userTokens.get(bearer);
+        if (bearer !== this.accessToken && !user) throw new GraphFault(401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
+        // Provisioning needs an administrator role (Graph synchronizationJob: provisionOnDemand, permissions; unverified which roles exactly).
+        if (user && !user.canProvision && url.pathname.includes('/synchronization/')) throw new GraphFault(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
         const fault = this.injectedFault();
         if (fault) throw fault;
         request = { method, url: req.url ?? '/', headers: req.headers, body: raw, operation: `${method} ${route.name}` };
@@ -482,13 +553,14 @@ export class EntraServer {
         if (planned) return send(planned.status, planned.body, planned.headers);
         res.once('finish', () => this.faultLedger.answered(request!, res.statusCode));
       }
-      const answer = await route.handler(route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent), raw.length ? JSON.parse(raw.toString('utf8')) : {}, url);
+      const answer = await route.handler(route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent), raw.length ? JSON.parse(raw.toString('utf8')) : {}, url, user);
       if (request && Array.isArray(answer) && answer[0] === 201) this.faultLedger.created(request, (answer[1] as { id?: string })?.id);
       if (Array.isArray(answer) && answer[0] === 'xml') return send(200, answer[1]);
       if (Array.isArray(answer)) return send(answer[0], answer[1]);
       send(200, answer);
     } catch (error) {
-      const fault = error instanceof GraphFault ? error : new GraphFault(500, 'InternalServerError', String((error as Error)?.message ?? error));
+      const refused = error instanceof PimRefusal ? new GraphFault(error.status, error.code, error.message) : error;
+      const fault = refused instanceof GraphFault ? refused : new GraphFault(500, 'InternalServerError', String((refused as Error)?.message ?? refused));
       send(fault.status, { error: { code: fault.code, message: fault.message } }, fault.headers);
     }
   }
