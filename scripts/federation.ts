@@ -4,6 +4,7 @@
  *   npm run federation -- status [--instance aws-commercial]      (npm run status)
  *   npm run federation -- lookup
  *   npm run federation -- leftovers [--instance aws-commercial]   (after destroy: what is left)
+ *   npm run federation -- access [--instance aws-commercial] [--json] [--markdown FILE] [--wait-for-cycle]   (npm run access: who has access to what)
  * The azure-id stack's federation links call post-apply and pre-destroy with FEDERATION_INPUT; a
  * person can run any of them by hand. status and rotate-token take the input from the last
  * deploy's record when FEDERATION_INPUT is not set. Every command validates config.ts before any
@@ -17,7 +18,7 @@ import type { TokenCredential } from '@azure/identity';
 import { ListInstancesCommand } from '@aws-sdk/client-sso-admin';
 import { loadConfig, rawConfig } from '../config';
 import { AppConfig, INSTANCE_NAMES } from '../config-schema';
-import { DEFAULT_CONTEXT_FILE, FederationContext } from '../federation-context';
+import { DEFAULT_CONTEXT_FILE, FederationContext, loadFederationContext } from '../federation-context';
 import { awsClients } from './clients/aws';
 import { defaultCredential, entraEndpoints, GraphApi } from './clients/graph';
 import { OperatorPrompt, terminalPrompt } from './clients/operator-prompt';
@@ -28,16 +29,18 @@ import { abortOnSignals, abortWhenOrphaned, Interrupted, whenAborted } from './i
 import { explain, runPhase } from './runner';
 import { acquireRunLock, lockStoreFor } from './run-lock';
 import { reportLeftovers } from './leftovers';
+import { reportAccess } from './access';
 import { reportStatus } from './status';
 import { LOOKUP_STEP } from './steps/catalog';
 import { phase } from './steps';
 import { RunOptions, StepContext } from './steps/step';
 
-const COMMANDS = ['post-apply', 'pre-destroy', 'rotate-token', 'status', 'lookup', 'leftovers'] as const;
+const COMMANDS = ['post-apply', 'pre-destroy', 'rotate-token', 'status', 'lookup', 'leftovers', 'access'] as const;
 type Command = (typeof COMMANDS)[number];
 const USAGE =
   `usage: npm run federation -- <post-apply|pre-destroy|rotate-token> --instance <${INSTANCE_NAMES.join('|')}> [--dry-run] [--manual] [--adopt-identity-source]\n` +
-  `       npm run federation -- <status|leftovers> [--instance <${INSTANCE_NAMES.join('|')}>]\n       npm run federation -- lookup [--manual]`;
+  `       npm run federation -- <status|leftovers> [--instance <${INSTANCE_NAMES.join('|')}>]\n       npm run federation -- lookup [--manual]\n` +
+  `       npm run federation -- access [--instance <${INSTANCE_NAMES.join('|')}>] [--json] [--markdown FILE] [--wait-for-cycle]`;
 const PROJECT_ROOT = join(__dirname, '..');
 
 export class UsageError extends Error {}
@@ -49,6 +52,10 @@ export interface Invocation {
   readonly manual: boolean;
   /** Take over an external IdP this deployment did not set (the identity-source step refuses otherwise). */
   readonly adoptIdentitySource?: boolean;
+  /** access: print JSON, write Markdown to this file, wait for the next provisioning cycle before calling a membership difference drift. */
+  readonly json?: boolean;
+  readonly markdown?: string;
+  readonly waitForCycle?: boolean;
 }
 
 export interface Io {
@@ -65,6 +72,8 @@ export interface Io {
   readonly signal?: AbortSignal;
   /** How long to wait for another run holding the instance's lock. */
   readonly lockWaitMs?: number;
+  /** One Entra provisioning cycle for the access report's lag rule (an emulator's own interval); about 40 minutes by default. */
+  readonly provisioningCycleMs?: number;
 }
 
 export function parseInvocation(argv: string[], env: NodeJS.ProcessEnv): Invocation {
@@ -72,11 +81,11 @@ export function parseInvocation(argv: string[], env: NodeJS.ProcessEnv): Invocat
   const command = positionals[0] as Command;
   if (!COMMANDS.includes(command)) throw new UsageError(`unknown command "${positionals[0] ?? ''}"\n${USAGE}`);
   if (positionals.length > 1) throw new UsageError(`unexpected "${positionals.slice(1).join(' ')}" after ${command}\n${USAGE}`);
-  const instanceOptional = command === 'lookup' || ((command === 'status' || command === 'leftovers') && values.instance === undefined);
+  const instanceOptional = command === 'lookup' || ((command === 'status' || command === 'leftovers' || command === 'access') && values.instance === undefined);
   if (!instanceOptional && !(INSTANCE_NAMES as readonly string[]).includes(values.instance ?? '')) {
     throw new UsageError(`--instance must be one of ${INSTANCE_NAMES.join(', ')}\n${USAGE}`);
   }
-  return { command, instance: values.instance, dryRun: values['dry-run'] || env.FEDERATION_DRY_RUN === '1', manual: values.manual || env.FEDERATION_CONSOLE === 'manual', adoptIdentitySource: values['adopt-identity-source'] };
+  return { command, instance: values.instance, dryRun: values['dry-run'] || env.FEDERATION_DRY_RUN === '1', manual: values.manual || env.FEDERATION_CONSOLE === 'manual', adoptIdentitySource: values['adopt-identity-source'], json: values.json, markdown: values.markdown, waitForCycle: values['wait-for-cycle'] };
 }
 
 /** node:util parseArgs, with its errors (unknown flag, missing value) as usage errors. */
@@ -85,7 +94,7 @@ function parseArgsOrUsage(argv: string[]) {
     return parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { instance: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, manual: { type: 'boolean', default: false }, 'adopt-identity-source': { type: 'boolean', default: false } },
+      options: { instance: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, manual: { type: 'boolean', default: false }, 'adopt-identity-source': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, markdown: { type: 'string' }, 'wait-for-cycle': { type: 'boolean', default: false } },
     });
   } catch (error) {
     if (!/^ERR_PARSE_ARGS/.test((error as NodeJS.ErrnoException).code ?? '')) throw error;
@@ -146,6 +155,23 @@ function leftovers(config: AppConfig, invocation: Invocation, prompt: OperatorPr
   return reportLeftovers(targets, io.print);
 }
 
+/** Who has access to what, read-only, in every instance (or the one named): scripts/access. */
+function access(config: AppConfig, invocation: Invocation, records: RecordStore, prompt: OperatorPrompt | undefined, env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+  const context = loadFederationContext(io.contextFile ?? env.FEDERATION_CONTEXT_FILE ?? DEFAULT_CONTEXT_FILE);
+  const run = {
+    instances: invocation.instance ? [invocation.instance as (typeof INSTANCE_NAMES)[number]] : INSTANCE_NAMES,
+    config,
+    entraDomain: context.entra.defaultDomain,
+    records,
+    awsClientsFor: (instance: (typeof INSTANCE_NAMES)[number]) => awsClients({ ...config.aws[instance], awsProfile: config.aws[instance].profile }, { manual: prompt, env }),
+    graph: new GraphApi(entraEndpoints(config.entra.environment, env), io.credential ?? defaultCredential(env)),
+    now: io.now && (() => io.now!().getTime()),
+    cycleMs: io.provisioningCycleMs,
+    waitForCycle: invocation.waitForCycle,
+  };
+  return reportAccess(run, { json: invocation.json, markdownFile: invocation.markdown, print: io.print });
+}
+
 /** Guide step 3.1 and the tenant's default domain, written to the committed context file. */
 // It reads the validated config: with the raw one, a GovCloud region typed for aws-commercial sent
 // the calls to GovCloud and wrote that instance's issuer under aws-commercial.
@@ -183,6 +209,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io): Prom
   if (invocation.command === 'leftovers') return leftovers(config, invocation, prompt, env, io);
   const records = recordStoreFor(config.state, PROJECT_ROOT, env);
   if (invocation.command === 'status') return status(invocation, env, io, records, prompt);
+  if (invocation.command === 'access') return access(config, invocation, records, prompt, env, io);
 
   const instance = invocation.instance!;
   const previous = await records.read(instance);

@@ -14,6 +14,11 @@ export function ssoAdminExtensions(assignments: AccountAssignmentRequests): Json
   const tags = new Map<string, Map<string, string>>();
   const provisioning = new Map<string, unknown>();
   const accessControl = new Map<string, unknown>();
+  // sso-admin API reference, CreateAccountAssignment: "the specified permission set will automatically be provisioned to the
+  // account"; moto 5.2.1 lists only the caller's account, and only after ProvisionPermissionSet. Permission set ARN → accounts.
+  const provisionedTo = new Map<string, Set<string>>();
+  const provision = (arn: string, account: string) => provisionedTo.set(arn, (provisionedTo.get(arn) ?? new Set()).add(account));
+  const assignmentOperations = assignments.operations();
   const setTags = (arn: string, list: Tag[] = []) => {
     const current = tags.get(arn) ?? new Map<string, string>();
     list.forEach(({ Key, Value }) => current.set(Key, Value));
@@ -34,7 +39,14 @@ export function ssoAdminExtensions(assignments: AccountAssignmentRequests): Json
     consoleOnly: false,
     admit: () => assignments.admit(),
     operations: {
-      ...assignments.operations(),
+      ...assignmentOperations,
+      CreateAccountAssignment: async (call) => {
+        const answer = await assignmentOperations.CreateAccountAssignment(call);
+        provision(call.body.PermissionSetArn, call.body.TargetId);
+        return answer;
+      },
+      // unverified: the order AWS lists accounts in; no paging here (the estates the tests build fit one page).
+      ListAccountsForProvisionedPermissionSet: ({ body }) => ({ AccountIds: [...(provisionedTo.get(body.PermissionSetArn) ?? [])] }),
       CreatePermissionSet: async ({ body, forward }) => {
         const answer = await forward();
         if (answer.ok) setTags(answer.json().PermissionSet.PermissionSetArn, body.Tags);
