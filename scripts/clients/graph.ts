@@ -358,7 +358,13 @@ export class GraphApi {
   async pimSchedules(kind: 'eligibilitySchedules' | 'assignmentSchedules', groupId: string): Promise<PimSchedule[]> {
     const schedules: PimSchedule[] = [];
     const description = `the PIM ${kind} of group ${groupId} are readable`;
-    let page = await this.call(description, (api) => api(`/identityGovernance/privilegedAccess/group/${kind}`).filter(`groupId eq '${groupId}'`).get());
+    const byGroup = `groupId eq '${groupId}'`;
+    // Each path written out, so the permission scan (tooling/permissions/scan.ts) sees both.
+    let page = await this.call(description, (api) =>
+      kind === 'eligibilitySchedules'
+        ? api('/identityGovernance/privilegedAccess/group/eligibilitySchedules').filter(byGroup).get()
+        : api('/identityGovernance/privilegedAccess/group/assignmentSchedules').filter(byGroup).get(),
+    );
     for (;;) {
       schedules.push(...page.value);
       const next: string | undefined = page['@odata.nextLink'];

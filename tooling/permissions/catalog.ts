@@ -9,6 +9,9 @@ export const IAM_PREFIX: Record<string, string> = {
   '@aws-sdk/client-sso-admin': 'sso',
   '@aws-sdk/client-identitystore': 'identitystore',
   '@aws-sdk/client-s3': 's3',
+  // The access report (scripts/access) reads the Organization; STS GetCallerIdentity needs no permission (AWS STS API reference).
+  '@aws-sdk/client-organizations': 'organizations',
+  '@aws-sdk/client-sts': 'sts',
   // reference/aws-console-apis.md: the console-only operations are authorized as sso-directory:<Operation>
   // (names such as sso-directory:ListBearerTokens and ListProvisioningTenants also in the Service Authorization Reference).
   appsauth: 'sso-directory',
@@ -106,6 +109,11 @@ export const GRAPH_CALL_PERMISSIONS: readonly { method: RegExp; path: RegExp; pe
   { method: /^GET$/, path: /^\/(servicePrincipals|applications)\/\{id\}$/, permission: 'Application.Read.All' },
   { method: /^PATCH$/, path: /^\/servicePrincipals\/\{id\}$/, permission: 'Application.ReadWrite.All' },
   { method: /^GET$/, path: /^\/domains$/, permission: 'Domain.Read.All' },
+  // The access report: group-list-members (GroupMember.Read.All); PIM for Groups privilegedAccessGroup-list-eligibilityschedules
+  // (PrivilegedEligibilitySchedule.Read.AzureADGroup) and -list-assignmentschedules (PrivilegedAssignmentSchedule.Read.AzureADGroup).
+  { method: /^GET$/, path: /^\/groups\/\{id\}\/members$/, permission: 'GroupMember.Read.All' },
+  { method: /^GET$/, path: /^\/identityGovernance\/privilegedAccess\/group\/eligibilitySchedules$/, permission: 'PrivilegedEligibilitySchedule.Read.AzureADGroup' },
+  { method: /^GET$/, path: /^\/identityGovernance\/privilegedAccess\/group\/assignmentSchedules$/, permission: 'PrivilegedAssignmentSchedule.Read.AzureADGroup' },
 ];
 
 /** Application roles of each azuread 3.7 resource type ("API Permissions" in the provider's docs). */
