@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { isRunning } from '../scripts/interruption';
 import { Provisioner } from './entra-deployer';
+import { ScanSource } from './secret-scan';
 
 /**
  * How a run is cut short (a fault of the rehearsal): `signal` sends SIGINT to the provisioner's
@@ -18,6 +19,8 @@ export interface ProvisionerRun {
   /** Each line the federation script prints (its labelled steps), as it arrives. */
   readonly onLine: (line: string) => void;
   readonly interrupt?: Interruption;
+  /** Receives the run's environment and its whole output, for the rehearsal's secret scan. */
+  readonly transcript?: ScanSource[];
 }
 
 /** How long an interrupted run may take to notice and end; it checks its parents every 0.5 s. */
@@ -30,9 +33,11 @@ const STOP_WITHIN_MS = 5000;
  * be found and none may survive.
  */
 export function runProvisioner(stackDir: string, provisioner: Provisioner, input: Record<string, unknown>, run: ProvisionerRun): Promise<void> {
+  const env = { ...process.env, FEDERATION_INPUT: JSON.stringify(input) };
+  run.transcript?.push({ name: `environment of "${provisioner.command}"`, text: JSON.stringify(env) });
   const child = spawn('sh', ['-c', provisioner.command], {
     cwd: resolve(join(stackDir), provisioner.working_dir),
-    env: { ...process.env, FEDERATION_INPUT: JSON.stringify(input) },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -56,6 +61,7 @@ export function runProvisioner(stackDir: string, provisioner: Provisioner, input
       if (group) fail(new Error(`local-exec provisioner "${provisioner.command}" was interrupted (${run.interrupt!.how === 'signal' ? 'SIGINT to its process group' : 'its shell killed'}); ${await survivors(group)}:\n${lines.slice(-5).join('\n')}`));
     });
     child.on('close', (code, signal) => {
+      run.transcript?.push({ name: `output of "${provisioner.command}"`, text: lines.join('\n') });
       if (group) return;
       if (code === 0) return done();
       fail(new Error(`local-exec provisioner "${provisioner.command}" ${signal ? `was interrupted (${signal})` : `exited ${code}`}:\n${lines.slice(-5).join('\n')}`));

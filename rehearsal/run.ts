@@ -24,6 +24,7 @@ import { EntraStackDeployer, RunProvisioner } from './entra-deployer';
 import { Fault, FAULT_PLANS, FaultPlan } from './faults';
 import { buildOrganizations, changeEntraMembership, expectedGroupAssignments, groupAssignmentsInAws, groupInAws, groupObjects, Organizations, rehearsalConfig, REHEARSAL_ORGANIZATION, untilMembers } from './groups';
 import { Interruption, runProvisioner } from './provisioner';
+import { filesUnder, findLeaks, ScanSource, Secret } from './secret-scan';
 import { Report } from './report';
 import { measureFirstCycle, ProbeInput } from './probe';
 
@@ -47,6 +48,9 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
   const faults = new Set(options.faults ?? []);
   const report = new Report();
   const dir = mkdtempSync(join(tmpdir(), 'rehearsal-'));
+  // What the product printed and the environments it started processes with, for the secret scan.
+  const transcript: ScanSource[] = [];
+  const said: string[] = [];
   const savedEnv = { ...process.env };
   let aws: AwsEmulator | undefined;
   let entra: EntraEmulator | undefined;
@@ -70,7 +74,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
 
   /** Terraform's part for a federation link: run its provisioner, showing each labelled step. */
   const provision = (task: any, interrupt?: Interruption): RunProvisioner => (_address, provisioner, input) =>
-    runProvisioner(workspace.stackDir(ENTRA_STACK), provisioner, input, { onLine: (line) => (task.output = line), interrupt });
+    runProvisioner(workspace.stackDir(ENTRA_STACK), provisioner, input, { onLine: (line) => (task.output = line), interrupt, transcript });
 
   const tasks = new Listr(
     [
@@ -80,7 +84,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
         task.output = `AWS_ENDPOINT_URL=${aws.endpoint}  GRAPH_ENDPOINT=${entra.endpoint}`;
       }),
       timed('Look up the SAML values of both instances (npm run federation -- lookup)', async (task) => {
-        const code = await federation(['lookup'], process.env, { print: (line) => (task.output = line) });
+        const code = await federation(['lookup'], process.env, { print: (line) => said.push((task.output = line)) });
         if (code !== 0) throw new Error('lookup failed');
       }),
       timed(`Build an Organization in each partition (${REHEARSAL_ORGANIZATION.organizationalUnits.length} OUs, ${REHEARSAL_ORGANIZATION.accounts} member accounts, ${REHEARSAL_ORGANIZATION.suspended} SUSPENDED)`, async (task) => {
@@ -220,7 +224,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
                 .filter(([address]) => address.startsWith(input.instance))
                 .flatMap(([, resource]) => (resource as any).provisioner.map((p: any) => p['local-exec']))
                 .find((p: any) => p.when !== 'destroy');
-              await runProvisioner(stackDir, provisioner, input, { onLine: (line) => (task.output = line) });
+              await runProvisioner(stackDir, provisioner, input, { onLine: (line) => (task.output = line), transcript });
               // Recovered only when a cycle that began after post-apply has succeeded with the new token.
               const recoveredAt = new Date().toISOString();
               const job = await waitFor(() => entra!.jobs.find((j) => j.id === quarantined?.id && j.status.lastExecution?.state === 'Succeeded' && j.status.lastExecution.timeBegan >= recoveredAt), 10_000);
@@ -242,7 +246,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
         const [tenant] = await console.listProvisioningTenants(input.identityStoreId);
         const tokens = async () => (await console.listBearerTokens(input.identityStoreId, tenant.tenantId)).map((t) => t.tokenId);
         const old = await tokens();
-        const rotated = await federation(['rotate-token', '--instance', input.instance], { ...process.env, FEDERATION_INPUT: undefined }, { print: (line) => (task.output = line) });
+        const rotated = await federation(['rotate-token', '--instance', input.instance], { ...process.env, FEDERATION_INPUT: undefined }, { print: (line) => said.push((task.output = line)) });
         const now = await tokens();
         report.check(`rotate-token for ${input.instance}: one new token, the old one gone`, rotated === 0 && now.length === 1 && !old.includes(now[0]), `${old.join(', ')} → ${now.join(', ')}`);
         const after = await status();
@@ -290,10 +294,29 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
     report.calls = [...(aws?.requests.all() ?? []), ...(entra?.requests.all() ?? [])];
     await Promise.all([aws?.stop(), entra?.stop()]);
     process.env = savedEnv;
+    if (aws && entra) checkNoSecretLeaked(report, aws, entra, [...transcript, { name: 'output of lookup and rotate-token', text: said.join('\n') }], dir);
     keepOnlyWhenFailed(dir, report);
   }
   report.notes.push('The azure-id stack was applied through the Entra emulator: the azuread provider binary is not available on this machine.');
   return report;
+}
+
+/**
+ * Every SCIM token AWS issued and every initial password Entra received must appear nowhere the
+ * product writes or prints: its output, the environments of the processes it started, and every
+ * file of the run (Terraform state and backups, records, context, emulator credential files).
+ */
+function checkNoSecretLeaked(report: Report, aws: AwsEmulator, entra: EntraEmulator, transcript: ScanSource[], dir: string): void {
+  const secrets: Secret[] = [
+    ...aws.provisioning.issuedTokenValues.map((value) => ({ what: 'a SCIM bearer token', value })),
+    ...entra.receivedPasswords.map((value) => ({ what: "an Entra user's initial password", value })),
+  ];
+  const sources = [...transcript, ...filesUnder(dir), { name: 'the report', text: report.lines().join('\n') }];
+  const leaks = findLeaks(secrets, sources);
+  const scanned = `${aws.provisioning.issuedTokenValues.length} SCIM tokens and ${entra.receivedPasswords.length} passwords looked for in ${sources.length} outputs, environments and files`;
+  // A scan that found no secret to look for proves nothing: the run issued tokens and created users.
+  const ok = leaks.length === 0 && aws.provisioning.issuedTokenValues.length > 0 && entra.receivedPasswords.length > 0;
+  report.check('no secret in output, state, records, temp files or child environments', ok, leaks.length ? leaks.map((l) => `${l.what} in ${l.source}`).join('; ') : scanned);
 }
 
 /** The work folder holds state backups and credential files: gone after a green run, kept (and named) for a person to look at after a failure. */

@@ -19,6 +19,7 @@ export async function expectGreenRehearsal(faults: Fault[], extraChecks: RegExp[
     /^after destroy: 0 objects left in the AWS emulator$/,
     /^after destroy: 0 objects left in the Entra emulator$/,
     /^every resource created is destroyed, stack by stack$/,
+    /^no secret in output, state, records, temp files or child environments$/,
     /^a newly assigned user is visible in the identity store under 10 s after the job starts \(no provision on demand\)$/,
     /^group assignments in aws-commercial: exactly those of the config/,
     /^group assignments in aws-govcloud: exactly those of the config/,

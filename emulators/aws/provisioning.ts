@@ -31,6 +31,8 @@ const publicTenant = ({ region, ...tenant }: ProvisioningTenant) => tenant;
 export class ProvisioningTenants {
   readonly tenants = new Map<string, ProvisioningTenant>();
   private readonly tokens = new Map<string, BearerToken[]>();
+  /** Every token value ever issued, deleted ones included: what the rehearsal's secret scan looks for. */
+  readonly issuedTokenValues: string[] = [];
 
   /** Called when a tenant is deleted, so what SCIM knew of it goes too. */
   onTenantDeleted: (tenantId: string) => void = () => undefined;
@@ -109,6 +111,7 @@ export class ProvisioningTenants {
           const now = Math.floor(Date.now() / 1000);
           const token: BearerToken = { TokenId: randomUUID(), Token: randomBytes(96).toString('base64'), CreationTime: now, ExpirationTime: now + TOKEN_LIFETIME_S };
           list.push(token);
+          this.issuedTokenValues.push(token.Token);
           return { BearerToken: token };
         },
         ListBearerTokens: ({ body }) => {

@@ -37,6 +37,11 @@ export class EntraEmulator {
     return this.server.faultLedger;
   }
 
+  /** The secrets this tenant was given (users' initial passwords), for the rehearsal's secret scan. */
+  get receivedPasswords(): readonly string[] {
+    return this.server.receivedPasswords;
+  }
+
   get jobs() {
     return [...this.server.sync.values()].flatMap((s) => s.jobs);
   }

@@ -120,6 +120,8 @@ export class EntraServer {
   private readonly freshlyCreated = new Map<string, number>();
   /** Faults aimed at chosen callers' requests (the product's), and what each caller did after one. */
   readonly faultLedger = new FaultLedger();
+  /** Every initial password a user was created with: what the rehearsal's secret scan looks for. */
+  readonly receivedPasswords: string[] = [];
   // Per service principal: when its last on-demand requests arrived.
   private readonly onDemandTimes = new Map<string, number[]>();
   /** Delegated tokens of signed-in users: who, whether the sign-in used MFA, whether the user may provision on demand. */
@@ -207,6 +209,7 @@ export class EntraServer {
     this.route('POST', `${v}/users`, (_, body) => {
       if ([...d.users.values()].some((u) => u.userPrincipalName === body.userPrincipalName)) throw badRequest('Another object with the same value for property userPrincipalName already exists.');
       if (!body.passwordProfile?.password) throw badRequest('A password is required when creating a user.');
+      this.receivedPasswords.push(body.passwordProfile.password);
       const user = { id: randomUUID(), userPrincipalName: body.userPrincipalName, displayName: body.displayName, givenName: body.givenName, surname: body.surname, department: body.department, mailNickname: body.mailNickname, accountEnabled: body.accountEnabled ?? true };
       d.users.set(user.id, user);
       return [201, user];
