@@ -89,7 +89,7 @@ export const rawConfig = {
     nickname: 'azure-identity-provider',
     shortName: 'azure-id',
     environment: 'global',
-    // reference/entra-graph.md: template id 21ed01d2-ec13-4e9e-86c1-cd546719ebc4.
+    // Gallery application template id 21ed01d2-ec13-4e9e-86c1-cd546719ebc4 (seen in Graph applicationTemplates responses).
     galleryTemplateName: 'AWS IAM Identity Center (successor to AWS Single Sign-On)',
     assignedUsers: ['NikkiWolf', 'RichRoe'],
     assignedGroups: ['AWS-Base', 'AWS-Admins'],

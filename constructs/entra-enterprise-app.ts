@@ -29,7 +29,7 @@ export interface EntraEnterpriseAppProps {
 
 /**
  * The gallery enterprise app "AWS IAM Identity Center" for one AWS instance (guide 1.1, 1.4, 3.2, 5).
- * Facts: reference/entra-graph.md (template instantiation, SAML fields, claims mapping).
+ * Facts: Microsoft Graph concept page application-saml-sso-configure-api (template instantiation, SAML fields, claims mapping).
  */
 export class EntraEnterpriseApp extends Construct {
   readonly clientId: string;

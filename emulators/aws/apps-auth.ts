@@ -71,7 +71,7 @@ export type AssociationForm = 'flat' | 'nested';
 
 /**
  * The SAML identity source (guide steps 3.1 and 3.3): console-only operations of the apps-auth
- * control plane (reference/aws-console-apis.md). The SP values are stable per directory, as the
+ * control plane (the service models the console ships (Frichetten/aws-api-models, identitystoreinternal-2019-11-01 and appsauth-control-2018-10-25)). The SP values are stable per directory, as the
  * real ones are; one external IdP per directory.
  */
 export class AppsAuth {
@@ -197,7 +197,7 @@ export class AppsAuth {
           idp.certificates.splice(index, 1);
           return {};
         },
-        // The value names are not verified against the real service (reference/aws-console-apis.md).
+        // The value names are not verified against the real service (the model names no values).
         GetAuthenticationTypeForDirectoryPrivate: ({ body }) => {
           required(body, 'directoryId');
           return { authenticationType: this.idps.get(body.directoryId)?.isEnabled ? 'SAML' : 'AWS_SSO' };

@@ -43,7 +43,7 @@ export interface JsonService {
   readonly admit?: (call: Call) => void;
 }
 
-/** The checks the real service makes before it looks at an operation (reference/aws-console-apis.md). */
+/** The checks the real service makes before it looks at an operation (the service models the console ships (Frichetten/aws-api-models, identitystoreinternal-2019-11-01 and appsauth-control-2018-10-25)). */
 export function checkProtocol(service: JsonService, operation: string, contentType: string | undefined, scope: SigningScope | undefined): void {
   if (!scope) throw new AwsError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
   if (scope.service !== service.signingName) {

@@ -25,7 +25,7 @@ const publicTenant = ({ region, ...tenant }: ProvisioningTenant) => tenant;
 
 /**
  * Automatic provisioning (guide step 4.2): the console-only provisioning tenant and bearer token
- * operations on the identity store service (reference/aws-console-apis.md), with its limits:
+ * operations on the identity store service (the service models the console ships (Frichetten/aws-api-models, identitystoreinternal-2019-11-01 and appsauth-control-2018-10-25)), with its limits:
  * at most two tokens per tenant, and a token's value shown only in the answer that creates it.
  */
 export class ProvisioningTenants {

@@ -25,7 +25,7 @@ export const base64Der = (pem: string) => new X509Certificate(pem).raw.toString(
 
 const escape = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** The claims a policy adds, read from its definition (reference/entra-graph.md, claims mapping). */
+/** The claims a policy adds, read from its definition (Graph claimsMappingPolicy resource, ClaimsSchema). */
 function mappedClaims(policies: ClaimsMappingPolicy[], user: User): [string, string][] {
   return policies.flatMap((policy) =>
     policy.definition.flatMap((json) => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Directory, Group, User } from './directory';
 
 export const SYNC_TEMPLATE_ID = 'aWSSingleSignon';
-// The outbound user rule of the job schema (the id a public module hard-codes; reference/entra-graph.md).
+// The outbound user rule of the job schema (the id a public Terraform module hard-codes; Graph synchronizationSchema).
 export const USER_RULE_ID = '03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8';
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

@@ -12,7 +12,7 @@ export const IAM_PREFIX: Record<string, string> = {
   // The access report (scripts/access) reads the Organization; STS GetCallerIdentity needs no permission (AWS STS API reference).
   '@aws-sdk/client-organizations': 'organizations',
   '@aws-sdk/client-sts': 'sts',
-  // reference/aws-console-apis.md: the console-only operations are authorized as sso-directory:<Operation>
+  // The console-only operations are authorized as sso-directory:<Operation> (IAM service authorization reference, AWS IAM Identity Center directory)
   // (names such as sso-directory:ListBearerTokens and ListProvisioningTenants also in the Service Authorization Reference).
   appsauth: 'sso-directory',
   'identitystore-provisioning': 'sso-directory',
