@@ -1,70 +1,18 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { createServer, IncomingMessage, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { EntraEmulator } from '../emulators/entra';
 import { parseIdpMetadata, toPem } from '../scripts/saml-metadata';
 import { describeWithTools } from './support/tools';
+import { ScimStub } from './support/scim-stub';
 
 const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
 const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 const CYCLE_MS = 100;
-
-/** A SCIM endpoint that records what the provisioning service sends, with scripted answers. */
-class ScimStub {
-  readonly requests: { method: string; path: string; body: any }[] = [];
-  readonly users = new Map<string, any>();
-  readonly groups = new Map<string, any>();
-  token = 'good-token';
-  refuseCreate?: { status: number; detail: string };
-  private server?: Server;
-  private nextId = 1;
-
-  async listen(): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req).then(([status, body]) => res.writeHead(status, { 'content-type': 'application/scim+json' }).end(body === undefined ? '' : JSON.stringify(body))));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/scim/v2`;
-  }
-
-  close(): Promise<void> {
-    this.server?.closeAllConnections();
-    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-
-  writes() {
-    return this.requests.filter((r) => r.method !== 'GET');
-  }
-
-  private async handle(req: IncomingMessage): Promise<[number, unknown?]> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const url = new URL(req.url!, 'http://scim');
-    const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
-    this.requests.push({ method: req.method!, path: `${url.pathname}${url.search}`, body });
-    if (req.headers.authorization !== `Bearer ${this.token}`) return [401, { status: '401', detail: 'invalid token' }];
-    const [, kind, id] = /\/(Users|Groups)(?:\/([^/]+))?$/.exec(url.pathname) ?? [];
-    const store = kind === 'Groups' ? this.groups : this.users;
-    if (req.method === 'GET') {
-      const [, attribute, value] = /^(\w+) eq "(.*)"$/.exec(url.searchParams.get('filter') ?? '') ?? [];
-      const found = [...store.values()].filter((item) => item[attribute] === value);
-      return [200, { totalResults: found.length, Resources: found }];
-    }
-    if (req.method === 'POST') {
-      if (this.refuseCreate) return [this.refuseCreate.status, { status: String(this.refuseCreate.status), detail: this.refuseCreate.detail }];
-      const item = { ...body, id: `scim-${this.nextId++}` };
-      store.set(item.id, item);
-      return [201, item];
-    }
-    if (req.method === 'PATCH' && store.has(id)) return kind === 'Groups' ? [204] : [200, store.get(id)];
-    if (req.method === 'DELETE' && store.delete(id)) return [204];
-    return [404];
-  }
-}
 
 describe('Entra emulator', () => {
   let entra: EntraEmulator;

@@ -110,6 +110,15 @@ export interface PimSchedule {
   readonly scheduleInfo?: { startDateTime?: string | null; expiration?: { endDateTime?: string | null; type?: string } | null } | null;
 }
 
+const PIM_ASSIGNMENT_REQUESTS = '/identityGovernance/privilegedAccess/group/assignmentScheduleRequests';
+
+/** privilegedAccessGroupAssignmentScheduleRequest: status Provisioned, PendingApproval, Revoked, … */
+export interface ScheduleRequest {
+  readonly id: string;
+  readonly status: string;
+  readonly targetScheduleId?: string | null;
+}
+
 export interface OnDemandResult {
   readonly result: string;
   readonly details: Record<string, unknown>;
@@ -371,6 +380,25 @@ export class GraphApi {
       if (!next) return schedules;
       page = await this.call(description, (api) => api(next).get());
     }
+  }
+
+  /** The signed-in user of a delegated credential (`az login` as a person). */
+  me(): Promise<{ id: string; userPrincipalName: string }> {
+    return this.call('the signed-in user is readable', (api) => api('/me').select('id,userPrincipalName').get());
+  }
+
+  /**
+   * The signed-in user activates or gives up membership of a PIM-enabled group (Graph
+   * privilegedaccessgroup-post-assignmentschedulerequests: accessId member, action selfActivate
+   * with scheduleInfo and justification, or selfDeactivate). Delegated only.
+   */
+  selfActivateMembership(groupId: string, principalId: string, duration: string, justification: string): Promise<ScheduleRequest> {
+    const scheduleInfo = { startDateTime: new Date().toISOString(), expiration: { type: 'afterDuration', duration } };
+    return this.call(`membership of group ${groupId} is activated`, (api) => api(PIM_ASSIGNMENT_REQUESTS).post({ accessId: 'member', principalId, groupId, action: 'selfActivate', scheduleInfo, justification }));
+  }
+
+  selfDeactivateMembership(groupId: string, principalId: string): Promise<ScheduleRequest> {
+    return this.call(`membership of group ${groupId} is deactivated`, (api) => api(PIM_ASSIGNMENT_REQUESTS).post({ accessId: 'member', principalId, groupId, action: 'selfDeactivate' }));
   }
 
   /** The app's federation metadata document (guide step 3.2.7), from the login host, not Graph. */

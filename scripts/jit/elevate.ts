@@ -1,0 +1,192 @@
+/**
+ * Just-in-time admin (design.md §7, JIT; issue 16): `elevate` and `revoke`, run by the user with their
+ * own delegated Entra credentials. PIM for Groups activates or ends the membership of the privileged
+ * group; provisioning on demand then carries that one membership to each Identity Center instance in
+ * seconds, instead of Microsoft's 2–10 minutes after an activation and the next incremental cycle
+ * (about 40 minutes) after a deactivation (Microsoft Entra "PIM for Groups and app provisioning").
+ */
+import { GraphError } from '@microsoft/microsoft-graph-client';
+import { GraphApi, OnDemandResult } from '../clients/graph';
+import { pollUntil, rateLimiter, RetryTimeoutError } from '../retry';
+import { Clock, ON_DEMAND_RATE } from '../steps/provision-groups';
+
+/** One Identity Center instance as elevate and revoke see it. */
+export interface JitTarget {
+  readonly instance: string;
+  /** The instance's enterprise app, whose provisioning job carries the membership. */
+  readonly servicePrincipalId: string;
+  readonly group: { readonly displayName: string; readonly objectId: string };
+  readonly portalUrl: string;
+  /** Whether the instance's identity store shows the user (by user name) in the group. */
+  readonly isMember: (userName: string) => Promise<boolean>;
+  /** Takes the instance's run lock (scripts/run-lock.ts), as post-apply does; returns its release. */
+  readonly lock: () => Promise<() => Promise<void>>;
+}
+
+export interface JitOptions {
+  readonly graph: GraphApi;
+  readonly targets: readonly JitTarget[];
+  readonly print: (line: string) => void;
+  readonly clock?: Clock;
+  /** How long an on-demand membership may take to show in the identity store. */
+  readonly arrivalTimeoutMs?: number;
+  /** How long to wait for Entra's cycle when on-demand provisioning is not allowed. */
+  readonly cycleTimeoutMs?: number;
+}
+
+export interface ElevateRequest {
+  readonly duration: string;
+  readonly justification: string;
+  /** The policy's maximum (config.ts pim), for the message when Entra refuses a longer activation. */
+  readonly maximumDuration?: string;
+}
+
+export interface JitOutcome {
+  /** Per instance, from the PIM request's answer until the identity store showed the change. */
+  readonly lagMs: Record<string, number>;
+  /** False when the operator may not provision on demand and the cycle carried the change. */
+  readonly onDemand: boolean;
+}
+
+/** A refusal the user can act on: the message says the cause and the fix. */
+export class JitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JitError';
+  }
+}
+
+const realClock: Clock = { now: Date.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+// Microsoft: membership reaches the app 2–10 minutes after an activation without on-demand
+// provisioning, and a deactivation waits for the next incremental cycle (about 40 minutes).
+const CYCLE_TIMEOUT_MS = 45 * 60_000;
+const ARRIVAL_TIMEOUT_MS = 60_000;
+
+const graphError = (error: unknown) => error as GraphError & { statusCode?: number };
+
+/**
+ * Entra's policy refusal, with the fix per failed rule (unifiedRoleManagementPolicy rules:
+ * expiration, enablement of justification and MFA). unverified: the error code and the rule names
+ * Graph returns for PIM for Groups; the Entra emulator answers as emulators/entra/pim.ts says.
+ */
+function policyRefusal(error: unknown, group: string, request: ElevateRequest): JitError | undefined {
+  const { statusCode, code, message } = graphError(error);
+  if (statusCode !== 400 || code !== 'RoleAssignmentRequestPolicyValidationFailed') return undefined;
+  const fixes = [
+    message.includes('ExpirationRule') && `the policy of ${group} allows at most ${request.maximumDuration ?? 'a shorter duration'}: pass a shorter --duration`,
+    message.includes('JustificationRule') && `the policy of ${group} requires a justification: pass --justification "…" (a ticket or the reason)`,
+    message.includes('MfaRule') && `the policy of ${group} requires multi-factor authentication: sign in again with MFA (az logout, then az login)`,
+  ].filter(Boolean);
+  return new JitError(`Entra refused the activation: ${fixes.join('; ') || message}`);
+}
+
+/** Success, or a Skipped that says source and target already match (as the provision-groups step accepts). */
+const provisioned = (verdict: OnDemandResult) => verdict.result === 'Success' || (verdict.result === 'Skipped' && verdict.details.errorCode === 'RedundantExport');
+
+type Sent = 'on demand' | 'not allowed';
+
+/**
+ * The group with this one member, on demand; 'not allowed' when the operator lacks the permission
+ * (403). A 429 is retried after its Retry-After by the Graph client (scripts/retry.ts); the gate
+ * keeps to 5 requests per 10 s per app (Graph synchronizationJob: provisionOnDemand).
+ */
+async function provisionMembership(graph: GraphApi, target: JitTarget, userId: string, gate: () => Promise<void>): Promise<Sent> {
+  try {
+    const [job] = await graph.listSyncJobs(target.servicePrincipalId);
+    if (!job) throw new JitError(`[${target.instance}] the app has no provisioning job: run \`npm run federation -- post-apply --instance ${target.instance}\` first`);
+    const ruleId = await graph.outboundGroupRuleId(target.servicePrincipalId, job.id);
+    await gate();
+    const verdict = await graph.provisionGroupOnDemand(target.servicePrincipalId, job.id, ruleId, target.group.objectId, [userId]);
+    if (!provisioned(verdict)) throw new JitError(`[${target.instance}] Entra did not provision ${target.group.displayName} on demand (${verdict.result}): ${JSON.stringify(verdict.details)}; Entra's provisioning logs for the app say why`);
+    return 'on demand';
+  } catch (error) {
+    if (graphError(error).statusCode !== 403) throw error;
+    return 'not allowed';
+  }
+}
+
+interface Change {
+  readonly member: boolean;
+  readonly describe: string;
+}
+
+/** For each instance, under its run lock: provision the change, then wait until the identity store shows it. */
+async function carryToAws(options: JitOptions, user: { id: string; userPrincipalName: string }, change: Change, since: number): Promise<JitOutcome> {
+  const clock = options.clock ?? realClock;
+  const lagMs: Record<string, number> = {};
+  let onDemand = true;
+  for (const target of options.targets) {
+    const gate = rateLimiter({ ...ON_DEMAND_RATE, ...clock });
+    const release = await target.lock();
+    try {
+      options.print(`[${target.instance}] provisioning ${target.group.displayName} with ${user.userPrincipalName} on demand (Entra → Identity Center)`);
+      const sent = await provisionMembership(options.graph, target, user.id, gate);
+      if (sent === 'not allowed') {
+        onDemand = false;
+        options.print(
+          `[${target.instance}] you may not provision on demand (Graph answered 403: it needs an Entra role such as Application Administrator and Synchronization.ReadWrite.All): waiting for Entra's provisioning cycle instead — Microsoft documents 2–10 minutes after an activation, and the next incremental cycle (about 40 minutes) after a deactivation`,
+        );
+      }
+      options.print(`[${target.instance}] waiting until the identity store ${change.describe}`);
+      const timeoutMs = sent === 'on demand' ? (options.arrivalTimeoutMs ?? ARRIVAL_TIMEOUT_MS) : (options.cycleTimeoutMs ?? CYCLE_TIMEOUT_MS);
+      await waitFor(target, user.userPrincipalName, change, timeoutMs, clock);
+      lagMs[target.instance] = clock.now() - since;
+      options.print(`[${target.instance}] done: ${((clock.now() - since) / 1000).toFixed(1)} s after Entra's answer`);
+    } finally {
+      await release();
+    }
+  }
+  return { lagMs, onDemand };
+}
+
+async function waitFor(target: JitTarget, userName: string, change: Change, timeoutMs: number, clock: Clock): Promise<void> {
+  try {
+    await pollUntil(async () => ((await target.isMember(userName)) === change.member ? true : undefined), { description: `the identity store of ${target.instance} ${change.describe}`, timeoutMs, intervalMs: 500, ...clock });
+  } catch (error) {
+    if (!(error instanceof RetryTimeoutError)) throw error;
+    throw new JitError(`[${target.instance}] ${error.message}. Entra's provisioning logs for the app (${target.servicePrincipalId}) say why; run the command again to retry`);
+  }
+}
+
+/** Self-activates membership of the privileged group, then carries it to every instance and prints the portals. */
+export async function elevate(request: ElevateRequest, options: JitOptions): Promise<JitOutcome> {
+  const [{ group }] = options.targets;
+  const me = await options.graph.me();
+  options.print(`waiting for Entra (PIM) to grant membership of ${group.displayName} to ${me.userPrincipalName} for ${request.duration}`);
+  const answer = await options.graph.selfActivateMembership(group.objectId, me.id, request.duration, request.justification).catch((error) => {
+    throw policyRefusal(error, group.displayName, request) ?? error;
+  });
+  const since = (options.clock ?? realClock).now();
+  if (answer.status === 'PendingApproval') {
+    throw new JitError(`Entra holds the activation for approval by the approvers of ${group.displayName} (config.ts pim): once approved, Entra provisions it at its next cycle, or run \`npm run elevate\` again to provision it on demand`);
+  }
+  options.print(`Entra granted it (${answer.status}); it ends by itself after ${request.duration}, or with \`npm run revoke\``);
+  const outcome = await carryToAws(options, me, { member: true, describe: `shows ${me.userPrincipalName} in ${group.displayName}` }, since);
+  options.print(`${group.displayName} is yours in every instance. Sign in through the access portal:`);
+  for (const target of options.targets) options.print(`  ${target.instance}: ${target.portalUrl}`);
+  return outcome;
+}
+
+/**
+ * Self-deactivates the membership (if still active), then carries its end to every instance. An
+ * AWS role session opened before lives on until it expires: the message says so and how to stop it.
+ */
+export async function revoke(options: JitOptions): Promise<JitOutcome> {
+  const [{ group }] = options.targets;
+  const me = await options.graph.me();
+  options.print(`waiting for Entra (PIM) to end membership of ${group.displayName} for ${me.userPrincipalName}`);
+  try {
+    await options.graph.selfDeactivateMembership(group.objectId, me.id);
+  } catch (error) {
+    if (graphError(error).statusCode !== 404) throw error;
+    // Ended already (expired or revoked elsewhere): AWS may still show it until the next cycle.
+    options.print(`no active membership of ${group.displayName} in Entra (expired or already revoked); making sure AWS no longer shows it`);
+  }
+  const since = (options.clock ?? realClock).now();
+  const outcome = await carryToAws(options, me, { member: false, describe: `no longer shows ${me.userPrincipalName} in ${group.displayName}` }, since);
+  options.print(
+    `${group.displayName} is no longer yours in Identity Center. A role session already open in AWS lives until it expires (at most the permission set's session duration); ` +
+      `to stop it now, apply the README's break-glass Deny (a Deny on "*" for identitystore:userId equal to your user id in each instance, AWS "Revoke active IAM role sessions" prerequisites) to the permission set.`,
+  );
+  return outcome;
+}
