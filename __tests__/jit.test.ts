@@ -144,3 +144,11 @@ describe('elevate and revoke (scripts/jit/elevate.ts)', () => {
     expect(new Set(seen.map((body) => JSON.stringify(body)))).toEqual(new Set([JSON.stringify({ parameters: [{ ruleId: RULE_ID, subjects: [{ objectId: group.id, objectTypeName: 'Group', links: { members: [{ objectId: nikki.id, objectTypeName: 'User' }] } }] }] })]));
   });
 });
+
+describe('elevate and revoke on the command line', () => {
+  it('parse without --instance (both instances) and carry the group, duration and justification', () => {
+    const { parseInvocation } = jest.requireActual('../scripts/federation') as typeof import('../scripts/federation');
+    expect(parseInvocation(['elevate', '--justification', 'INC-1', '--duration', 'PT30M'], {})).toMatchObject({ command: 'elevate', jit: { justification: 'INC-1', duration: 'PT30M' } });
+    expect(parseInvocation(['revoke', '--group', 'AWS-Admins'], {})).toMatchObject({ command: 'revoke', jit: { group: 'AWS-Admins' } });
+  });
+});

@@ -30,17 +30,19 @@ import { explain, runPhase } from './runner';
 import { acquireRunLock, lockStoreFor } from './run-lock';
 import { reportLeftovers } from './leftovers';
 import { reportAccess } from './access';
+import { JitInvocation, runJit } from './jit/cli';
 import { reportStatus } from './status';
 import { LOOKUP_STEP } from './steps/catalog';
 import { phase } from './steps';
 import { RunOptions, StepContext } from './steps/step';
 
-const COMMANDS = ['post-apply', 'pre-destroy', 'rotate-token', 'status', 'lookup', 'leftovers', 'access'] as const;
+const COMMANDS = ['post-apply', 'pre-destroy', 'rotate-token', 'status', 'lookup', 'leftovers', 'access', 'elevate', 'revoke'] as const;
 type Command = (typeof COMMANDS)[number];
 const USAGE =
   `usage: npm run federation -- <post-apply|pre-destroy|rotate-token> --instance <${INSTANCE_NAMES.join('|')}> [--dry-run] [--manual] [--adopt-identity-source]\n` +
   `       npm run federation -- <status|leftovers> [--instance <${INSTANCE_NAMES.join('|')}>]\n       npm run federation -- lookup [--manual]\n` +
-  `       npm run federation -- access [--instance <${INSTANCE_NAMES.join('|')}>] [--json] [--markdown FILE] [--wait-for-cycle]`;
+  `       npm run federation -- access [--instance <${INSTANCE_NAMES.join('|')}>] [--json] [--markdown FILE] [--wait-for-cycle]\n` +
+  `       npm run federation -- elevate --justification "…" [--duration PT1H] [--group NAME]   (npm run elevate)\n       npm run federation -- revoke [--group NAME]   (npm run revoke)`;
 const PROJECT_ROOT = join(__dirname, '..');
 
 export class UsageError extends Error {}
@@ -56,6 +58,8 @@ export interface Invocation {
   readonly json?: boolean;
   readonly markdown?: string;
   readonly waitForCycle?: boolean;
+  /** elevate and revoke (scripts/jit): the privileged group, the activation's duration and justification. */
+  readonly jit?: Omit<JitInvocation, 'command'>;
 }
 
 export interface Io {
@@ -81,11 +85,11 @@ export function parseInvocation(argv: string[], env: NodeJS.ProcessEnv): Invocat
   const command = positionals[0] as Command;
   if (!COMMANDS.includes(command)) throw new UsageError(`unknown command "${positionals[0] ?? ''}"\n${USAGE}`);
   if (positionals.length > 1) throw new UsageError(`unexpected "${positionals.slice(1).join(' ')}" after ${command}\n${USAGE}`);
-  const instanceOptional = command === 'lookup' || ((command === 'status' || command === 'leftovers' || command === 'access') && values.instance === undefined);
+  const instanceOptional = command === 'lookup' || command === 'elevate' || command === 'revoke' || ((command === 'status' || command === 'leftovers' || command === 'access') && values.instance === undefined);
   if (!instanceOptional && !(INSTANCE_NAMES as readonly string[]).includes(values.instance ?? '')) {
     throw new UsageError(`--instance must be one of ${INSTANCE_NAMES.join(', ')}\n${USAGE}`);
   }
-  return { command, instance: values.instance, dryRun: values['dry-run'] || env.FEDERATION_DRY_RUN === '1', manual: values.manual || env.FEDERATION_CONSOLE === 'manual', adoptIdentitySource: values['adopt-identity-source'], json: values.json, markdown: values.markdown, waitForCycle: values['wait-for-cycle'] };
+  return { command, instance: values.instance, dryRun: values['dry-run'] || env.FEDERATION_DRY_RUN === '1', manual: values.manual || env.FEDERATION_CONSOLE === 'manual', adoptIdentitySource: values['adopt-identity-source'], json: values.json, markdown: values.markdown, waitForCycle: values['wait-for-cycle'], jit: { group: values.group, duration: values.duration, justification: values.justification } };
 }
 
 /** node:util parseArgs, with its errors (unknown flag, missing value) as usage errors. */
@@ -94,7 +98,7 @@ function parseArgsOrUsage(argv: string[]) {
     return parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { instance: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, manual: { type: 'boolean', default: false }, 'adopt-identity-source': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, markdown: { type: 'string' }, 'wait-for-cycle': { type: 'boolean', default: false } },
+      options: { instance: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, manual: { type: 'boolean', default: false }, 'adopt-identity-source': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, markdown: { type: 'string' }, 'wait-for-cycle': { type: 'boolean', default: false }, group: { type: 'string' }, duration: { type: 'string' }, justification: { type: 'string' } },
     });
   } catch (error) {
     if (!/^ERR_PARSE_ARGS/.test((error as NodeJS.ErrnoException).code ?? '')) throw error;
@@ -210,6 +214,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io): Prom
   const records = recordStoreFor(config.state, PROJECT_ROOT, env);
   if (invocation.command === 'status') return status(invocation, env, io, records, prompt);
   if (invocation.command === 'access') return access(config, invocation, records, prompt, env, io);
+  if (invocation.command === 'elevate' || invocation.command === 'revoke') {
+    return runJit({ command: invocation.command, ...invocation.jit }, config, { records, locks: lockStoreFor(config.state, PROJECT_ROOT, env) }, env, io);
+  }
 
   const instance = invocation.instance!;
   const previous = await records.read(instance);
