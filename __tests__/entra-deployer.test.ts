@@ -124,7 +124,8 @@ describe('Entra emulator and the stand-in for the azuread provider', () => {
       ]);
       const members = async (id: string) => (await graph('GET', `/groups/${id}/members`)).body.value.map((m: any) => m.userPrincipalName.split('@')[0]);
       expect(await members(groups[0].id)).toEqual(['NikkiWolf', 'RichRoe']);
-      expect(await members(groups[1].id)).toEqual(['NikkiWolf']);
+      // AWS-Admins has no standing member: NikkiWolf is eligible through PIM (issue 16).
+      expect(await members(groups[1].id)).toEqual([]);
       const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
       const groupAssignments = Object.entries(state).filter(([address]) => /^azuread_app_role_assignment\..*assign_group_/.test(address));
       expect(groupAssignments).toHaveLength(4);
@@ -145,6 +146,32 @@ describe('Entra emulator and the stand-in for the azuread provider', () => {
       expect(again.created).toBe(1);
       expect(again.drift).toEqual([]);
       await deployer(azureadStack(), dir).destroy(noProvisioner);
+      expect(entra.leftovers()).toBe(0);
+    });
+
+    it('makes NikkiWolf eligible for AWS-Admins by adminAssign after adopting and setting its member policy, plans no change, and ends the eligibility by adminRemove on destroy', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'entra-deployer-'));
+      const applied = await deployer(azureadStack(), dir).apply(noProvisioner);
+      expect(applied.drift).toEqual([]);
+      const [admins] = (await graph('GET', `/groups?$filter=displayName eq 'AWS-Admins'`)).body.value;
+      const [nikki] = (await graph('GET', '/users')).body.value.filter((u: any) => u.userPrincipalName.startsWith('NikkiWolf@'));
+      const pim = '/identityGovernance/privilegedAccess/group';
+      const [schedule, ...more] = (await graph('GET', `${pim}/eligibilitySchedules?$filter=groupId eq '${admins.id}'`)).body.value;
+      expect(more).toEqual([]);
+      expect(schedule).toMatchObject({ principalId: nikki.id, accessId: 'member', scheduleInfo: { expiration: { type: 'noExpiration' } } });
+      const [assignment] = (await graph('GET', `/policies/roleManagementPolicyAssignments?$filter=scopeType eq 'Group' and scopeId eq '${admins.id}' and roleDefinitionId eq 'member'`)).body.value;
+      const rules = (await graph('GET', `/policies/roleManagementPolicies/${assignment.policyId}?$expand=*`)).body.rules;
+      const rule = (id: string) => rules.find((r: any) => r.id === id);
+      expect(rule('Expiration_EndUser_Assignment').maximumDuration).toBe('PT2H');
+      expect(rule('Enablement_EndUser_Assignment').enabledRules).toEqual(['MultiFactorAuthentication', 'Justification']);
+      expect(rule('Approval_EndUser_Assignment').setting.isApprovalRequired).toBe(false);
+      expect(rule('Expiration_Admin_Eligibility').isExpirationRequired).toBe(false);
+      const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+      const [scheduleId] = Object.entries(state).filter(([address]) => address.startsWith('azuread_privileged_access_group_eligibility_schedule.')).map(([, known]: [string, any]) => known.id);
+      expect(scheduleId).toBe(schedule.id);
+      expect((await deployer(azureadStack(), dir).apply(noProvisioner)).created).toBe(0);
+      await deployer(azureadStack(), dir).destroy(noProvisioner);
+      expect((await graph('GET', `${pim}/eligibilityScheduleRequests?$filter=principalId eq '${nikki.id}'`)).body.value.map((r: any) => r.action)).toEqual(['adminRemove', 'adminAssign']);
       expect(entra.leftovers()).toBe(0);
     });
 

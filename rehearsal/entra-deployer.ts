@@ -279,6 +279,10 @@ export class EntraStackDeployer {
       }
       case 'azuread_group':
         return this.ensureGroup(config, known);
+      case 'azuread_group_role_management_policy':
+        return this.ensurePolicy(config, known);
+      case 'azuread_privileged_access_group_eligibility_schedule':
+        return this.ensureEligibility(block, config, known);
       case 'azuread_group_member': {
         // group_member_resource.go, Create: the group must exist; a membership that exists already is
         // an error ("already exists - to be managed via Terraform this resource needs to be imported").
@@ -408,6 +412,10 @@ export class EntraStackDeployer {
         const group = await this.once(`/groups/${known.object_id}`);
         return group && { display_name: group.displayName, description: group.description ?? '', security_enabled: group.securityEnabled, mail_enabled: group.mailEnabled };
       }
+      case 'azuread_group_role_management_policy':
+        return this.refreshPolicy(block, known);
+      case 'azuread_privileged_access_group_eligibility_schedule':
+        return this.refreshEligibility(known);
       case 'azuread_group_member':
         return (await this.isMember(known.group_object_id, known.member_object_id)) ? { group_object_id: known.group_object_id, member_object_id: known.member_object_id } : undefined;
       case 'azuread_app_role_assignment': {
@@ -418,6 +426,89 @@ export class EntraStackDeployer {
       default:
         return null;
     }
+  }
+
+  /**
+   * azuread_group_role_management_policy as group_role_management_policy_resource.go (v3.7.0) does it:
+   * the policy always exists, so Create finds it through the group's policy assignment for the role
+   * (policies.go, getPolicyId: exactly one), reads it with its rules ($expand), and PATCHes the
+   * rules it manages, each keeping the existing rule's target (buildPolicyForUpdate).
+   */
+  private async ensurePolicy(config: any, known: Record<string, unknown> | undefined) {
+    const stateful = { id: known?.id, group_id: config.group_id, role_id: config.role_id };
+    if (known && (await this.policyRules(String(known.id)))) return { values: stateful, created: false, stateful };
+    const filter = `scopeType eq 'Group' and scopeId eq '${config.group_id}' and roleDefinitionId eq '${config.role_id}'`;
+    const assignments = (await this.g.api('/policies/roleManagementPolicyAssignments').filter(filter).get()).value as any[];
+    if (assignments.length !== 1) throw new Error(`got the wrong number of policy assignments: expected 1, got ${assignments.length}`);
+    const policyId = assignments[0].policyId;
+    const existing = (await this.policyRules(policyId))!;
+    await this.g.api(`/policies/roleManagementPolicies/${policyId}`).patch({ rules: policyRulesFor(config, existing) });
+    const created = { ...stateful, id: policyId };
+    return { values: created, created: true, stateful: created };
+  }
+
+  private async policyRules(policyId: string): Promise<any[] | undefined> {
+    const policy = await this.g.api(`/policies/roleManagementPolicies/${policyId}?$expand=*`).get().catch((e: any) => (e.statusCode === 404 ? undefined : Promise.reject(e)));
+    return policy?.rules;
+  }
+
+  /** The managed blocks as Read sets them (same file, Read: rules by id), limited to the attributes configured. */
+  private async refreshPolicy(block: Block, known: Record<string, any>) {
+    const rules = await this.policyRules(known.id);
+    if (!rules) return undefined;
+    const rule = (id: string) => rules.find((r) => r.id === id) ?? {};
+    const enabled: string[] = rule('Enablement_EndUser_Assignment').enabledRules ?? [];
+    const stages = rule('Approval_EndUser_Assignment').setting?.approvalStages ?? [];
+    const activation: Record<string, unknown> = {
+      maximum_duration: rule('Expiration_EndUser_Assignment').maximumDuration,
+      require_justification: enabled.includes('Justification'),
+      require_multifactor_authentication: enabled.includes('MultiFactorAuthentication'),
+      require_approval: Boolean(rule('Approval_EndUser_Assignment').setting?.isApprovalRequired),
+      approval_stage: stages.length ? { primary_approver: stages[0].primaryApprovers.map(flattenApprover) } : undefined,
+    };
+    const eligible = { expiration_required: Boolean(rule('Expiration_Admin_Eligibility').isExpirationRequired), expire_after: rule('Expiration_Admin_Eligibility').maximumDuration };
+    const configured = (full: Record<string, unknown>, wanted: object | undefined) => Object.fromEntries(Object.keys(wanted ?? {}).map((key) => [key, full[key]]));
+    return { activation_rules: configured(activation, block.config.activation_rules), eligible_assignment_rules: configured(eligible, block.config.eligible_assignment_rules) };
+  }
+
+  /**
+   * azuread_privileged_access_group_eligibility_schedule as privileged_access_group_eligiblity_schedule_resource.go
+   * (v3.7.0) does it: Create POSTs an eligibility schedule request with action adminAssign and the
+   * schedule of privileged_access_group_schedule.go (buildScheduleRequest); a Failed request is an
+   * error; the resource id is the request's targetScheduleId (<group>_<member|owner>_<id>).
+   */
+  private async ensureEligibility(block: Block, config: any, known: Record<string, unknown> | undefined) {
+    if (known && (await this.refreshEligibility(known))) return { values: known, created: false, stateful: known };
+    const request = await this.g.api(ELIGIBILITY_REQUESTS).post({
+      accessId: config.assignment_type,
+      principalId: config.principal_id,
+      groupId: config.group_id,
+      action: 'adminAssign',
+      justification: config.justification || undefined,
+      scheduleInfo: scheduleRequest(config),
+    });
+    if (request.status === 'Failed') throw new Error(`${block.address}: creating eligibility schedule request: request is in a failed state`);
+    if (String(request.targetScheduleId ?? '').split('_').length !== 3) throw new Error(`${block.address}: parsing GroupScheduleId: expecting 3 parts, got ${request.targetScheduleId}`);
+    const stateful = { id: request.targetScheduleId, group_id: config.group_id, principal_id: config.principal_id, assignment_type: config.assignment_type, status: request.status };
+    return { values: stateful, created: true, stateful };
+  }
+
+  /** Read: the schedule, and the newest request for it ("schedule requests are never deleted"). */
+  private async refreshEligibility(known: Record<string, any>) {
+    const schedule = await this.g.api(`/identityGovernance/privilegedAccess/group/eligibilitySchedules/${known.id}`).get().catch((e: any) => (e.statusCode === 404 ? undefined : Promise.reject(e)));
+    const requests = (await this.g.api(`${ELIGIBILITY_REQUESTS}?$orderby=createdDateTime desc`).filter(`groupId eq '${known.group_id}' and targetScheduleId eq '${known.id}'`).get()).value as any[];
+    if (!schedule) return undefined;
+    const source = requests[0] ?? schedule;
+    return { assignment_type: source.accessId, group_id: source.groupId, principal_id: source.principalId, justification: source.justification ?? '', permanent_assignment: source.scheduleInfo?.expiration?.type === 'noExpiration' };
+  }
+
+  /** Delete by the status the state holds: a provisioned schedule is ended by an adminRemove request (revokeEligibilityRequest). */
+  private async removeEligibility(known: Record<string, any>): Promise<void> {
+    if (known.status === 'Canceled' || known.status === 'Revoked') return;
+    await this.g
+      .api(ELIGIBILITY_REQUESTS)
+      .post({ accessId: known.assignment_type, principalId: known.principal_id, groupId: known.group_id, action: 'adminRemove' })
+      .catch((e: any) => (e.statusCode === 404 ? undefined : Promise.reject(e)));
   }
 
   private graphBase(): string {
@@ -436,6 +527,11 @@ export class EntraStackDeployer {
       }
       case 'azuread_app_role_assignment':
         return g.api(`/servicePrincipals/${known.resource_object_id}/appRoleAssignedTo/${known.id}`).delete().catch(gone);
+      case 'azuread_group_role_management_policy':
+        // group_role_management_policy_resource.go, Delete: "Policy cannot be destroyed, so this is a noop".
+        return;
+      case 'azuread_privileged_access_group_eligibility_schedule':
+        return this.removeEligibility(known);
       case 'azuread_group_member':
         // group_member_resource.go, Delete: remove the reference, then wait until the member is gone.
         await g.api(`/groups/${known.group_object_id}/members/${known.member_object_id}/$ref`, 'beta').delete().catch(gone);
@@ -486,6 +582,49 @@ export class EntraStackDeployer {
     await this.g.api(`/servicePrincipals/${spId}`).patch({ keyCredentials: others(sp.keyCredentials), passwordCredentials: others(sp.passwordCredentials ?? []) });
   }
 }
+
+const ELIGIBILITY_REQUESTS = '/identityGovernance/privilegedAccess/group/eligibilityScheduleRequests';
+const POLICY_RULE = '#microsoft.graph.unifiedRoleManagementPolicy';
+
+/** buildScheduleRequest (privileged_access_group_schedule.go): one of expiration_date, duration or permanent_assignment. */
+function scheduleRequest(config: any) {
+  const startDateTime = config.start_date || undefined;
+  if (config.expiration_date) return { startDateTime, expiration: { endDateTime: config.expiration_date, type: 'afterDateTime' } };
+  if (config.duration) return { startDateTime, expiration: { duration: config.duration, type: 'afterDuration' } };
+  if (config.permanent_assignment) return { startDateTime, expiration: { type: 'noExpiration' } };
+  throw new Error('either `expiration_date` or `duration` must be set, or `permanent_assignment` must be true');
+}
+
+/**
+ * The rules buildPolicyForUpdate (group_role_management_policy_resource.go) sends on create, for the
+ * blocks configured: eligibility expiry, activation maximum, approval with its stage, and the
+ * enabled rules in the provider's order (MultiFactorAuthentication, Justification, Ticketing).
+ */
+function policyRulesFor(config: any, existing: any[]) {
+  const withTarget = (rule: Record<string, unknown>) => ({ ...rule, target: existing.find((r) => r.id === rule.id)?.target });
+  const rules: Record<string, unknown>[] = [];
+  const eligible = config.eligible_assignment_rules;
+  if (eligible) rules.push({ '@odata.type': `${POLICY_RULE}ExpirationRule`, id: 'Expiration_Admin_Eligibility', isExpirationRequired: Boolean(eligible.expiration_required), maximumDuration: eligible.expire_after || undefined });
+  const activation = config.activation_rules;
+  if (activation?.maximum_duration) rules.push({ '@odata.type': `${POLICY_RULE}ExpirationRule`, id: 'Expiration_EndUser_Assignment', maximumDuration: activation.maximum_duration });
+  if (activation && ('require_approval' in activation || activation.approval_stage)) {
+    if (activation.require_approval && !activation.approval_stage) throw new Error('require_approval is true, but no approval_stages are provided');
+    const approvalStages = activation.approval_stage ? [{ primaryApprovers: activation.approval_stage.primary_approver.map(expandApprover) }] : existing.find((r) => r.id === 'Approval_EndUser_Assignment')?.setting?.approvalStages;
+    rules.push({ '@odata.type': `${POLICY_RULE}ApprovalRule`, id: 'Approval_EndUser_Assignment', setting: { isApprovalRequired: Boolean(activation.require_approval), approvalStages } });
+  }
+  if (activation && ['require_multifactor_authentication', 'require_justification', 'require_ticket_info'].some((key) => key in activation)) {
+    const enabledRules = [activation.require_multifactor_authentication && 'MultiFactorAuthentication', activation.require_justification && 'Justification', activation.require_ticket_info && 'Ticketing'].filter(Boolean);
+    rules.push({ '@odata.type': `${POLICY_RULE}EnablementRule`, id: 'Enablement_EndUser_Assignment', enabledRules });
+  }
+  return rules.map(withTarget);
+}
+
+/** primary_approver → Graph subject sets: singleUser by userId, groupMembers by groupId (buildPolicyForUpdate). */
+const expandApprover = (approver: { object_id: string; type: string }) =>
+  approver.type === 'groupMembers' ? { '@odata.type': '#microsoft.graph.groupMembers', groupId: approver.object_id } : { '@odata.type': '#microsoft.graph.singleUser', userId: approver.object_id };
+
+/** The reverse, as Read flattens them. */
+const flattenApprover = (subject: any) => (subject['@odata.type'] === '#microsoft.graph.groupMembers' ? { object_id: subject.groupId, type: 'groupMembers' } : { object_id: subject.userId, type: 'singleUser' });
 
 /** Optional attributes that are not computed: left out of the config, the provider plans them empty. */
 const NOT_COMPUTED: Record<string, string[]> = {

@@ -59,9 +59,10 @@ export class EntraEmulator {
     return this.server.pendingFaults();
   }
 
-  /** Objects that remain in the tenant (users, groups, apps, service principals, policies, assignments). */
+  /** Objects that remain in the tenant (users, groups, apps, service principals, policies, assignments, PIM eligibilities). */
   leftovers(): number {
-    return this.server.directory.objectCount();
+    // PIM eligibilities are objects of the tenant too; policies belong to their group and go with it.
+    return this.server.directory.objectCount() + this.server.pim.eligibilities.size;
   }
 
   /** The environment that sends the federation scripts here instead of the real Graph and login hosts. */
