@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateGroupCommand, CreateGroupMembershipCommand, CreateUserCommand, DeleteGroupCommand } from '@aws-sdk/client-identitystore';
-import { CreateAccountAssignmentCommand, CreatePermissionSetCommand, ListInstancesCommand } from '@aws-sdk/client-sso-admin';
+import { AttachCustomerManagedPolicyReferenceToPermissionSetCommand, CreateAccountAssignmentCommand, CreatePermissionSetCommand, ListInstancesCommand, ProvisionPermissionSetCommand } from '@aws-sdk/client-sso-admin';
 import { rawConfig } from '../config';
 import { loadConfig } from '../config';
 import { AwsEmulator } from '../emulators/aws';
@@ -63,15 +63,46 @@ describeWithTools(['moto_server'], 'npm run access against the AWS emulator', ()
         `${active[1]} BaseViewOnly GROUP (deleted) null managed=false []`,
       ].sort(),
     );
-    // moto 5.2.1 and the gateway do not answer ListPermissionSetProvisioningStatus: that part says so and the rest is reported.
+    // No provisioning request failed: ListPermissionSetProvisioningStatus (the gateway's) lists none FAILED.
     expect(instance.findings.map((f) => `${f.kind}${f.needsAction ? '!' : ''}: ${f.subject}`)).toEqual([
       `orphan!: GROUP ${goneId} on account ${active[1]} (member-3) / BaseViewOnly`,
       `unmanaged!: USER NikkiWolf@${DOMAIN} on account ${active[0]} (member-2) / BaseViewOnly`,
-      'not-readable: permission set provisioning',
     ]);
     expect(report.needsAction).toBe(true);
     // Every listing went through the paced clients, and sso-admin was asked per provisioned account.
     expect(calls.get('ssoAdmin.ListAccountAssignments')).toBeGreaterThanOrEqual(active.length);
     expect(calls.get('sts.GetCallerIdentity')).toBe(1);
   });
+
+  it('reports a permission set whose provisioning failed in an account where its customer-managed policy is missing, and not where it exists', async () => {
+    const { ssoAdmin } = clients;
+    const [{ InstanceArn }] = (await ssoAdmin.send(new ListInstancesCommand({}))).Instances!;
+    const PermissionSetArn = (await ssoAdmin.send(new CreatePermissionSetCommand({ InstanceArn, Name: 'Bounded' }))).PermissionSet!.PermissionSetArn!;
+    await ssoAdmin.send(new AttachCustomerManagedPolicyReferenceToPermissionSetCommand({ InstanceArn, PermissionSetArn, CustomerManagedPolicyReference: { Name: 'TeamBoundary', Path: '/teams/' } }));
+    const [withPolicy, without] = ['111111111111', '222222222222'];
+    await createPolicyIn(withPolicy, 'TeamBoundary', '/teams/');
+    const provision = (TargetId: string) => ssoAdmin.send(new ProvisionPermissionSetCommand({ InstanceArn, PermissionSetArn, TargetType: 'AWS_ACCOUNT', TargetId }));
+    const statuses = [await provision(withPolicy), await provision(without)].map((a) => `${a.PermissionSetProvisioningStatus?.AccountId} ${a.PermissionSetProvisioningStatus?.Status}`);
+    expect(statuses).toEqual([`${withPolicy} SUCCEEDED`, `${without} FAILED`]);
+
+    const records = { location: 'nowhere', read: async () => undefined, write: async () => undefined, remove: async () => undefined };
+    const report = await buildAccessReport({ instances: ['aws-commercial'], config: loadConfig(rawConfig), entraDomain: DOMAIN, records, awsClientsFor: () => clients, graph });
+    const [instance] = report.instances;
+    if (!instance.readable) throw new Error(instance.reason);
+    const failed = instance.findings.filter((f) => f.kind === 'provisioning-failed');
+    expect(failed.map((f) => `${f.subject}: ${f.detail}`)).toEqual([`account ${without} / Bounded: provisioning failed: Received a 404 status error: Not supported policy arn:aws:iam::${without}:policy/teams/TeamBoundary.`]);
+    expect(failed[0].action).toContain(`--permission-set-arn ${PermissionSetArn} --target-type AWS_ACCOUNT --target-id ${without}`);
+    expect(calls.get('ssoAdmin.DescribePermissionSetProvisioningStatus')).toBe(1);
+  });
+
+  /** IAM CreatePolicy in a given account of moto (its x-moto-account-id header), through the gateway, which forwards IAM untouched. */
+  async function createPolicyIn(accountId: string, PolicyName: string, Path: string): Promise<void> {
+    const document = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'iam:*', Resource: '*' }] });
+    const answer = await fetch(emulator.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-moto-account-id': accountId, authorization: 'AWS4-HMAC-SHA256 Credential=AKIATEST/20200101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0' },
+      body: new URLSearchParams({ Action: 'CreatePolicy', Version: '2010-05-08', PolicyName, Path, PolicyDocument: document }).toString(),
+    });
+    expect(answer.status).toBe(200);
+  }
 });

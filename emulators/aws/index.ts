@@ -44,7 +44,7 @@ export class AwsEmulator {
       const scim = new ScimServer(provisioning, overlays, moto.endpoint);
       provisioning.onTenantDeleted = (tenantId) => scim.forgetTenant(tenantId);
       const forget = { user: (userId: string) => scim.forgetUser(userId), group: (groupId: string) => scim.forgetGroup(groupId) };
-      const services = [ssoAdminExtensions(assignments), identityStoreService(overlays, forget), provisioning.service(), appsAuth.service()];
+      const services = [ssoAdminExtensions(assignments, moto.endpoint), identityStoreService(overlays, forget), provisioning.service(), appsAuth.service()];
       const gateway = new Gateway(moto.endpoint, services, scim, new SamlAcs(appsAuth, moto.endpoint));
       endpoint = await gateway.listen(options.port);
       return new AwsEmulator(endpoint, moto, gateway, provisioning, appsAuth, scim, assignments);
