@@ -110,8 +110,6 @@ export interface PimSchedule {
   readonly scheduleInfo?: { startDateTime?: string | null; expiration?: { endDateTime?: string | null; type?: string } | null } | null;
 }
 
-const PIM_ASSIGNMENT_REQUESTS = '/identityGovernance/privilegedAccess/group/assignmentScheduleRequests';
-
 /** privilegedAccessGroupAssignmentScheduleRequest: status Provisioned, PendingApproval, Revoked, … */
 export interface ScheduleRequest {
   readonly id: string;
@@ -390,15 +388,16 @@ export class GraphApi {
   /**
    * The signed-in user activates or gives up membership of a PIM-enabled group (Graph
    * privilegedaccessgroup-post-assignmentschedulerequests: accessId member, action selfActivate
-   * with scheduleInfo and justification, or selfDeactivate). Delegated only.
+   * with scheduleInfo and justification, or selfDeactivate). Delegated only. The path written out in
+   * each, so the permission scan (tooling/permissions/scan.ts) sees it.
    */
   selfActivateMembership(groupId: string, principalId: string, duration: string, justification: string): Promise<ScheduleRequest> {
     const scheduleInfo = { startDateTime: new Date().toISOString(), expiration: { type: 'afterDuration', duration } };
-    return this.call(`membership of group ${groupId} is activated`, (api) => api(PIM_ASSIGNMENT_REQUESTS).post({ accessId: 'member', principalId, groupId, action: 'selfActivate', scheduleInfo, justification }));
+    return this.call(`membership of group ${groupId} is activated`, (api) => api('/identityGovernance/privilegedAccess/group/assignmentScheduleRequests').post({ accessId: 'member', principalId, groupId, action: 'selfActivate', scheduleInfo, justification }));
   }
 
   selfDeactivateMembership(groupId: string, principalId: string): Promise<ScheduleRequest> {
-    return this.call(`membership of group ${groupId} is deactivated`, (api) => api(PIM_ASSIGNMENT_REQUESTS).post({ accessId: 'member', principalId, groupId, action: 'selfDeactivate' }));
+    return this.call(`membership of group ${groupId} is deactivated`, (api) => api('/identityGovernance/privilegedAccess/group/assignmentScheduleRequests').post({ accessId: 'member', principalId, groupId, action: 'selfDeactivate' }));
   }
 
   /** The app's federation metadata document (guide step 3.2.7), from the login host, not Graph. */

@@ -95,6 +95,14 @@ export const ASSIGNMENT_LIST_ACTIONS = ['iam:ListPolicies', 'iam:ListRoles'];
  * us-east-1. unverified: us-gov-west-1 for GovCloud (the region of its IAM endpoint iam.us-gov.amazonaws.com).
  */
 export const IAM_REQUESTED_REGION: Record<string, string> = { aws: 'us-east-1', 'aws-us-gov': 'us-gov-west-1' };
+/**
+ * Organizations, like IAM, has one endpoint per partition (AWS General Reference, Organizations endpoints:
+ * organizations.us-east-1.amazonaws.com, organizations.us-gov-west-1.amazonaws.com): the region its calls are made in.
+ */
+export const ORGANIZATIONS_REQUESTED_REGION = IAM_REQUESTED_REGION;
+
+/** Calls that need no IAM permission: AWS STS API reference, GetCallerIdentity ("No permissions are required"). */
+export const NO_PERMISSION_ACTIONS = new Set(['sts:GetCallerIdentity']);
 
 /** The S3 backend with use_lockfile: list the bucket, read and write the state, write and delete the lock (Terraform S3 backend docs). */
 export const STATE_BACKEND_ACTIONS = ['s3:ListBucket', 's3:GetObject', 's3:PutObject', 's3:DeleteObject'];
@@ -103,7 +111,7 @@ export const STATE_BACKEND_ACTIONS = ['s3:ListBucket', 's3:GetObject', 's3:PutOb
  * Microsoft Graph application permissions (what CI's workload identity is granted), least
  * privileged per the "Permissions" table of each Graph v1.0 API page; first match wins.
  */
-export const GRAPH_CALL_PERMISSIONS: readonly { method: RegExp; path: RegExp; permission: string }[] = [
+export const GRAPH_CALL_PERMISSIONS: readonly { method: RegExp; path: RegExp; permission: string; delegated?: true }[] = [
   { method: /^GET$/, path: /^\/servicePrincipals\/\{id\}\/synchronization\//, permission: 'Synchronization.Read.All' },
   { method: /^(POST|PUT|PATCH|DELETE)$/, path: /^\/servicePrincipals\/\{id\}\/synchronization\//, permission: 'Synchronization.ReadWrite.All' },
   { method: /^GET$/, path: /^\/(servicePrincipals|applications)\/\{id\}$/, permission: 'Application.Read.All' },
@@ -114,6 +122,11 @@ export const GRAPH_CALL_PERMISSIONS: readonly { method: RegExp; path: RegExp; pe
   { method: /^GET$/, path: /^\/groups\/\{id\}\/members$/, permission: 'GroupMember.Read.All' },
   { method: /^GET$/, path: /^\/identityGovernance\/privilegedAccess\/group\/eligibilitySchedules$/, permission: 'PrivilegedEligibilitySchedule.Read.AzureADGroup' },
   { method: /^GET$/, path: /^\/identityGovernance\/privilegedAccess\/group\/assignmentSchedules$/, permission: 'PrivilegedAssignmentSchedule.Read.AzureADGroup' },
+  // elevate/revoke (scripts/jit) call with the person's own delegated token, never CI's: listed apart, not granted to CI.
+  // user-get (GET /me): delegated User.Read, no application permission; privilegedAccessGroup-post-assignmentschedulerequests
+  // (selfActivate, selfDeactivate): delegated PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup.
+  { method: /^GET$/, path: /^\/me$/, permission: 'User.Read', delegated: true },
+  { method: /^POST$/, path: /^\/identityGovernance\/privilegedAccess\/group\/assignmentScheduleRequests$/, permission: 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup', delegated: true },
 ];
 
 /** Application roles of each azuread 3.7 resource type ("API Permissions" in the provider's docs). */
@@ -135,6 +148,10 @@ export const TERRAFORM_GRAPH_PERMISSIONS: Record<string, readonly string[]> = {
   azuread_group: ['Group.ReadWrite.All'],
   azuread_application_identifier_uri: ['Application.ReadWrite.All'],
   azuread_application_redirect_uris: ['Application.ReadWrite.All'],
+  // PIM for Groups (issue 16), each page's "API Permissions" with a service principal: azuread_group_role_management_policy
+  // RoleManagementPolicy.ReadWrite.AzureADGroup; azuread_privileged_access_group_eligibility_schedule PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup.
+  azuread_group_role_management_policy: ['RoleManagementPolicy.ReadWrite.AzureADGroup'],
+  azuread_privileged_access_group_eligibility_schedule: ['PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup'],
 };
 
 /** Resource types that call no cloud API. */
