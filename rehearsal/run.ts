@@ -21,6 +21,7 @@ import { awsEmulatorEnv } from '../tooling/aws-emulator-env';
 import { TerraformWorkspace } from '../tooling/terraform-workspace';
 import { accessStackName } from '../stacks/aws-access-stack';
 import { EntraStackDeployer, RunProvisioner } from './entra-deployer';
+import { pimDemo } from './pim-demo';
 import { Fault, FAULT_PLANS, FaultPlan } from './faults';
 import { buildOrganizations, changeEntraMembership, expectedGroupAssignments, groupAssignmentsInAws, groupInAws, groupObjects, Organizations, rehearsalConfig, REHEARSAL_ORGANIZATION, untilMembers } from './groups';
 import { Interruption, runProvisioner } from './provisioner';
@@ -252,6 +253,9 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
         const after = await status();
         report.check('status after the rotation: Entra provisions with the new token, no warning', after.code === 0, after.warnings.join('; ') || 'exit code 0');
       }),
+      timed('Just-in-time admin (npm run elevate, revoke, expiry): NikkiWolf eligible for AWS-Admins, access in seconds and gone in seconds', (task) =>
+        pimDemo(report, { entra: entra!, endpoint: aws!.endpoint, credentials, links: deployer.linkInputs() as FederationInput[], signIn: (link, upn) => samlSignIn(entra!, aws!, link.applicationClientId, upn), cycleMs: CYCLE_MS, onLine: (line) => (task.output = line) }),
+      ),
       timed('Deploy again: nothing may change', async (task) => {
         const [awsMark, entraMark] = [aws!.requests.mark(), entra!.requests.mark()];
         const applied = await Promise.all([...AWS_STACKS, ...ACCESS_STACKS].map((stack) => workspace.apply(stack)));
