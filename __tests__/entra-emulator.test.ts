@@ -393,6 +393,7 @@ describe('Entra emulator', () => {
         expect((await graph('GET', `/groups/${group.id}/members`)).body.value.map((m: any) => m.id)).toEqual([user.id]);
         const instances = (await asUser(token, 'GET', `${PIM}/assignmentScheduleInstances?$filter=groupId eq '${group.id}' and principalId eq '${user.id}'`)).body.value;
         expect(instances).toEqual([expect.objectContaining({ accessId: 'member', principalId: user.id, groupId: group.id })]);
+        expect((await graph('GET', `${PIM}/assignmentSchedules?$filter=groupId eq '${group.id}'`)).body.value).toEqual([expect.objectContaining({ principalId: user.id, assignmentType: 'activated' })]);
         await asUser(token, 'POST', `${PIM}/assignmentScheduleRequests`, { ...activation(user, group.id, 'PT1H'), action: 'selfDeactivate' });
         expect((await graph('GET', `/groups/${group.id}/members`)).body.value).toEqual([]);
         // An activation ends by itself after its duration (here a few hundred milliseconds, allowed by the policy).
