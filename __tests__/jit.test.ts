@@ -110,6 +110,17 @@ describe('elevate and revoke (scripts/jit/elevate.ts)', () => {
       await expect(elevate({ duration: 'PT1H', justification: 'no mfa' }, options(entra.userToken(nikki.userPrincipalName, { mfa: false })))).rejects.toThrow(/requires multi-factor authentication: sign in again with MFA/);
     });
 
+    it('an activation held for approval provisions nothing and says who decides', async () => {
+      const approved = await admin('POST', '/groups', { displayName: 'AWS-Approved', mailEnabled: false, mailNickname: 'AWS-Approved', securityEnabled: true });
+      const [assignment] = (await admin('GET', `/policies/roleManagementPolicyAssignments?$filter=scopeType eq 'Group' and scopeId eq '${approved.id}' and roleDefinitionId eq 'member'`)).value;
+      await admin('PATCH', `/policies/roleManagementPolicies/${assignment.policyId}`, { rules: [{ id: 'Approval_EndUser_Assignment', setting: { isApprovalRequired: true, approvalStages: [] } }] });
+      await admin('POST', `${PIM}/eligibilityScheduleRequests`, { accessId: 'member', principalId: nikki.id, groupId: approved.id, action: 'adminAssign', scheduleInfo: { expiration: { type: 'afterDuration', duration: 'P30D' } } });
+      const before = onDemandCalls();
+      const held = { ...options(), targets: targets.map((t) => ({ ...t, group: { displayName: 'AWS-Approved', objectId: approved.id } })) };
+      await expect(elevate({ duration: 'PT1H', justification: 'INC-47' }, held)).rejects.toThrow(/holds the activation for approval by the approvers of AWS-Approved/);
+      expect(onDemandCalls()).toBe(before);
+    });
+
     it('a throttled on-demand call (429) is sent again after its Retry-After, and elevate completes', async () => {
       entra.faults.arm({ kind: 'provisionOnDemand 429', count: 1, matches: (r) => r.operation.endsWith('/provisionOnDemand'), answer: { status: 429, headers: { 'Retry-After': '1' }, body: { error: { code: 'TooManyRequests', message: 'throttled' } } } });
       const started = Date.now();
