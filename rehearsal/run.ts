@@ -28,6 +28,7 @@ import { Interruption, runProvisioner } from './provisioner';
 import { filesUnder, findLeaks, ScanSource, Secret } from './secret-scan';
 import { Report } from './report';
 import { measureFirstCycle, ProbeInput } from './probe';
+import { accessDemo } from './access-demo';
 
 export { FAULTS } from './faults';
 export type { Fault } from './faults';
@@ -255,6 +256,9 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
       }),
       timed('Just-in-time admin (npm run elevate, revoke, expiry): NikkiWolf eligible for AWS-Admins, access in seconds and gone in seconds', (task) =>
         pimDemo(report, { entra: entra!, endpoint: aws!.endpoint, credentials, links: deployer.linkInputs() as FederationInput[], signIn: (link, upn) => samlSignIn(entra!, aws!, link.applicationClientId, upn), cycleMs: CYCLE_MS, onLine: (line) => (task.output = line) }),
+      ),
+      timed('Who has access (npm run access): nothing found after deploy; an orphan, an unmanaged assignment and a membership drift made by hand, each found, then undone', (task) =>
+        accessDemo(report, { endpoint: aws!.endpoint, credentials, config, link: deployer.linkInputs()[0] as FederationInput, organization: organizations.get(deployer.linkInputs()[0].instance as InstanceName)!, cycleMs: CYCLE_MS, onLine: (line) => (task.output = line) }),
       ),
       timed('Deploy again: nothing may change', async (task) => {
         const [awsMark, entraMark] = [aws!.requests.mark(), entra!.requests.mark()];

@@ -30,6 +30,7 @@ import { explain, runPhase } from './runner';
 import { acquireRunLock, lockStoreFor } from './run-lock';
 import { reportLeftovers } from './leftovers';
 import { reportAccess } from './access';
+import { pacedAccessClients } from './access/collect';
 import { JitInvocation, runJit } from './jit/cli';
 import { reportStatus } from './status';
 import { LOOKUP_STEP } from './steps/catalog';
@@ -167,7 +168,8 @@ function access(config: AppConfig, invocation: Invocation, records: RecordStore,
     config,
     entraDomain: context.entra.defaultDomain,
     records,
-    awsClientsFor: (instance: (typeof INSTANCE_NAMES)[number]) => awsClients({ ...config.aws[instance], awsProfile: config.aws[instance].profile }, { manual: prompt, env }),
+    // Each client held to the Identity Center quota of 20 requests a second (scripts/access/collect.ts).
+    awsClientsFor: (instance: (typeof INSTANCE_NAMES)[number]) => pacedAccessClients(awsClients({ ...config.aws[instance], awsProfile: config.aws[instance].profile }, { manual: prompt, env }), new Map()),
     graph: new GraphApi(entraEndpoints(config.entra.environment, env), io.credential ?? defaultCredential(env)),
     now: io.now && (() => io.now!().getTime()),
     cycleMs: io.provisioningCycleMs,

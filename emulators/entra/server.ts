@@ -462,9 +462,6 @@ export class EntraServer {
     this.route('GET', `${base}/assignmentScheduleInstances`, (_, __, url) => ({ value: filtered(pim.activeAssignments(), url) }));
     // privilegedAccessGroup-list-assignmentschedules: the schedules of who holds the role, an activation's with assignmentType "activated".
     this.route('GET', `${base}/assignmentSchedules`, (_, __, url) => ({ value: filtered(pim.activeAssignments(), url).map((s) => ({ ...s, assignmentType: 'activated' })) }));
-    // privilegedAccessGroup-list-assignmentSchedules (the access report reads it): the schedules of active memberships, each with
-    // assignmentType "activated" or "assigned" (privilegedAccessGroupAssignmentSchedule); here every one comes from a selfActivate.
-    this.route('GET', `${base}/assignmentSchedules`, (_, __, url) => ({ value: filtered(pim.activeAssignments(), url).map((s) => ({ ...s, assignmentType: 'activated' })) }));
 
     // A policy assignment per group and role; its id is <policy id>_<role> (parse/role_management_policy_assignment.go).
     this.route('GET', `${v}/policies/roleManagementPolicyAssignments`, (_, __, url) => {

@@ -45,9 +45,10 @@ export type CallCount = Map<string, number>;
  * Holds a client to the rate and counts its calls, inside the SDK's retry loop (after the retry
  * middleware of finalizeRequest), so a retried attempt waits its turn and is counted too.
  */
-export function paceAndCount<C extends { middlewareStack: SSOAdminClient['middlewareStack'] }>(client: C, label: string, calls: CallCount): C {
+export function paceAndCount<C extends { middlewareStack: unknown }>(client: C, label: string, calls: CallCount): C {
   const gate = rateLimiter({ requests: REQUESTS_PER_SECOND, windowMs: 1000 });
-  client.middlewareStack.add(
+  // Every SDK v3 client's stack takes the same middleware; only its input and output types differ.
+  (client.middlewareStack as SSOAdminClient['middlewareStack']).add(
     (next, context) => async (args) => {
       await gate();
       const key = `${label}.${context.commandName?.replace(/Command$/, '')}`;
@@ -57,6 +58,16 @@ export function paceAndCount<C extends { middlewareStack: SSOAdminClient['middle
     { step: 'finalizeRequest', priority: 'low', name: 'accessReportPace' },
   );
   return client;
+}
+
+/** The report's AWS clients, each held to the rate and counted under its own label. */
+export function pacedAccessClients(clients: AccessAwsClients, calls: CallCount): AccessAwsClients {
+  return {
+    ssoAdmin: paceAndCount(clients.ssoAdmin, 'ssoAdmin', calls),
+    identityStore: paceAndCount(clients.identityStore, 'identityStore', calls),
+    organizations: paceAndCount(clients.organizations, 'organizations', calls),
+    sts: paceAndCount(clients.sts, 'sts', calls),
+  };
 }
 
 const pages = <T>(page: (token?: string) => Promise<{ items?: T[]; next?: string }>) => all(page);
