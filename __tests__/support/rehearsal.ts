@@ -32,6 +32,11 @@ export async function expectGreenRehearsal(faults: Fault[], extraChecks: RegExp[
     /^access report finds an unmanaged assignment \(no config entry means it\) made by hand in aws-commercial$/,
     /^access report finds a membership drift \(a member added in the identity store, not in Entra\) made by hand in aws-commercial$/,
     /^access report after undoing them: no finding in aws-commercial$/,
+    /^NikkiWolf is eligible for AWS-Admins, not a member: her sign-in grants only AWS-Base's access in both instances$/,
+    /^npm run elevate: activation → NikkiWolf in AWS-Admins in both identity stores$/,
+    /^after elevate her sign-in carries AdministratorAccess through AWS-Admins in both instances$/,
+    /^npm run revoke: deactivation → NikkiWolf gone from AWS-Admins in both identity stores, and from her sign-in$/,
+    /^an activation of PT5S that expires without revoke leaves both identity stores at the next cycle, not before it ends$/,
     ...extraChecks,
   ]) {
     expect(names).toContainEqual(expect.stringMatching(expected));
