@@ -5,7 +5,8 @@
  * Builds an estate in the AWS emulator (an Organization per partition, groups created through the SCIM
  * endpoint with ExternalIds, as Entra would), then prints: synth time, apply throughput of the access
  * stacks in assignments per second beside the ceiling AWS's limits and the provider's waiter allow,
- * the time of a no-change plan, the API calls made, and what adding one group to one OU plans.
+ * the time of a no-change plan, the API calls made, the access report's time and calls (bench/access.ts),
+ * and what adding one group to one OU plans.
  * Figures, not pass/fail. --full is the issue's size: 50 accounts in 10 OUs, 20 groups of 50 members,
  * 10 permission sets, 1,000 assignments per partition.
  */
@@ -19,6 +20,7 @@ import { RequestCount } from '../emulators/aws/gateway';
 import { activeAccountsUnder, buildOrganization, BuiltOrganization } from '../rehearsal/organization';
 import { IDENTITY_STORE_PROVISIONING, SignedJsonClient } from '../scripts/clients/signed-json-client';
 import { TerraformWorkspace } from '../tooling/terraform-workspace';
+import { accessReportFigures } from './access';
 
 interface Size {
   ous: number;
@@ -175,6 +177,7 @@ async function main(): Promise<void> {
       const changes = Object.entries(planActions(plan)).filter(([action]) => action !== 'no-op');
       console.log(`  no-change plan: ${planSeconds.toFixed(1)} s, changes: ${changes.map(([a, n]) => `${a} ${n}`).join(', ') || 'none'}`);
       console.log(`  API calls during the plan: ${callSummary(emulator.requests.since(planMark))}`);
+      (await accessReportFigures(emulator, instance, estateConfig(size, organizations), Array.from({ length: size.members }, (_, u) => userName(u)))).forEach((line) => console.log(line));
     }
     // One more group on one OU: its plan must only add, one assignment per ACTIVE account of that OU.
     for (const instance of size.partitions) await provisionBySCIM(emulator, rawConfig.aws[instance].region, size, [size.groups]);

@@ -156,10 +156,12 @@ export async function readOrganization(organizations: OrganizationsClient, sts: 
     const below = await Promise.all(children.map((ou) => descendantsOf(ou.Id!)));
     return [...direct.map(asAccount), ...below.flat()];
   };
+  // Access entries name the same OUs again and again (each group on each OU): walk each OU once.
+  const walked = new Map<string, ReturnType<typeof descendantsOf>>();
   return {
     currentAccountId: Account!,
     managementAccountId: Organization!.MasterAccountId!,
-    descendantsOf,
+    descendantsOf: (ParentId: string) => walked.get(ParentId) ?? walked.set(ParentId, descendantsOf(ParentId)).get(ParentId)!,
     allAccounts: async () => accounts.map(asAccount),
     names: new Map(accounts.map((a) => [a.Id!, a.Name ?? ''])),
   };
