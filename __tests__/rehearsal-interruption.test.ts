@@ -11,7 +11,7 @@ describeWithTools(['terraform', 'moto_server', 'mirror'], 'rehearsal: interrupte
     const privateTmp = mkdtempSync(join(tmpdir(), 'rehearsal-tmp-'));
     process.env.TMPDIR = privateTmp;
     try {
-      const report = await runRehearsal({ faults: ['interrupted'], renderer: 'silent' });
+      const report = await runRehearsal({ faults: ['interrupted'], renderer: 'silent', scope: 'federation' });
       if (!report.ok) console.error(report.lines().join('\n'));
       expect(report.checks.filter((c) => !c.ok)).toEqual([]);
       expect(report.checks.map((c) => c.what)).toEqual(

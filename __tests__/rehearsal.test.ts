@@ -6,5 +6,5 @@ describeWithTools(['terraform', 'moto_server', 'mirror'], 'rehearsal of the whol
   it('runs clean to a green report', () => expectGreenRehearsal([]), 240_000);
 
   it("outlasts Graph faults on the product's calls: 429 with Retry-After, 503, 404 after its create, a hung call", () =>
-    expectGreenRehearsal(['throttle', 'server-error', 'not-found-after-create', 'graph-hang'], [/^Graph 429 with Retry-After on the product's calls: every one retried and recovered$/]), 300_000);
+    expectGreenRehearsal(['throttle', 'server-error', 'not-found-after-create', 'graph-hang'], [/^Graph 429 with Retry-After on the product's calls: every one retried and recovered$/], 'federation'), 300_000);
 });
