@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { EntraEmulator } from '../emulators/entra';
 import { EntraStackDeployer } from '../rehearsal/entra-deployer';
 import { defaultCredential, keyWithThumbprint } from '../scripts/clients/graph';
+import { graphRequests, GraphRequest } from './support/entra-graph';
 import { parsed, synthStack } from './support/synth';
 
 // The azuread part of the synthesized azure-id stack: the federation links and the AWS data sources
@@ -21,19 +22,11 @@ const noProvisioner = async () => undefined;
 
 describe('Entra emulator and the stand-in for the azuread provider', () => {
   let entra: EntraEmulator;
-  let graph: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
+  let graph: GraphRequest;
 
   beforeEach(async () => {
     entra = await EntraEmulator.start({ cycleMs: 60_000 });
-    graph = async (method, path, body) => {
-      const response = await fetch(`${entra.endpoint}/v1.0${path}`, {
-        method,
-        headers: { authorization: `Bearer ${entra.accessToken}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
-    };
+    graph = graphRequests(entra);
   });
   afterEach(() => entra.stop());
 

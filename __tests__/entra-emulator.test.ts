@@ -8,6 +8,7 @@ import { EntraEmulator } from '../emulators/entra';
 import { parseIdpMetadata, toPem } from '../scripts/saml-metadata';
 import { describeWithTools } from './support/tools';
 import { ScimStub } from './support/scim-stub';
+import { graphRequests, GraphRequest } from './support/entra-graph';
 
 const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
 const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
@@ -19,15 +20,7 @@ describe('Entra emulator', () => {
   let scim: ScimStub;
   let scimBase: string;
 
-  const graph = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${entra.endpoint}/v1.0${path}`, {
-      method,
-      headers: { authorization: `Bearer ${entra.accessToken}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const graph: GraphRequest = (method, path, body) => graphRequests(entra)(method, path, body);
   const waitFor = async <T>(probe: () => Promise<T | undefined>, what: string): Promise<T> => {
     for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
       const value = await probe();

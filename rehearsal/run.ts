@@ -83,6 +83,17 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
     rendererOptions: { persistentOutput: true },
   });
 
+  /** terraform init + apply of stacks side by side, counting what each created. */
+  const deployStacks = (stacks: readonly string[], task: any) =>
+    Promise.all(
+      stacks.map(async (stack) => {
+        await workspace.init(stack);
+        const applied = await workspace.apply(stack);
+        task.output = `${stack}: ${/Apply complete! (.*)/.exec(applied.stdout)?.[1] ?? 'applied'}`;
+        report.resources[stack] = { created: Number(/(\d+) added/.exec(applied.stdout)?.[1] ?? 0), destroyed: 0 };
+      }),
+    );
+
   /** Terraform's part for a federation link: run its provisioner, showing each labelled step. */
   const provision = (task: any, interrupt?: Interruption): RunProvisioner => (_address, provisioner, input) =>
     runProvisioner(workspace.stackDir(ENTRA_STACK), provisioner, input, { onLine: (line) => (task.output = line), interrupt, transcript });
@@ -112,16 +123,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
         deployer = new EntraStackDeployer(stack, entra!.endpoint, defaultCredential(process.env), join(dir, 'azure-id.state.json'));
         task.output = [...AWS_STACKS, ENTRA_STACK, ...accessStacks].join(', ');
       }),
-      timed('Deploy aws-commercial and aws-govcloud (terraform apply, side by side)', async (task) => {
-        await Promise.all(
-          AWS_STACKS.map(async (stack) => {
-            await workspace.init(stack);
-            const applied = await workspace.apply(stack);
-            task.output = `${stack}: ${/Apply complete! (.*)/.exec(applied.stdout)?.[1] ?? 'applied'}`;
-            report.resources[stack] = { created: Number(/(\d+) added/.exec(applied.stdout)?.[1] ?? 0), destroyed: 0 };
-          }),
-        );
-      }),
+      timed('Deploy aws-commercial and aws-govcloud (terraform apply, side by side)', (task) => deployStacks(AWS_STACKS, task)),
       timed(`Deploy ${ENTRA_STACK} through the Entra emulator (no azuread provider binary here), with the federation links' post-apply steps`, async (task) => {
         const armed = armFaults(faults, aws!, entra!);
         if (faults.has('interrupted')) {
@@ -148,16 +150,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
       }),
       ...only(
         full,
-      timed(`Deploy ${ACCESS_STACKS.join(' and ')} (terraform apply, side by side): group assignments across the Organization`, async (task) => {
-        await Promise.all(
-          ACCESS_STACKS.map(async (stack) => {
-            await workspace.init(stack);
-            const applied = await workspace.apply(stack);
-            task.output = `${stack}: ${/Apply complete! (.*)/.exec(applied.stdout)?.[1] ?? 'applied'}`;
-            report.resources[stack] = { created: Number(/(\d+) added/.exec(applied.stdout)?.[1] ?? 0), destroyed: 0 };
-          }),
-        );
-      }),
+      timed(`Deploy ${ACCESS_STACKS.join(' and ')} (terraform apply, side by side): group assignments across the Organization`, (task) => deployStacks(ACCESS_STACKS, task)),
       timed('Verify groups across accounts: SCIM groups and members, assignments, NikkiWolf through her group', async (task) => {
         for (const input of deployer.linkInputs()) {
           const aws_ = { region: input.region, endpoint: aws!.endpoint, credentials };
