@@ -3,7 +3,7 @@
  * over variables). Credentials never live here: AWS profiles, `az login` and CI's OIDC supply them.
  * Validated once by `loadConfig()` before anything is synthesized or called.
  */
-import { AppConfig, parseConfig } from './config-schema';
+import { AppConfig, parseConfig } from './app-config/schema';
 
 export const rawConfig = {
   aws: {

@@ -1,10 +1,10 @@
 import { App, Annotations } from 'cdktf';
 import { loadConfig, rawConfig } from './config';
-import { isExampleContext, loadFederationContext, LOOKUP_COMMAND } from './federation-context';
+import { isExampleContext, loadFederationContext, LOOKUP_COMMAND } from './app-config/context';
 import { AwsIdentityCenterStack } from './stacks/aws-identity-center-stack';
 import { EntraStack } from './stacks/entra-stack';
 import { accessStackName, AwsAccessStack } from './stacks/aws-access-stack';
-import { INSTANCE_NAMES } from './config-schema';
+import { INSTANCE_NAMES } from './app-config/schema';
 import { applyStateBackend } from './constructs/state-backend';
 
 export interface BuildOptions {

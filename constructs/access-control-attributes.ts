@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { SsoadminInstanceAccessControlAttributes } from '@cdktf/provider-aws/lib/ssoadmin-instance-access-control-attributes';
-import { IdentityCenterConfig } from '../config-schema';
+import { IdentityCenterConfig } from '../app-config/schema';
 
 export interface AccessControlAttributesProps {
   readonly instanceArn: string;

@@ -3,7 +3,7 @@ import { Fn, TerraformIterator } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
 import { DataAwsOrganizationsOrganizationalUnitDescendantAccounts } from '@cdktf/provider-aws/lib/data-aws-organizations-organizational-unit-descendant-accounts';
-import { AccessEntry } from '../config-schema';
+import { AccessEntry } from '../app-config/schema';
 
 /**
  * The Organization as the access report (scripts/access) reads it at run time, for the same rule

@@ -1,7 +1,7 @@
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { AwsInstanceConfig } from '../config-schema';
+import { AwsInstanceConfig } from '../app-config/schema';
 import { fipsFor, REHEARSAL_ENDPOINT_CONTEXT } from '../scripts/clients/aws-endpoints';
 
 export interface AwsPartitionProviderProps {

@@ -8,8 +8,8 @@ import { ServicePrincipalTokenSigningCertificate } from '@cdktf/provider-azuread
 import { ClaimsMappingPolicy } from '@cdktf/provider-azuread/lib/claims-mapping-policy';
 import { ServicePrincipalClaimsMappingPolicyAssignment } from '@cdktf/provider-azuread/lib/service-principal-claims-mapping-policy-assignment';
 import { AppRoleAssignment } from '@cdktf/provider-azuread/lib/app-role-assignment';
-import { EntraConfig } from '../config-schema';
-import { InstanceSamlValues } from '../federation-context';
+import { EntraConfig } from '../app-config/schema';
+import { InstanceSamlValues } from '../app-config/context';
 import { EntraGroup } from './entra-group';
 import { EntraTestUser } from './entra-test-user';
 

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Group } from '@cdktf/provider-azuread/lib/group';
 import { GroupMember } from '@cdktf/provider-azuread/lib/group-member';
-import { GroupConfig } from '../config-schema';
+import { GroupConfig } from '../app-config/schema';
 import { EntraTestUser } from './entra-test-user';
 
 export interface EntraGroupProps {

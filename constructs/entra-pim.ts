@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { GroupRoleManagementPolicy } from '@cdktf/provider-azuread/lib/group-role-management-policy';
 import { PrivilegedAccessGroupEligibilitySchedule } from '@cdktf/provider-azuread/lib/privileged-access-group-eligibility-schedule';
-import { PrivilegedGroupConfig } from '../config-schema';
+import { PrivilegedGroupConfig } from '../app-config/schema';
 import { EntraGroup } from './entra-group';
 import { EntraTestUser } from './entra-test-user';
 

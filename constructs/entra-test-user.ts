@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Fn } from 'cdktf';
 import { User } from '@cdktf/provider-azuread/lib/user';
-import { UserConfig } from '../config-schema';
+import { UserConfig } from '../app-config/schema';
 
 export interface EntraTestUserProps {
   readonly user: UserConfig;

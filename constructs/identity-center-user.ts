@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { IdentitystoreUser } from '@cdktf/provider-aws/lib/identitystore-user';
-import { UserConfig } from '../config-schema';
+import { UserConfig } from '../app-config/schema';
 
 export interface IdentityCenterUserProps {
   readonly identityStoreId: string;

@@ -5,7 +5,7 @@ import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoad
 import { SsoadminManagedPolicyAttachment } from '@cdktf/provider-aws/lib/ssoadmin-managed-policy-attachment';
 import { SsoadminCustomerManagedPolicyAttachment } from '@cdktf/provider-aws/lib/ssoadmin-customer-managed-policy-attachment';
 import { SsoadminPermissionsBoundaryAttachment } from '@cdktf/provider-aws/lib/ssoadmin-permissions-boundary-attachment';
-import { PermissionSetConfig } from '../config-schema';
+import { PermissionSetConfig } from '../app-config/schema';
 
 export interface PermissionSetProps {
   readonly instanceArn: string;

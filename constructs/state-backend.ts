@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
-import { StateConfig } from '../config-schema';
+import { StateConfig } from '../app-config/schema';
 
 export interface StateBackendProps {
   readonly state: StateConfig;

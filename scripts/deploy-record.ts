@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { z } from 'zod';
-import { StateConfig } from '../config-schema';
+import { StateConfig } from '../app-config/schema';
 import { customEndpoint } from './clients/aws-endpoints';
 import { federationInputSchema } from './federation-input';
 

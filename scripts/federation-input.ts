@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INSTANCE_NAMES } from '../config-schema';
+import { INSTANCE_NAMES } from '../app-config/schema';
 
 const user = z.object({ userName: z.string().min(1), objectId: z.string().min(1), userPrincipalName: z.string().min(3) });
 // A group assigned to the app: its Entra object id is what the AWS group's ExternalIds must carry.

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { StateConfig } from '../config-schema';
+import { StateConfig } from '../app-config/schema';
 import { localRecordsDir, stateBucketClient } from './deploy-record';
 import { isRunning } from './interruption';
 

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { TerraformStack } from 'cdktf';
 import { DataAwsSsoadminPermissionSet } from '@cdktf/provider-aws/lib/data-aws-ssoadmin-permission-set';
-import { AccessEntry, AwsInstanceConfig, InstanceName } from '../config-schema';
+import { AccessEntry, AwsInstanceConfig, InstanceName } from '../app-config/schema';
 import { AwsPartitionProvider } from '../constructs/aws-partition-provider';
 import { IdentityCenterInstance } from '../constructs/identity-center-instance';
 import { AccountTargets } from '../constructs/account-targets';

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
-import { AwsInstanceConfig, IdentityCenterConfig, UserConfig } from '../config-schema';
+import { AwsInstanceConfig, IdentityCenterConfig, UserConfig } from '../app-config/schema';
 import { AwsPartitionProvider } from '../constructs/aws-partition-provider';
 import { IdentityCenterInstance } from '../constructs/identity-center-instance';
 import { PermissionSet } from '../constructs/permission-set';

@@ -3,8 +3,8 @@ import { TerraformStack } from 'cdktf';
 import { AzureadProvider } from '@cdktf/provider-azuread/lib/provider';
 import { DataAzureadClientConfig } from '@cdktf/provider-azuread/lib/data-azuread-client-config';
 import { DataAzureadApplicationTemplate } from '@cdktf/provider-azuread/lib/data-azuread-application-template';
-import { AppConfig, INSTANCE_NAMES } from '../config-schema';
-import { FederationContext } from '../federation-context';
+import { AppConfig, INSTANCE_NAMES } from '../app-config/schema';
+import { FederationContext } from '../app-config/context';
 import { AwsPartitionProvider } from '../constructs/aws-partition-provider';
 import { IdentityCenterInstance } from '../constructs/identity-center-instance';
 import { EntraTestUser } from '../constructs/entra-test-user';
@@ -31,7 +31,7 @@ export class EntraStack extends TerraformStack {
     const domain = context.entra.defaultDomain;
     const template = new DataAzureadApplicationTemplate(this, 'gallery_template', { displayName: config.entra.galleryTemplateName });
 
-    // Every user the apps reach: assigned directly or a member of a group (config-schema.ts checks the names).
+    // Every user the apps reach: assigned directly or a member of a group (app-config/schema.ts checks the names).
     const inGroups = [...config.groups.flatMap((group) => group.members), ...config.pim.privilegedGroups.flatMap((p) => [...p.eligibleUsers, ...p.activation.approvers.users])];
     const entraUsers = config.users
       .filter((user) => config.entra.assignedUsers.includes(user.userName) || inGroups.includes(user.userName))

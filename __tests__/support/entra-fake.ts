@@ -1,7 +1,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { http, HttpResponse } from 'msw';
 import { generate } from 'selfsigned';
-import { federationMetadataDocument } from '../../emulators/entra/saml-idp';
+import { federationMetadataDocument } from '../../local/emulators/entra/saml-idp';
 
 const GRAPH = 'https://graph.microsoft.com/v1.0';
 const LOGIN = 'https://login.microsoftonline.com';

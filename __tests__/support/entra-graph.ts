@@ -1,4 +1,4 @@
-import { EntraEmulator } from '../../emulators/entra';
+import { EntraEmulator } from '../../local/emulators/entra';
 
 export type GraphRequest = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
 

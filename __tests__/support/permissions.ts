@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RequestCount } from '../../emulators/aws/gateway';
-import { PERMISSIONS_DIR } from '../../tooling/permissions/generate';
+import { RequestCount } from '../../local/emulators/aws/gateway';
+import { PERMISSIONS_DIR } from '../../scripts/permissions/generate';
 
 // How the emulator names the services it saw, and the IAM prefix that authorizes each.
 const PREFIX_OF_LOGGED_SERVICE: Record<string, string> = { 'sso-admin': 'sso', identitystore: 'identitystore', 'identitystore-provisioning': 'sso-directory', appsauth: 'sso-directory' };

@@ -1,5 +1,5 @@
-import { Fault, FAULT_PLANS } from '../../rehearsal/faults';
-import { runRehearsal } from '../../rehearsal/run';
+import { Fault, FAULT_PLANS } from '../../local/rehearsal/faults';
+import { runRehearsal } from '../../local/rehearsal/run';
 
 /**
  * Runs the rehearsal silently and expects every check of its report to hold: the whole product, or

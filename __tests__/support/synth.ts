@@ -22,4 +22,4 @@ export function parsed(synthesized: string): any {
   return JSON.parse(synthesized);
 }
 
-export { withEnv } from '../../tooling/env';
+export { withEnv } from '../../scripts/with-env';

@@ -1,4 +1,4 @@
-import { INSTALL_HINTS, missingTools, Tool } from '../../tooling/tools';
+import { INSTALL_HINTS, missingTools, Tool } from '../../local/harness/tools';
 
 /**
  * A describe block that needs real tools (Terraform, moto, the provider mirror). A missing tool fails

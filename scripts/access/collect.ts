@@ -19,7 +19,7 @@ import {
   SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { AppConfig, InstanceName } from '../../config-schema';
+import { AppConfig, InstanceName } from '../../app-config/schema';
 import { OrganizationAccounts, reachedAccountIds } from '../../constructs/account-targets';
 import { GraphApi, PimSchedule } from '../clients/graph';
 import { pollUntil, rateLimiter } from '../retry';

@@ -5,7 +5,7 @@
  * the next provisioning cycle, so it is reported as drift or not at all.
  */
 import { writeFileSync } from 'node:fs';
-import { AppConfig, InstanceName } from '../../config-schema';
+import { AppConfig, InstanceName } from '../../app-config/schema';
 import { DeployRecord, RecordStore } from '../deploy-record';
 import { explain } from '../runner';
 import { AccessAwsClients, collectAws, collectEntra, EntraReads, waitForCycle } from './collect';

@@ -1,4 +1,4 @@
-import { Partition } from '../../config-schema';
+import { Partition } from '../../app-config/schema';
 
 // Variables by which the AWS SDKs and the Terraform provider take a custom endpoint.
 const ENDPOINT_VARIABLES = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_SSO_ADMIN', 'AWS_ENDPOINT_URL_IDENTITYSTORE', 'AWS_ENDPOINT_URL_STS'];
@@ -9,7 +9,7 @@ export interface FipsDecision {
 }
 
 /**
- * The app context key by which the rehearsal (tooling/synth.ts), and nothing else, names the AWS
+ * The app context key by which the rehearsal (scripts/synth-to-disk.ts), and nothing else, names the AWS
  * emulator at synth. Synth reads no environment variable: a stray AWS_ENDPOINT_URL in a shell must
  * not turn GovCloud's FIPS endpoints off in what a real deploy creates.
  */

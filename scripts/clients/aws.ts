@@ -3,7 +3,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-providers';
-import { Partition } from '../../config-schema';
+import { Partition } from '../../app-config/schema';
 import { customEndpoint, decideFips } from './aws-endpoints';
 import { ApiConsoleOperations, ConsoleOperations } from './console-operations';
 import { ManualConsoleOperations } from './manual-console-operations';

@@ -366,7 +366,7 @@ export class GraphApi {
     const schedules: PimSchedule[] = [];
     const description = `the PIM ${kind} of group ${groupId} are readable`;
     const byGroup = `groupId eq '${groupId}'`;
-    // Each path written out, so the permission scan (tooling/permissions/scan.ts) sees both.
+    // Each path written out, so the permission scan (scripts/permissions/scan.ts) sees both.
     let page = await this.call(description, (api) =>
       kind === 'eligibilitySchedules'
         ? api('/identityGovernance/privilegedAccess/group/eligibilitySchedules').filter(byGroup).get()
@@ -389,7 +389,7 @@ export class GraphApi {
    * The signed-in user activates or gives up membership of a PIM-enabled group (Graph
    * privilegedaccessgroup-post-assignmentschedulerequests: accessId member, action selfActivate
    * with scheduleInfo and justification, or selfDeactivate). Delegated only. The path written out in
-   * each, so the permission scan (tooling/permissions/scan.ts) sees it.
+   * each, so the permission scan (scripts/permissions/scan.ts) sees it.
    */
   selfActivateMembership(groupId: string, principalId: string, duration: string, justification: string): Promise<ScheduleRequest> {
     const scheduleInfo = { startDateTime: new Date().toISOString(), expiration: { type: 'afterDuration', duration } };

@@ -1,6 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
-import { AppConfig } from '../../config-schema';
-import { loadFederationContext } from '../../federation-context';
+import { AppConfig } from '../../app-config/schema';
+import { loadFederationContext } from '../../app-config/context';
 import { defaultCredential, entraEndpoints, GraphApi } from '../clients/graph';
 import { RecordStore } from '../deploy-record';
 import { LockStore } from '../run-lock';

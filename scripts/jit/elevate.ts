@@ -67,7 +67,7 @@ const graphError = (error: unknown) => error as GraphError & { statusCode?: numb
 /**
  * Entra's policy refusal, with the fix per failed rule (unifiedRoleManagementPolicy rules:
  * expiration, enablement of justification and MFA). unverified: the error code and the rule names
- * Graph returns for PIM for Groups; the Entra emulator answers as emulators/entra/pim.ts says.
+ * Graph returns for PIM for Groups; the Entra emulator answers as local/emulators/entra/pim.ts says.
  */
 function policyRefusal(error: unknown, group: string, request: ElevateRequest): JitError | undefined {
   const { statusCode, code, message } = graphError(error);

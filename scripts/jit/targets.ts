@@ -1,6 +1,6 @@
 import { IdentitystoreClient, ListGroupMembershipsForMemberCommand, ListGroupsCommand } from '@aws-sdk/client-identitystore';
-import { AppConfig, INSTANCE_NAMES, PrivilegedGroupConfig } from '../../config-schema';
-import { FederationContext } from '../../federation-context';
+import { AppConfig, INSTANCE_NAMES, PrivilegedGroupConfig } from '../../app-config/schema';
+import { FederationContext } from '../../app-config/context';
 import { awsClients } from '../clients/aws';
 import { RecordStore } from '../deploy-record';
 import { acquireRunLock, LockStore } from '../run-lock';

@@ -1,0 +1,177 @@
+import { createHash, X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EntraEmulator } from '../../local/emulators/entra';
+import { EntraStackDeployer } from '../../local/rehearsal/entra-deployer';
+import { defaultCredential, keyWithThumbprint } from '../../scripts/clients/graph';
+import { graphRequests, GraphRequest } from '../support/entra-graph';
+import { parsed, synthStack } from '../support/synth';
+
+// The azuread part of the synthesized azure-id stack: the federation links and the AWS data sources
+// they read need the AWS emulator and are covered by the rehearsal.
+function azureadStack(change: (stack: any) => void = () => undefined): any {
+  const stack = parsed(synthStack('azure-id'));
+  delete stack.resource.terraform_data;
+  for (const type of Object.keys(stack.data)) if (type.startsWith('aws_')) delete stack.data[type];
+  change(stack);
+  return stack;
+}
+
+const noProvisioner = async () => undefined;
+
+describe('Entra emulator and the stand-in for the azuread provider', () => {
+  let entra: EntraEmulator;
+  let graph: GraphRequest;
+
+  beforeEach(async () => {
+    entra = await EntraEmulator.start({ cycleMs: 60_000 });
+    graph = graphRequests(entra);
+  });
+  afterEach(() => entra.stop());
+
+  const instantiate = async () => (await graph('POST', '/applicationTemplates/21ed01d2-ec13-4e9e-86c1-cd546719ebc4/instantiate', { displayName: 'AWS test' })).body;
+
+  it('instantiates the gallery app with the User and msiam_access roles, their values null', async () => {
+    const { application, servicePrincipal } = await instantiate();
+    for (const roles of [application.appRoles, servicePrincipal.appRoles]) {
+      expect(roles.map((r: any) => [r.displayName, r.id, r.value])).toEqual([
+        ['User', '8774f594-1d59-4279-b9d9-59ef09a23530', null],
+        ['msiam_access', 'e7f1a7f3-9eda-48e0-9963-bd67bf531afd', null],
+      ]);
+    }
+  });
+
+  it('adds a token signing certificate as a Sign and a Verify key and a password, keyed by the base64 SHA-1 thumbprint', async () => {
+    const { servicePrincipal } = await instantiate();
+    const added = (await graph('POST', `/servicePrincipals/${servicePrincipal.id}/addTokenSigningCertificate`, { displayName: 'CN=AWS test' })).body;
+    const thumbprint = createHash('sha1').update(new X509Certificate(Buffer.from(added.key, 'base64')).raw).digest('hex').toUpperCase();
+    expect(added.thumbprint).toBe(thumbprint);
+    const customKeyIdentifier = Buffer.from(thumbprint, 'hex').toString('base64');
+    expect(added.customKeyIdentifier).toBe(customKeyIdentifier);
+    const sp = (await graph('GET', `/servicePrincipals/${servicePrincipal.id}`)).body;
+    expect(sp.keyCredentials.map((k: any) => [k.usage, k.customKeyIdentifier])).toEqual([
+      ['Sign', customKeyIdentifier],
+      ['Verify', customKeyIdentifier],
+    ]);
+    const [sign, verify] = sp.keyCredentials;
+    expect(sign.keyId).toBe(added.keyId);
+    expect(verify.keyId).not.toBe(added.keyId);
+    expect(sp.passwordCredentials).toEqual([expect.objectContaining({ keyId: sign.keyId, customKeyIdentifier })]);
+    expect(keyWithThumbprint(sp.keyCredentials, thumbprint)).toBe(sp.keyCredentials[1]);
+  });
+
+  it('refuses an identifier URI on an AWS host until the app is in SAML mode', async () => {
+    const { application, servicePrincipal } = await instantiate();
+    const identifier = { identifierUris: ['https://us-east-1.signin.aws.amazon.com/platform/saml/d-1234567890'] };
+    const refused = await graph('PATCH', `/applications/${application.id}`, identifier);
+    expect([refused.status, refused.body.error.code]).toEqual([400, 'HostNameNotOnVerifiedDomain']);
+    await graph('PATCH', `/servicePrincipals/${servicePrincipal.id}`, { preferredSingleSignOnMode: 'saml' });
+    expect((await graph('PATCH', `/applications/${application.id}`, identifier)).status).toBe(204);
+  });
+
+  it('refuses to delete a SAML app that still has an identifier on an unverified domain (provider issue #1388)', async () => {
+    const { application, servicePrincipal } = await instantiate();
+    await graph('PATCH', `/servicePrincipals/${servicePrincipal.id}`, { preferredSingleSignOnMode: 'saml' });
+    await graph('PATCH', `/applications/${application.id}`, { identifierUris: ['https://us-east-1.signin.aws.amazon.com/platform/saml/d-1234567890'] });
+    for (const path of [`/servicePrincipals/${servicePrincipal.id}`, `/applications/${application.id}`]) {
+      const refused = await graph('DELETE', path);
+      expect([refused.status, refused.body.error.code]).toEqual([400, 'DeletingSamlSpNotAllowed']);
+    }
+    await graph('PATCH', `/applications/${application.id}`, { identifierUris: [] });
+    expect((await graph('DELETE', `/applications/${application.id}`)).status).toBe(204);
+  });
+
+  describe('the stand-in, with the synthesized stack', () => {
+    const deployer = (stack: any, dir = mkdtempSync(join(tmpdir(), 'entra-deployer-'))) =>
+      new EntraStackDeployer(stack, entra.endpoint, defaultCredential({ GRAPH_ENDPOINT: entra.endpoint, GRAPH_EMULATOR_TOKEN: entra.accessToken }), join(dir, 'state.json'));
+
+    it('applies, plans no change, and destroys everything', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'entra-deployer-'));
+      const standIn = deployer(azureadStack(), dir);
+      const applied = await standIn.apply(noProvisioner);
+      expect(applied.drift).toEqual([]);
+      const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+      const assignments = Object.entries(state).filter(([address]) => address.startsWith('azuread_app_role_assignment.')).map(([, known]: [string, any]) => known.app_role_id);
+      // Two users and two groups on each of the two apps, all with the User role.
+      expect(assignments).toEqual(Array(8).fill('8774f594-1d59-4279-b9d9-59ef09a23530'));
+      // The certificate is tracked by its Verify key, as the provider does.
+      const certificates = Object.entries(state).filter(([address]) => address.startsWith('azuread_service_principal_token_signing_certificate.')).map(([, known]) => known as any);
+      for (const certificate of certificates) {
+        const sp = (await graph('GET', `/servicePrincipals/${certificate.service_principal_id.split('/').pop()}`)).body;
+        expect(sp.keyCredentials.find((k: any) => k.keyId === certificate.key_id)?.usage).toBe('Verify');
+      }
+      expect((await deployer(azureadStack(), dir).apply(noProvisioner)).created).toBe(0);
+      await standIn.destroy(noProvisioner);
+      expect(entra.leftovers()).toBe(0);
+    });
+
+    it('creates the groups as security groups with their members, assigns them to both apps, and plans no change after', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'entra-deployer-'));
+      const applied = await deployer(azureadStack(), dir).apply(noProvisioner);
+      expect(applied.drift).toEqual([]);
+      const groups = (await graph('GET', '/groups')).body.value.sort((a: any, b: any) => b.displayName.localeCompare(a.displayName));
+      expect(groups.map((g: any) => [g.displayName, g.securityEnabled, g.mailEnabled, /^[0-9a-f]{8}-[0-9a-f]$/.test(g.mailNickname)])).toEqual([
+        ['AWS-Base', true, false, true],
+        ['AWS-Admins', true, false, true],
+      ]);
+      const members = async (id: string) => (await graph('GET', `/groups/${id}/members`)).body.value.map((m: any) => m.userPrincipalName.split('@')[0]);
+      expect(await members(groups[0].id)).toEqual(['NikkiWolf', 'RichRoe']);
+      // AWS-Admins has no standing member: NikkiWolf is eligible through PIM (issue 16).
+      expect(await members(groups[1].id)).toEqual([]);
+      const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+      const groupAssignments = Object.entries(state).filter(([address]) => /^azuread_app_role_assignment\..*assign_group_/.test(address));
+      expect(groupAssignments).toHaveLength(4);
+      for (const [, known] of groupAssignments as [string, any][]) {
+        const principals = (await graph('GET', `/servicePrincipals/${known.resource_object_id}/appRoleAssignedTo`)).body.value.map((a: any) => a.principalId);
+        expect(principals).toEqual(expect.arrayContaining(groups.map((g: any) => g.id)));
+      }
+      expect((await deployer(azureadStack(), dir).apply(noProvisioner)).created).toBe(0);
+    });
+
+    it('plans to re-add a membership removed outside Terraform, and destroys groups and memberships', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'entra-deployer-'));
+      await deployer(azureadStack(), dir).apply(noProvisioner);
+      const [base] = (await graph('GET', `/groups?$filter=displayName eq 'AWS-Base'`)).body.value;
+      const [rich] = (await graph('GET', '/users')).body.value.filter((u: any) => u.userPrincipalName.startsWith('RichRoe@'));
+      expect((await graph('DELETE', `/groups/${base.id}/members/${rich.id}/$ref`)).status).toBe(204);
+      const again = await deployer(azureadStack(), dir).apply(noProvisioner);
+      expect(again.created).toBe(1);
+      expect(again.drift).toEqual([]);
+      await deployer(azureadStack(), dir).destroy(noProvisioner);
+      expect(entra.leftovers()).toBe(0);
+    });
+
+    it('makes NikkiWolf eligible for AWS-Admins by adminAssign after adopting and setting its member policy, plans no change, and ends the eligibility by adminRemove on destroy', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'entra-deployer-'));
+      const applied = await deployer(azureadStack(), dir).apply(noProvisioner);
+      expect(applied.drift).toEqual([]);
+      const [admins] = (await graph('GET', `/groups?$filter=displayName eq 'AWS-Admins'`)).body.value;
+      const [nikki] = (await graph('GET', '/users')).body.value.filter((u: any) => u.userPrincipalName.startsWith('NikkiWolf@'));
+      const pim = '/identityGovernance/privilegedAccess/group';
+      const [schedule, ...more] = (await graph('GET', `${pim}/eligibilitySchedules?$filter=groupId eq '${admins.id}'`)).body.value;
+      expect(more).toEqual([]);
+      expect(schedule).toMatchObject({ principalId: nikki.id, accessId: 'member', scheduleInfo: { expiration: { type: 'noExpiration' } } });
+      const [assignment] = (await graph('GET', `/policies/roleManagementPolicyAssignments?$filter=scopeType eq 'Group' and scopeId eq '${admins.id}' and roleDefinitionId eq 'member'`)).body.value;
+      const rules = (await graph('GET', `/policies/roleManagementPolicies/${assignment.policyId}?$expand=*`)).body.rules;
+      const rule = (id: string) => rules.find((r: any) => r.id === id);
+      expect(rule('Expiration_EndUser_Assignment').maximumDuration).toBe('PT2H');
+      expect(rule('Enablement_EndUser_Assignment').enabledRules).toEqual(['MultiFactorAuthentication', 'Justification']);
+      expect(rule('Approval_EndUser_Assignment').setting.isApprovalRequired).toBe(false);
+      expect(rule('Expiration_Admin_Eligibility').isExpirationRequired).toBe(false);
+      const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+      const [scheduleId] = Object.entries(state).filter(([address]) => address.startsWith('azuread_privileged_access_group_eligibility_schedule.')).map(([, known]: [string, any]) => known.id);
+      expect(scheduleId).toBe(schedule.id);
+      expect((await deployer(azureadStack(), dir).apply(noProvisioner)).created).toBe(0);
+      await deployer(azureadStack(), dir).destroy(noProvisioner);
+      expect((await graph('GET', `${pim}/eligibilityScheduleRequests?$filter=principalId eq '${nikki.id}'`)).body.value.map((r: any) => r.action)).toEqual(['adminRemove', 'adminAssign']);
+      expect(entra.leftovers()).toBe(0);
+    });
+
+    it('reports the drift the provider would plan when the application does not ignore its template roles', async () => {
+      const stack = azureadStack((s) => Object.values(s.resource.azuread_application).forEach((app: any) => (app.lifecycle.ignore_changes = ['identifier_uris', 'web'])));
+      const applied = await deployer(stack).apply(noProvisioner);
+      expect(applied.drift).toEqual([expect.stringMatching(/^azuread_application\.aws-commercial\w+: app_role$/), expect.stringMatching(/^azuread_application\.aws-govcloud\w+: app_role$/)]);
+    });
+  });
+});

@@ -1,0 +1,165 @@
+import { EntraEmulator } from '../../local/emulators/entra';
+import { GraphApi } from '../../scripts/clients/graph';
+import { elevate, JitError, JitTarget, revoke } from '../../scripts/jit/elevate';
+import { ScimStub } from '../support/scim-stub';
+
+// elevate and revoke against the Entra emulator (PIM for Groups, provisioning on demand, its cycle)
+// with a SCIM stub per instance standing in for the identity store (issue 16).
+const CYCLE_MS = 300;
+const PIM = '/identityGovernance/privilegedAccess/group';
+const RULE_ID = '03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8';
+
+describe('elevate and revoke (scripts/jit/elevate.ts)', () => {
+  let entra: EntraEmulator;
+  const stubs = [new ScimStub(), new ScimStub()];
+  let nikki: { id: string; userPrincipalName: string };
+  let group: { id: string };
+  let targets: JitTarget[];
+  let lines: string[];
+  let locks: string[];
+
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${entra.endpoint}/v1.0${path}`, { method, headers: { authorization: `Bearer ${entra.accessToken}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    return text ? JSON.parse(text) : undefined;
+  };
+  const graphAs = (token: string) => new GraphApi({ graph: entra.endpoint, login: entra.endpoint }, { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3600_000 }) }, { timeoutMs: 15_000, attemptTimeoutMs: 5_000 });
+  const options = (token = entra.userToken(nikki.userPrincipalName)) => ({ graph: graphAs(token), targets, print: (line: string) => lines.push(line), arrivalTimeoutMs: 5_000, cycleTimeoutMs: 10_000 });
+  const onDemandCalls = () => entra.requests.all().filter((c) => c.operation.endsWith('/provisionOnDemand')).reduce((sum, c) => sum + c.count, 0);
+  const inStub = (stub: ScimStub) => {
+    const target = [...stub.users.values()].find((u) => u.userName === nikki.userPrincipalName);
+    const admins = [...stub.groups.values()].find((g) => g.displayName === 'AWS-Admins');
+    return Boolean(target && admins?.members?.some((m: { value: string }) => m.value === target.id));
+  };
+
+  /** One app per instance, assigned AWS-Admins and NikkiWolf, its job pointed at that instance's stub. */
+  async function instance(name: string, stub: ScimStub): Promise<JitTarget> {
+    const { servicePrincipal } = await admin('POST', '/applicationTemplates/21ed01d2-ec13-4e9e-86c1-cd546719ebc4/instantiate', { displayName: `AWS ${name}` });
+    const role = servicePrincipal.appRoles.find((r: { displayName: string }) => r.displayName === 'User').id;
+    for (const principalId of [group.id, nikki.id]) await admin('POST', `/servicePrincipals/${servicePrincipal.id}/appRoleAssignedTo`, { principalId, resourceId: servicePrincipal.id, appRoleId: role });
+    await admin('POST', `/servicePrincipals/${servicePrincipal.id}/synchronization/jobs`, { templateId: 'aWSSingleSignon' });
+    await admin('PUT', `/servicePrincipals/${servicePrincipal.id}/synchronization/secrets`, { value: [{ key: 'BaseAddress', value: await stub.listen() }, { key: 'SecretToken', value: stub.token }] });
+    return {
+      instance: name,
+      servicePrincipalId: servicePrincipal.id,
+      group: { displayName: 'AWS-Admins', objectId: group.id },
+      portalUrl: `https://portal.example/${name}`,
+      isMember: async () => inStub(stub),
+      lock: async () => (locks.push(`take ${name}`), async () => void locks.push(`release ${name}`)),
+    };
+  }
+
+  beforeAll(async () => {
+    entra = await EntraEmulator.start({ cycleMs: CYCLE_MS });
+    nikki = await admin('POST', '/users', { userPrincipalName: 'NikkiWolf@rehearsal.onmicrosoft.com', displayName: 'Nikki Wolf', mailNickname: 'NikkiWolf', accountEnabled: true, passwordProfile: { password: 'x-Pa55word!' } });
+    group = await admin('POST', '/groups', { displayName: 'AWS-Admins', mailEnabled: false, mailNickname: 'AWS-Admins', securityEnabled: true });
+    targets = [await instance('aws-commercial', stubs[0]), await instance('aws-govcloud', stubs[1])];
+    const [assignment] = (await admin('GET', `/policies/roleManagementPolicyAssignments?$filter=scopeType eq 'Group' and scopeId eq '${group.id}' and roleDefinitionId eq 'member'`)).value;
+    await admin('PATCH', `/policies/roleManagementPolicies/${assignment.policyId}`, { rules: [{ id: 'Expiration_EndUser_Assignment', maximumDuration: 'PT2H' }, { id: 'Enablement_EndUser_Assignment', enabledRules: ['Justification', 'MultiFactorAuthentication'] }] });
+    await admin('POST', `${PIM}/eligibilityScheduleRequests`, { accessId: 'member', principalId: nikki.id, groupId: group.id, action: 'adminAssign', scheduleInfo: { expiration: { type: 'afterDuration', duration: 'P30D' } } });
+  });
+  afterAll(async () => {
+    await entra.stop();
+    await Promise.all(stubs.map((s) => s.close()));
+  });
+  beforeEach(() => {
+    lines = [];
+    locks = [];
+  });
+  afterEach(async () => {
+    // Leave no activation behind for the next test.
+    await revoke(options()).catch(() => undefined);
+  });
+
+  it('elevate activates her membership, provisions it on demand to both instances under their run locks, waits until both show it and prints the portals', async () => {
+    const outcome = await elevate({ duration: 'PT1H', justification: 'INC-42 restore the prod bucket' }, options());
+    expect(stubs.map(inStub)).toEqual([true, true]);
+    expect(outcome.onDemand).toBe(true);
+    expect(Object.keys(outcome.lagMs)).toEqual(['aws-commercial', 'aws-govcloud']);
+    expect(locks).toEqual(['take aws-commercial', 'release aws-commercial', 'take aws-govcloud', 'release aws-govcloud']);
+    const printed = lines.join('\n');
+    expect(printed).toMatch(/waiting for Entra \(PIM\) to grant membership of AWS-Admins to NikkiWolf@rehearsal\.onmicrosoft\.com for PT1H/);
+    expect(printed).toMatch(/\[aws-commercial\] waiting until the identity store shows NikkiWolf@rehearsal\.onmicrosoft\.com in AWS-Admins/);
+    expect(printed).toContain('https://portal.example/aws-commercial');
+    expect(printed).toContain('https://portal.example/aws-govcloud');
+  });
+
+  it('revoke deactivates and provisions on demand so she leaves both instances now, and says what an open session keeps and how the Deny stops it', async () => {
+    await elevate({ duration: 'PT1H', justification: 'INC-43' }, options());
+    lines = [];
+    await revoke(options());
+    expect(stubs.map(inStub)).toEqual([false, false]);
+    const printed = lines.join('\n');
+    expect(printed).toMatch(/\[aws-govcloud\] waiting until the identity store no longer shows NikkiWolf@rehearsal\.onmicrosoft\.com in AWS-Admins/);
+    expect(printed).toMatch(/role session already open in AWS lives until it expires/);
+    expect(printed).toContain('identitystore:userId');
+  });
+
+  describe('failure paths', () => {
+    it('a policy refusal (too long) names the maximum and the flag, and provisions nothing', async () => {
+      const before = onDemandCalls();
+      const refused = elevate({ duration: 'PT3H', justification: 'too long', maximumDuration: 'PT2H' }, options());
+      await expect(refused).rejects.toThrow(JitError);
+      await expect(refused).rejects.toThrow(/Entra refused the activation: the policy of AWS-Admins allows at most PT2H.*--duration/);
+      expect(onDemandCalls()).toBe(before);
+      expect(stubs.map(inStub)).toEqual([false, false]);
+    });
+
+    it('a policy refusal without justification, or without MFA, says how to fix it', async () => {
+      await expect(elevate({ duration: 'PT1H', justification: '' }, options())).rejects.toThrow(/requires a justification: pass --justification "…"/);
+      await expect(elevate({ duration: 'PT1H', justification: 'no mfa' }, options(entra.userToken(nikki.userPrincipalName, { mfa: false })))).rejects.toThrow(/requires multi-factor authentication: sign in again with MFA/);
+    });
+
+    it('an activation held for approval provisions nothing and says who decides', async () => {
+      const approved = await admin('POST', '/groups', { displayName: 'AWS-Approved', mailEnabled: false, mailNickname: 'AWS-Approved', securityEnabled: true });
+      const [assignment] = (await admin('GET', `/policies/roleManagementPolicyAssignments?$filter=scopeType eq 'Group' and scopeId eq '${approved.id}' and roleDefinitionId eq 'member'`)).value;
+      await admin('PATCH', `/policies/roleManagementPolicies/${assignment.policyId}`, { rules: [{ id: 'Approval_EndUser_Assignment', setting: { isApprovalRequired: true, approvalStages: [] } }] });
+      await admin('POST', `${PIM}/eligibilityScheduleRequests`, { accessId: 'member', principalId: nikki.id, groupId: approved.id, action: 'adminAssign', scheduleInfo: { expiration: { type: 'afterDuration', duration: 'P30D' } } });
+      const before = onDemandCalls();
+      const held = { ...options(), targets: targets.map((t) => ({ ...t, group: { displayName: 'AWS-Approved', objectId: approved.id } })) };
+      await expect(elevate({ duration: 'PT1H', justification: 'INC-47' }, held)).rejects.toThrow(/holds the activation for approval by the approvers of AWS-Approved/);
+      expect(onDemandCalls()).toBe(before);
+    });
+
+    it('a throttled on-demand call (429) is sent again after its Retry-After, and elevate completes', async () => {
+      entra.faults.arm({ kind: 'provisionOnDemand 429', count: 1, matches: (r) => r.operation.endsWith('/provisionOnDemand'), answer: { status: 429, headers: { 'Retry-After': '1' }, body: { error: { code: 'TooManyRequests', message: 'throttled' } } } });
+      const started = Date.now();
+      await elevate({ duration: 'PT1H', justification: 'INC-44' }, options());
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+      expect(entra.faults.outcomes()).toEqual(expect.arrayContaining([{ kind: 'provisionOnDemand 429', injected: 1, retried: 1, recovered: 1 }]));
+      expect(stubs.map(inStub)).toEqual([true, true]);
+    });
+
+    it('without the permission to provision on demand (403) it falls back to the cycle, says so, and still waits for both', async () => {
+      for (const target of targets) {
+        const [job] = (await admin('GET', `/servicePrincipals/${target.servicePrincipalId}/synchronization/jobs`)).value;
+        await admin('POST', `/servicePrincipals/${target.servicePrincipalId}/synchronization/jobs/${job.id}/start`);
+      }
+      const outcome = await elevate({ duration: 'PT1H', justification: 'INC-45' }, options(entra.userToken(nikki.userPrincipalName, { canProvision: false })));
+      expect(outcome.onDemand).toBe(false);
+      expect(lines.join('\n')).toMatch(/may not provision on demand \(Graph answered 403.*\): waiting for Entra's provisioning cycle instead/);
+      expect(stubs.map(inStub)).toEqual([true, true]);
+      for (const target of targets) {
+        const [job] = (await admin('GET', `/servicePrincipals/${target.servicePrincipalId}/synchronization/jobs`)).value;
+        await admin('POST', `/servicePrincipals/${target.servicePrincipalId}/synchronization/jobs/${job.id}/pause`);
+      }
+    });
+  });
+
+  it('on-demand requests carry the group and only her (one member, the limit being 5)', async () => {
+    const seen: unknown[] = [];
+    entra.faults.arm({ kind: 'observe', count: 2, matches: (r) => (r.operation.endsWith('/provisionOnDemand') && seen.push(JSON.parse(r.body.toString())), false), answer: { status: 500, body: {} } });
+    await elevate({ duration: 'PT30M', justification: 'INC-46' }, options());
+    // One request per instance, sent again only after the emulator's own 5-per-10-s limit answered 429.
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(seen.map((body) => JSON.stringify(body)))).toEqual(new Set([JSON.stringify({ parameters: [{ ruleId: RULE_ID, subjects: [{ objectId: group.id, objectTypeName: 'Group', links: { members: [{ objectId: nikki.id, objectTypeName: 'User' }] } }] }] })]));
+  });
+});
+
+describe('elevate and revoke on the command line', () => {
+  it('parse without --instance (both instances) and carry the group, duration and justification', () => {
+    const { parseInvocation } = jest.requireActual('../../scripts/federation') as typeof import('../../scripts/federation');
+    expect(parseInvocation(['elevate', '--justification', 'INC-1', '--duration', 'PT30M'], {})).toMatchObject({ command: 'elevate', jit: { justification: 'INC-1', duration: 'PT30M' } });
+    expect(parseInvocation(['revoke', '--group', 'AWS-Admins'], {})).toMatchObject({ command: 'revoke', jit: { group: 'AWS-Admins' } });
+  });
+});

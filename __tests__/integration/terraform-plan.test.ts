@@ -1,0 +1,169 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { INSTANCE_NAMES } from '../../app-config/schema';
+import { MotoServer } from '../../local/emulators/moto-server';
+import { synthToDisk } from '../../scripts/synth-to-disk';
+import { terraformOk, writeMirrorCliConfig } from '../../local/harness/terraform';
+import { TerraformWorkspace } from '../../local/harness/terraform-workspace';
+import { describeWithTools } from '../support/tools';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { CreatePermissionSetCommand, ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { rawConfig } from '../../config';
+import { AwsEmulator } from '../../local/emulators/aws';
+import { activeAccountsUnder, BuiltOrganization, buildOrganization } from '../../local/rehearsal/organization';
+import { IDENTITY_STORE_PROVISIONING, SignedJsonClient } from '../../scripts/clients/signed-json-client';
+import { emulatorAccessKey } from '../../local/harness/aws-emulator-env';
+
+describeWithTools(['terraform', 'mirror'], 'terraform init + validate through the offline mirror', () => {
+  const work = mkdtempSync(join(tmpdir(), 'tf-validate-'));
+  const env = { ...process.env, TF_CLI_CONFIG_FILE: writeMirrorCliConfig(work) };
+  const stacks = synthToDisk({ AWS_ENDPOINT_URL: undefined });
+
+  it.each(INSTANCE_NAMES)('%s is valid Terraform with hashicorp/aws 5.100.0', async (name) => {
+    const dir = join(stacks, name);
+    const init = await terraformOk(['init', '-input=false', '-backend=false'], dir, env);
+    expect(init.stdout).toMatch(/Installed hashicorp\/aws v5\.100\.0|Using hashicorp\/aws v5\.100\.0/);
+    const validate = await terraformOk(['validate', '-json'], dir, env);
+    expect(JSON.parse(validate.stdout)).toMatchObject({ valid: true, error_count: 0 });
+  });
+});
+
+describeWithTools(['terraform', 'mirror'], 'the exit from CDKTF: cdktf synth --hcl', () => {
+  const work = mkdtempSync(join(tmpdir(), 'tf-hcl-'));
+  const env = { ...process.env, TF_CLI_CONFIG_FILE: writeMirrorCliConfig(work), CHECKPOINT_DISABLE: '1', AWS_ENDPOINT_URL: undefined };
+  let stacks: string;
+
+  beforeAll(async () => {
+    // The real CLI, as a person leaving CDKTF would run it.
+    await promisify(execFile)(join(__dirname, '..', 'node_modules/.bin/cdktf'), ['synth', '--hcl', '--output', join(work, 'out')], { cwd: join(__dirname, '..'), env });
+    stacks = join(work, 'out', 'stacks');
+  }, 120_000);
+
+  it.each(INSTANCE_NAMES)('%s as HCL is valid Terraform, with no JSON beside it', async (name) => {
+    const dir = join(stacks, name);
+    expect(existsSync(join(dir, 'cdk.tf'))).toBe(true);
+    expect(existsSync(join(dir, 'cdk.tf.json'))).toBe(false);
+    await terraformOk(['init', '-input=false', '-backend=false'], dir, env);
+    const validate = JSON.parse((await terraformOk(['validate', '-json'], dir, env)).stdout);
+    expect(validate).toMatchObject({ valid: true, error_count: 0 });
+    // What is left are warnings about quoted depends_on references, which CDKTF writes in HCL.
+    expect(validate.diagnostics.map((d: { summary: string }) => d.summary)).toEqual(Array(validate.warning_count).fill('Quoted references are deprecated'));
+    expect(readFileSync(join(dir, 'cdk.tf'), 'utf8')).toContain('resource "aws_ssoadmin_account_assignment"');
+  });
+});
+
+describeWithTools(['terraform', 'moto_server', 'mirror'], 'terraform plan against plain moto', () => {
+  let moto: MotoServer;
+  let workspace: TerraformWorkspace;
+
+  beforeAll(async () => {
+    moto = await MotoServer.start();
+    workspace = TerraformWorkspace.create(moto.endpoint);
+  });
+  afterAll(() => moto?.stop());
+
+  it.each(INSTANCE_NAMES)('%s plans every resource as a creation, in its own partition', async (name) => {
+    await workspace.init(name);
+    const plan = await workspace.plan(name);
+    const changes = plan.resource_changes.map((c: any) => [c.type, c.change.actions.join(',')]);
+    expect(changes.sort()).toEqual(
+      [
+        ['aws_identitystore_user', 'create'],
+        ['aws_ssoadmin_account_assignment', 'create'],
+        ['aws_ssoadmin_account_assignment', 'create'],
+        ['aws_ssoadmin_instance_access_control_attributes', 'create'],
+        ['aws_ssoadmin_managed_policy_attachment', 'create'],
+        ['aws_ssoadmin_managed_policy_attachment', 'create'],
+        ['aws_ssoadmin_permission_set', 'create'],
+        ['aws_ssoadmin_permission_set', 'create'],
+        ['aws_ssoadmin_permission_set', 'create'],
+        ['aws_ssoadmin_permission_set_inline_policy', 'create'],
+      ].sort(),
+    );
+    const partition = name === 'aws-govcloud' ? 'aws-us-gov' : 'aws';
+    const attachment = plan.resource_changes.find((c: any) => c.type === 'aws_ssoadmin_managed_policy_attachment' && c.address.includes('AdministratorAccess'));
+    expect(attachment.change.after.managed_policy_arn).toBe(`arn:${partition}:iam::aws:policy/AdministratorAccess`);
+    expect(attachment.change.after.instance_arn).toMatch(new RegExp(`^arn:${partition}:sso:::instance/ssoins-`));
+    expect(readFileSync(join(workspace.stackDir(name), 'cdk.tf.json'), 'utf8')).toContain('"use_fips_endpoint": false');
+  });
+});
+
+describeWithTools(['terraform', 'moto_server', 'mirror'], 'terraform plan of an access stack against the AWS emulator (issue 15)', () => {
+  const instance = 'aws-commercial';
+  const stack = `${instance}-access`;
+  let emulator: AwsEmulator;
+  let organization: BuiltOrganization;
+  let workspace: TerraformWorkspace;
+
+  /** The shipped config, with AWS-Base given BaseViewOnly on an OU and RegionalAdmin on the whole root (both partitions' other entries unchanged). */
+  const accessOn = (workloads: string, root: string) => {
+    const raw = structuredClone(rawConfig) as any;
+    raw.identityCenter.access[instance] = [
+      { group: 'AWS-Base', permissionSet: 'BaseViewOnly', organizationalUnits: [workloads] },
+      { group: 'AWS-Base', permissionSet: 'RegionalAdmin', organizationalUnits: [root] },
+    ];
+    return raw;
+  };
+
+  beforeAll(async () => {
+    emulator = await AwsEmulator.start();
+    const aws = { region: 'us-east-1', endpoint: emulator.endpoint, credentials: { accessKeyId: emulatorAccessKey('aws'), secretAccessKey: 'emulator' } };
+    organization = await buildOrganization(new OrganizationsClient(aws), { organizationalUnits: ['Workloads', 'Workloads/Prod', 'Sandbox'], accounts: 6, suspended: 2 });
+    const ssoAdmin = new SSOAdminClient(aws);
+    const { InstanceArn, IdentityStoreId } = (await ssoAdmin.send(new ListInstancesCommand({}))).Instances![0];
+    // The base stack's permission sets, which the access stack reads by name. With a session duration, as the
+    // base stack creates them: moto 5.2.1 answers a defaulted one as a number, which the provider cannot decode.
+    for (const Name of ['BaseViewOnly', 'RegionalAdmin']) await ssoAdmin.send(new CreatePermissionSetCommand({ InstanceArn, Name, SessionDuration: 'PT4H' }));
+    // AWS-Base as Entra's provisioning creates it: by SCIM, with the Entra object id as externalId.
+    const consoleApi = new SignedJsonClient(aws);
+    const { ProvisioningTenant } = await consoleApi.call(IDENTITY_STORE_PROVISIONING, 'CreateProvisioningTenant', { IdentityStoreId });
+    const token = (await consoleApi.call(IDENTITY_STORE_PROVISIONING, 'CreateBearerToken', { IdentityStoreId, TenantId: ProvisioningTenant.TenantId })).BearerToken.Token;
+    const created = await fetch(new URL('Groups', ProvisioningTenant.ScimEndpoint), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'AWS-Base', externalId: '0b6b7f6e-0000-4000-8000-000000000001', members: [] }),
+    });
+    expect(created.status).toBe(201);
+    workspace = TerraformWorkspace.create(emulator.endpoint, accessOn(organization.organizationalUnits.get('Workloads')!, organization.rootId));
+    await workspace.init(stack);
+  }, 120_000);
+  afterAll(() => emulator?.stop());
+
+  const plannedAccounts = (plan: any, permissionSet: string) =>
+    plan.resource_changes
+      .filter((c: any) => c.type === 'aws_ssoadmin_account_assignment' && c.address.includes(`group_AWS-Base_${permissionSet}`))
+      .map((c: any) => {
+        expect(c.change.actions).toEqual(['create']);
+        expect(c.index).toBe(c.change.after.target_id);
+        return c.index;
+      })
+      .sort();
+
+  it('plans one assignment per ACTIVE account under the OU, and under the root without the management account', async () => {
+    const plan = await workspace.plan(stack);
+    const underWorkloads = activeAccountsUnder(organization, 'Workloads');
+    expect(underWorkloads.length).toBeGreaterThan(0);
+    expect(plannedAccounts(plan, 'BaseViewOnly')).toEqual([...underWorkloads].sort());
+    const members = organization.accounts.filter((a) => a.active).map((a) => a.id);
+    expect(organization.accounts.some((a) => !a.active)).toBe(true);
+    expect(plannedAccounts(plan, 'RegionalAdmin')).toEqual([...members].sort());
+    expect(members).not.toContain(organization.managementAccountId);
+    const groupIds = plan.resource_changes.filter((c: any) => c.type === 'aws_ssoadmin_account_assignment').map((c: any) => c.change.after.principal_id);
+    expect(new Set(groupIds).size).toBe(1);
+  });
+
+  it('stops with a message naming a group that SCIM has not provisioned, and the step to run', async () => {
+    const raw = accessOn(organization.organizationalUnits.get('Workloads')!, organization.rootId) as any;
+    raw.identityCenter.access[instance].push({ group: 'AWS-Admins', permissionSet: 'BaseViewOnly', accounts: ['current'] });
+    workspace.resynth(raw);
+    await workspace.init(stack);
+    // Terraform wraps the message; compare it as one line.
+    const failed = await workspace.plan(stack).then(() => '', (error: Error) => error.message.replace(/\s+/g, ' '));
+    expect(failed).toMatch(/Group "AWS-Admins" is not in the aws-commercial identity store as a group provisioned by SCIM/);
+    expect(failed).toMatch(/run `npm run federation -- post-apply --instance aws-commercial` \(it provisions the assigned groups on demand\)/);
+    expect(failed).not.toMatch(/Group "AWS-Base"/);
+  });
+});

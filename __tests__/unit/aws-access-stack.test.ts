@@ -1,0 +1,159 @@
+import { Testing } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { SsoadminAccountAssignment } from '@cdktf/provider-aws/lib/ssoadmin-account-assignment';
+import { DataAwsSsoadminPermissionSet } from '@cdktf/provider-aws/lib/data-aws-ssoadmin-permission-set';
+import { DataAwsIdentitystoreGroups } from '@cdktf/provider-aws/lib/data-aws-identitystore-groups';
+import { DataAwsIdentitystoreUser } from '@cdktf/provider-aws/lib/data-aws-identitystore-user';
+import { DataAwsOrganizationsOrganizationalUnitDescendantAccounts } from '@cdktf/provider-aws/lib/data-aws-organizations-organizational-unit-descendant-accounts';
+import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
+import { rawConfig } from '../../config';
+import { INSTANCE_NAMES } from '../../app-config/schema';
+import { accessStackName } from '../../stacks/aws-access-stack';
+import { parsed, stackOf, synthApp, synthStack, withEnv } from '../support/synth';
+
+const NO_ENDPOINT = { AWS_ENDPOINT_URL: undefined };
+const synthAccess = (instance: string, raw?: unknown) => withEnv(NO_ENDPOINT, () => synthStack(`${instance}-access`, raw));
+
+/** The shipped config with more access in aws-commercial. */
+function withAccess(change: (config: any) => void): unknown {
+  const copy = structuredClone(rawConfig) as any;
+  change(copy);
+  return copy;
+}
+const ou = 'ou-ab12-cdef3456';
+const withOrganizationTargets = withAccess((c) =>
+  c.identityCenter.access['aws-commercial'].push(
+    { group: 'AWS-Base', permissionSet: 'RegionalAdmin', organizationalUnits: [ou, 'r-ab12'] },
+    { group: 'AWS-Admins', permissionSet: 'RegionalAdmin', allAccounts: true },
+    { user: 'NikkiWolf', permissionSet: 'RegionalAdmin', accounts: ['123456789012', 'current'] },
+  ),
+);
+
+describe.each(INSTANCE_NAMES)('%s-access stack', (instance) => {
+  const stack = synthAccess(instance);
+  const json = parsed(stack);
+  const assignments = () => Object.values(json.resource[SsoadminAccountAssignment.tfResourceType]) as any[];
+
+  it('is named after its instance', () => {
+    expect(accessStackName(instance)).toBe(`${instance}-access`);
+  });
+
+  it('uses its partition profile and region, and retries adaptively (throttling: provider issues 24858, 35646)', () => {
+    expect(stack).toHaveProviderWithProperties(AwsProvider, { profile: rawConfig.aws[instance].profile, region: rawConfig.aws[instance].region, retry_mode: 'adaptive', max_retries: 25 });
+  });
+
+  it('reads each permission set it assigns by name from the instance, with no cross-stack state', () => {
+    for (const name of ['BaseViewOnly', 'AdministratorAccess']) {
+      expect(stack).toHaveDataSourceWithProperties(DataAwsSsoadminPermissionSet, { name, instance_arn: expect.stringMatching(/^\$\{element\(data\.aws_ssoadmin_instances\./) });
+    }
+    expect(JSON.stringify(json)).not.toContain('terraform_remote_state');
+  });
+
+  it('finds each group in the identity store and stops the plan, naming the group and the step to run, when SCIM has not provisioned it', () => {
+    const [groups] = Object.values(json.data[DataAwsIdentitystoreGroups.tfResourceType]) as any[];
+    expect(groups.lifecycle.postcondition).toEqual(
+      ['AWS-Base', 'AWS-Admins'].map((name) => ({
+        condition: `\${length([for g in self.groups : g if g.display_name == "${name}" && length(g.external_ids) > 0]) == 1}`,
+        error_message: `Group "${name}" is not in the ${instance} identity store as a group provisioned by SCIM (missing, or without ExternalIds). Entra provisions it once azure-id is deployed: run \`npm run federation -- post-apply --instance ${instance}\` (it provisions the assigned groups on demand), then deploy ${instance}-access again.`,
+      })),
+    );
+  });
+
+  it('assigns each group its permission set on the current account, one resource per principal and permission set, for_each keyed by account id', () => {
+    expect(assignments()).toHaveLength(2);
+    expect(stack).toHaveResourceWithProperties(SsoadminAccountAssignment, {
+      principal_type: 'GROUP',
+      principal_id: expect.stringMatching(/^\$\{one\(\[for g in data\.aws_identitystore_groups\.principals_groups_\w+\.groups : g\.group_id if g\.display_name == "AWS-Base"\]\)\}$/),
+      permission_set_arn: '${data.aws_ssoadmin_permission_set.permission_set_BaseViewOnly.arn}',
+      target_type: 'AWS_ACCOUNT',
+      target_id: '${each.value}',
+      for_each: expect.stringMatching(/^\$\{toset\(concat\(\[data\.aws_caller_identity\.instance_caller_\w+\.account_id\]\)\)\}$/),
+    });
+  });
+});
+
+describe('organization targets', () => {
+  const stack = synthAccess('aws-commercial', withOrganizationTargets);
+  const json = parsed(stack);
+  const assignmentsOf = (permissionSet: string) =>
+    Object.entries(json.resource[SsoadminAccountAssignment.tfResourceType] as Record<string, any>).filter(([, a]) => a.permission_set_arn.includes(`permission_set_${permissionSet}.`));
+
+  it('reads the descendant accounts of each OU and the Organization', () => {
+    expect(stack).toHaveDataSourceWithProperties(DataAwsOrganizationsOrganizationalUnitDescendantAccounts, { parent_id: ou });
+    expect(stack).toHaveDataSourceWithProperties(DataAwsOrganizationsOrganizationalUnitDescendantAccounts, { parent_id: 'r-ab12' });
+    expect(stack).toHaveDataSource(DataAwsOrganizationsOrganization);
+  });
+
+  it('expands OUs and allAccounts to ACTIVE accounts without the management account', () => {
+    const [[, byOu]] = assignmentsOf('RegionalAdmin').filter(([, a]) => a.principal_id.includes('"AWS-Base"'));
+    expect(byOu.for_each).toMatch(/toset\(data\.aws_organizations_organizational_unit_descendant_accounts\.targets_descendants_ou-ab12-cdef3456_\w+\.accounts\): val\.id if/);
+    expect(byOu.for_each).toMatch(/val\.status == "ACTIVE" && val\.id != data\.aws_organizations_organization\.targets_organization_\w+\.master_account_id/);
+    expect((byOu.for_each.match(/descendant_accounts\./g) ?? []).length).toBe(2);
+    const [[, byOrganization]] = assignmentsOf('RegionalAdmin').filter(([, a]) => a.principal_id.includes('"AWS-Admins"'));
+    expect(byOrganization.for_each).toMatch(/toset\(data\.aws_organizations_organization\.targets_organization_\w+\.accounts\): val\.id if val\.status == "ACTIVE" && val\.id != data\.aws_organizations_organization\.targets_organization_\w+\.master_account_id/);
+  });
+
+  it('names explicit accounts as given, and the current one by the caller identity', () => {
+    const [[, byUser]] = assignmentsOf('RegionalAdmin').filter(([, a]) => a.principal_type === 'USER');
+    expect(byUser.for_each).toMatch(/^\$\{toset\(concat\(\["123456789012", data\.aws_caller_identity\.instance_caller_\w+\.account_id\]\)\)\}$/);
+    expect(byUser.principal_id).toMatch(/^\$\{data\.aws_identitystore_user\.principals_user_NikkiWolf_\w+\.user_id\}$/);
+    expect(stack).toHaveDataSourceWithProperties(DataAwsIdentitystoreUser, {
+      alternate_identifier: { unique_attribute: { attribute_path: 'UserName', attribute_value: 'NikkiWolf@example.onmicrosoft.com' } },
+    });
+  });
+});
+
+describe('adding to the config only adds', () => {
+  /** Every resource and data source address of a stack. */
+  const addresses = (synthesized: string) => {
+    const json = parsed(synthesized);
+    return [json.resource, json.data].flatMap((blocks) => Object.entries(blocks ?? {}).flatMap(([type, byName]) => Object.keys(byName as object).map((name) => `${type}.${name}`)));
+  };
+  const before = synthAccess('aws-commercial', withOrganizationTargets);
+
+  it.each([
+    ['a group with access', (c: any) => {
+      c.groups.push({ displayName: 'AWS-Auditors', description: 'Auditors', members: ['RichRoe'] });
+      c.entra.assignedGroups.push('AWS-Auditors');
+      c.identityCenter.access['aws-commercial'].unshift({ group: 'AWS-Auditors', permissionSet: 'BaseViewOnly', organizationalUnits: [ou] });
+    }],
+    ['an account and an OU to existing entries', (c: any) => {
+      c.identityCenter.access['aws-commercial'][0].accounts.unshift('210987654321');
+      c.identityCenter.access['aws-commercial'][2].organizationalUnits.unshift('ou-ab12-99999999');
+    }],
+    ['a member to a group', (c: any) => c.groups[1].members.push('RichRoe')],
+  ])('adding %s removes and renames nothing', (_what, change) => {
+    const grown = structuredClone(withOrganizationTargets) as any;
+    change(grown);
+    const after = synthAccess('aws-commercial', grown);
+    expect(addresses(after)).toEqual(expect.arrayContaining(addresses(before)));
+    const assignmentsBefore = parsed(before).resource[SsoadminAccountAssignment.tfResourceType];
+    const assignmentsAfter = parsed(after).resource[SsoadminAccountAssignment.tfResourceType];
+    for (const [name, assignment] of Object.entries(assignmentsBefore) as [string, any][]) {
+      // Only the set of account ids may grow; what identifies an assignment stays as it was.
+      const { for_each: _grown, ...identity } = assignment;
+      expect(assignmentsAfter[name]).toMatchObject(identity);
+    }
+  });
+});
+
+describe('the app', () => {
+  it('builds an access stack per partition after azure-id, so destroy removes it first', () => {
+    const app = withEnv(NO_ENDPOINT, () => synthApp());
+    for (const instance of INSTANCE_NAMES) {
+      const access = stackOf(app, accessStackName(instance));
+      expect(access.dependencies.map((d) => d.node.id)).toEqual([rawConfig.entra.shortName]);
+    }
+  });
+
+  it('keeps the access stacks in the S3 state backend too', () => {
+    const s3 = withAccess((c) => (c.state.backend = 's3'));
+    const json = parsed(synthAccess('aws-govcloud', s3));
+    expect(json.terraform.backend.s3).toMatchObject({ bucket: rawConfig.state.s3.bucket, key: `${rawConfig.state.s3.keyPrefix}/aws-govcloud-access.tfstate`, use_lockfile: true });
+  });
+
+  it('synthesizes access stacks that pass CDKTF validation', () => {
+    const app = withEnv(NO_ENDPOINT, () => synthApp(withOrganizationTargets));
+    expect(Testing.fullSynth(stackOf(app, 'aws-commercial-access'))).toBeTruthy();
+  });
+});

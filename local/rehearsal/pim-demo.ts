@@ -1,0 +1,118 @@
+/**
+ * Just-in-time admin in the rehearsal (issue 16): NikkiWolf is eligible for the privileged group,
+ * not a member; she signs in with base access only, runs `npm run elevate`, gets the admin
+ * permission set, runs `npm run revoke`, loses it; then an activation that expires without revoke
+ * leaves AWS at the next cycle. Each lag is measured from the PIM request Entra recorded to the
+ * moment this file's own reading of each identity store shows the change, never from the product's output.
+ */
+import { rawConfig } from '../../config';
+import type { EntraEmulator } from '../emulators/entra';
+import { main as federation } from '../../scripts/federation';
+import type { FederationInput } from '../../scripts/federation-input';
+import { groupInAws } from './groups';
+import { Report } from './report';
+
+type Link = Pick<FederationInput, 'instance' | 'region' | 'identityStoreId' | 'groups' | 'samlUsers' | 'applicationClientId'>;
+type SignIn = (link: Link, userPrincipalName: string) => Promise<{ status: number; body: any }>;
+
+export interface PimDemoInput {
+  readonly entra: EntraEmulator;
+  readonly endpoint: string;
+  readonly credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Both instances' federation link inputs. */
+  readonly links: readonly Link[];
+  /** NikkiWolf's SAML sign-in through the AWS emulator's ACS: what accounts and permission sets she gets. */
+  readonly signIn: SignIn;
+  readonly cycleMs: number;
+  readonly onLine: (line: string) => void;
+}
+
+const PIM = '/v1.0/identityGovernance/privilegedAccess/group';
+// An activation short enough to watch expire; the emulator's policy check allows any duration up to the maximum.
+const SHORT_ACTIVATION = { duration: 'PT5S', ms: 5000 };
+const WAIT_MS = 30_000;
+
+/** When Entra recorded the user's newest self-service request of this action (Graph assignmentScheduleRequests). */
+async function requestedAt(entra: EntraEmulator, principalId: string, action: string): Promise<number> {
+  const answer = await fetch(`${entra.endpoint}${PIM}/assignmentScheduleRequests?$filter=principalId eq '${principalId}' and action eq '${action}'`, { headers: { authorization: `Bearer ${entra.accessToken}` } });
+  const [newest] = ((await answer.json()) as { value: { createdDateTime: string }[] }).value;
+  if (!newest) throw new Error(`Entra recorded no ${action} request of ${principalId}`);
+  return Date.parse(newest.createdDateTime);
+}
+
+/** Polls each identity store until it shows (or no longer shows) the user in the group; when each did, or undefined. */
+async function watchMembership(input: PimDemoInput, group: string, userName: string, member: boolean): Promise<(number | undefined)[]> {
+  return Promise.all(
+    input.links.map(async (link) => {
+      const aws = { region: link.region, endpoint: input.endpoint, credentials: input.credentials };
+      for (const deadline = Date.now() + WAIT_MS; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+        if ((await groupInAws(aws, link.identityStoreId, group))?.members.includes(userName) === member) return Date.now();
+      }
+      return undefined;
+    }),
+  );
+}
+
+/** The permission sets NikkiWolf's sign-in grants through a group, per instance. */
+async function accessThrough(input: PimDemoInput, userName: string, group: string): Promise<string[][]> {
+  return Promise.all(
+    input.links.map(async (link) => {
+      const signIn = await input.signIn(link, userName);
+      if (signIn.status !== 200) return [`sign-in refused: ${signIn.body.error ?? signIn.status}`];
+      return ((signIn.body.access ?? []) as { via: string; permissionSet: string }[]).filter((a) => a.via === group).map((a) => a.permissionSet);
+    }),
+  );
+}
+
+const seconds = (ms: number | undefined) => (ms === undefined ? 'not within 30 s' : `${(ms / 1000).toFixed(1)} s`);
+
+export async function pimDemo(report: Report, input: PimDemoInput): Promise<void> {
+  const [privileged] = rawConfig.pim.privilegedGroups;
+  const base = rawConfig.groups.find((g) => g.displayName !== privileged.group && g.members.includes(privileged.eligibleUsers[0]))!.displayName;
+  const adminSets = new Set(rawConfig.identityCenter.access['aws-commercial'].filter((a) => a.group === privileged.group).map((a) => a.permissionSet));
+  const nikki = input.links[0].samlUsers.find((u) => u.userName === privileged.eligibleUsers[0])!;
+  const env = { ...process.env, GRAPH_EMULATOR_TOKEN: input.entra.userToken(nikki.userPrincipalName) };
+  const run = async (argv: string[]) => federation(argv, env, { print: input.onLine });
+
+  const before = await accessThrough(input, nikki.userPrincipalName, privileged.group);
+  const baseAccess = await accessThrough(input, nikki.userPrincipalName, base);
+  report.check(`${nikki.userName} is eligible for ${privileged.group}, not a member: her sign-in grants only ${base}'s access in both instances`, before.every((sets) => sets.length === 0) && baseAccess.every((sets) => sets.length > 0), `through ${privileged.group}: ${before.map((s) => s.join(', ') || 'nothing').join(' / ')}; through ${base}: ${baseAccess.map((s) => s.join(', ')).join(' / ')}`);
+
+  const arrived = watchMembership(input, privileged.group, nikki.userPrincipalName, true);
+  const elevated = await run(['elevate', '--justification', 'rehearsal: INC-0001', '--duration', 'PT1H']);
+  const activatedAt = await requestedAt(input.entra, nikki.objectId, 'selfActivate');
+  const inLags = (await arrived).map((at) => at && at - activatedAt);
+  report.check(`npm run elevate: activation → ${nikki.userName} in ${privileged.group} in both identity stores`, elevated === 0 && inLags.every((lag) => lag !== undefined), input.links.map((l, i) => `${l.instance} ${seconds(inLags[i])}`).join(', '));
+  const after = await accessThrough(input, nikki.userPrincipalName, privileged.group);
+  report.check(`after elevate her sign-in carries ${[...adminSets].join(', ')} through ${privileged.group} in both instances`, after.every((sets) => sets.length > 0 && sets.every((s) => adminSets.has(s))), after.map((s) => s.join(', ') || 'nothing').join(' / '));
+
+  const left = watchMembership(input, privileged.group, nikki.userPrincipalName, false);
+  const revoked = await run(['revoke']);
+  const revokedAt = await requestedAt(input.entra, nikki.objectId, 'selfDeactivate');
+  const outLags = (await left).map((at) => at && at - revokedAt);
+  const afterRevoke = await accessThrough(input, nikki.userPrincipalName, privileged.group);
+  report.check(`npm run revoke: deactivation → ${nikki.userName} gone from ${privileged.group} in both identity stores, and from her sign-in`, revoked === 0 && outLags.every((lag) => lag !== undefined) && afterRevoke.every((s) => s.length === 0), input.links.map((l, i) => `${l.instance} ${seconds(outLags[i])}`).join(', '));
+
+  // Expiry without revoke: on-demand provisioning brings it in; only Entra's cycle takes it out.
+  const expiring = watchMembership(input, privileged.group, nikki.userPrincipalName, true);
+  const shortLived = await run(['elevate', '--justification', 'rehearsal: expiry', '--duration', SHORT_ACTIVATION.duration]);
+  await expiring;
+  const endsAt = (await requestedAt(input.entra, nikki.objectId, 'selfActivate')) + SHORT_ACTIVATION.ms;
+  const gone = await watchMembership(input, privileged.group, nikki.userPrincipalName, false);
+  const expiryLags = gone.map((at) => at && at - endsAt);
+  report.check(
+    `an activation of ${SHORT_ACTIVATION.duration} that expires without revoke leaves both identity stores at the next cycle, not before it ends`,
+    shortLived === 0 && expiryLags.every((lag) => lag !== undefined && lag >= 0),
+    input.links.map((l, i) => `${l.instance} ${seconds(expiryLags[i])} after the end`).join(', '),
+  );
+
+  const worst = (lags: (number | undefined)[]) => seconds(Math.max(...lags.map((l) => l ?? Infinity)));
+  report.notes.push(
+    [
+      'Just-in-time admin lags (activation or end → both identity stores, measured here):',
+      `  elevate (PIM activation + provision on demand): ${worst(inLags)}; Microsoft documents 2–10 minutes without on-demand provisioning`,
+      `  revoke (PIM deactivation + provision on demand): ${worst(outLags)}; Microsoft: the next incremental cycle, about 40 minutes`,
+      `  expiry without revoke (the cycle only): ${worst(expiryLags)} after the end, with the emulator's ${input.cycleMs / 1000} s cycle; Entra's is about 40 minutes`,
+    ].join('\n'),
+  );
+}

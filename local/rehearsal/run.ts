@@ -1,0 +1,410 @@
+/**
+ * The whole lifecycle against local emulators, with the same stacks and scripts a real deploy
+ * uses: synth → deploy → post-apply federation steps → verification → a second deploy that changes
+ * nothing → destroy with the pre-destroy steps → a report that nothing is left.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IdentitystoreClient, ListUsersCommand } from '@aws-sdk/client-identitystore';
+import { ListInstancesCommand, ListPermissionSetsCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { Listr, ListrTask } from 'listr2';
+import { rawConfig } from '../../config';
+import { INSTANCE_NAMES, InstanceName } from '../../app-config/schema';
+import { AwsEmulator } from '../emulators/aws';
+import { EntraEmulator } from '../emulators/entra';
+import { awsClients } from '../../scripts/clients/aws';
+import { defaultCredential } from '../../scripts/clients/graph';
+import { main as federation } from '../../scripts/federation';
+import type { FederationInput } from '../../scripts/federation-input';
+import { awsEmulatorEnv } from '../harness/aws-emulator-env';
+import { TerraformWorkspace } from '../harness/terraform-workspace';
+import { accessStackName } from '../../stacks/aws-access-stack';
+import { EntraStackDeployer, RunProvisioner } from './entra-deployer';
+import { pimDemo } from './pim-demo';
+import { Fault, FAULT_PLANS, FaultPlan } from './faults';
+import { buildOrganizations, changeEntraMembership, expectedGroupAssignments, groupAssignmentsInAws, groupInAws, groupObjects, Organizations, rehearsalConfig, REHEARSAL_ORGANIZATION, untilMembers } from './groups';
+import { Interruption, runProvisioner } from './provisioner';
+import { filesUnder, findLeaks, ScanSource, Secret } from './secret-scan';
+import { Report } from './report';
+import { measureFirstCycle, ProbeInput } from './probe';
+import { accessDemo } from './access-demo';
+
+export { FAULTS } from './faults';
+export type { Fault } from './faults';
+
+export interface RehearsalOptions {
+  readonly faults?: Fault[];
+  /** listr2's renderer: 'default' on a terminal, 'simple' in logs, 'silent' in tests. */
+  readonly renderer?: 'default' | 'simple' | 'silent';
+  /**
+   * 'full' (npm start): the whole product, with groups across an Organization, just-in-time admin
+   * and the access report. 'federation': the base stacks, azure-id and its federation steps only,
+   * where every fault is aimed; the fault tests use it to stay within the suite's time.
+   */
+  readonly scope?: 'full' | 'federation';
+}
+
+const credentials = { accessKeyId: 'AKIAREHEARSAL', secretAccessKey: 'rehearsal' };
+const AWS_STACKS = INSTANCE_NAMES;
+const ACCESS_STACKS = INSTANCE_NAMES.map(accessStackName);
+const ENTRA_STACK = rawConfig.entra.shortName;
+// The Entra emulator's provisioning interval; Entra's own is about 40 minutes.
+const CYCLE_MS = 500;
+
+export async function runRehearsal(options: RehearsalOptions = {}): Promise<Report> {
+  const faults = new Set(options.faults ?? []);
+  const full = (options.scope ?? 'full') === 'full';
+  const accessStacks = full ? ACCESS_STACKS : [];
+  const only = (wanted: boolean, ...tasks: ListrTask[]) => (wanted ? tasks : []);
+  const report = new Report();
+  const dir = mkdtempSync(join(tmpdir(), 'rehearsal-'));
+  // What the product printed and the environments it started processes with, for the secret scan.
+  const transcript: ScanSource[] = [];
+  const said: string[] = [];
+  const savedEnv = { ...process.env };
+  let aws: AwsEmulator | undefined;
+  let entra: EntraEmulator | undefined;
+  let workspace: TerraformWorkspace;
+  let deployer: EntraStackDeployer;
+  let organizations: Organizations;
+  let config: ReturnType<typeof rehearsalConfig>;
+
+  const timed = (title: string, body: (task: any) => Promise<unknown> | unknown): ListrTask => ({
+    title,
+    task: async (_ctx, task) => {
+      const started = Date.now();
+      try {
+        return await body(task);
+      } finally {
+        report.phases.push([title, (Date.now() - started) / 1000]);
+      }
+    },
+    rendererOptions: { persistentOutput: true },
+  });
+
+  /** terraform init + apply of stacks side by side, counting what each created. */
+  const deployStacks = (stacks: readonly string[], task: any) =>
+    Promise.all(
+      stacks.map(async (stack) => {
+        await workspace.init(stack);
+        const applied = await workspace.apply(stack);
+        task.output = `${stack}: ${/Apply complete! (.*)/.exec(applied.stdout)?.[1] ?? 'applied'}`;
+        report.resources[stack] = { created: Number(/(\d+) added/.exec(applied.stdout)?.[1] ?? 0), destroyed: 0 };
+      }),
+    );
+
+  /** Terraform's part for a federation link: run its provisioner, showing each labelled step. */
+  const provision = (task: any, interrupt?: Interruption): RunProvisioner => (_address, provisioner, input) =>
+    runProvisioner(workspace.stackDir(ENTRA_STACK), provisioner, input, { onLine: (line) => (task.output = line), interrupt, transcript });
+
+  const tasks = new Listr(
+    [
+      timed('Start the local clouds (moto behind the AWS gateway, the Entra emulator)', async (task) => {
+        [aws, entra] = await Promise.all([AwsEmulator.start(), EntraEmulator.start({ cycleMs: CYCLE_MS })]);
+        Object.assign(process.env, awsEmulatorEnv(dir, aws.endpoint), entra.env(), { FEDERATION_CONTEXT_FILE: join(dir, 'federation.context.json'), FEDERATION_RECORDS: join(dir, 'records') });
+        task.output = `AWS_ENDPOINT_URL=${aws.endpoint}  GRAPH_ENDPOINT=${entra.endpoint}`;
+      }),
+      timed('Look up the SAML values of both instances (npm run federation -- lookup)', async (task) => {
+        const code = await federation(['lookup'], process.env, { print: (line) => said.push((task.output = line)) });
+        if (code !== 0) throw new Error('lookup failed');
+      }),
+      ...only(
+        full,
+        timed(`Build an Organization in each partition (${REHEARSAL_ORGANIZATION.organizationalUnits.length} OUs, ${REHEARSAL_ORGANIZATION.accounts} member accounts, ${REHEARSAL_ORGANIZATION.suspended} SUSPENDED)`, async (task) => {
+        organizations = await buildOrganizations(aws!.endpoint, credentials);
+        config = rehearsalConfig(organizations);
+        task.output = [...organizations].map(([instance, o]) => `${instance}: ${o.accounts.length} accounts under ${o.rootId}`).join('; ');
+      }),
+      ),
+      timed('Synthesize the five stacks (cdktf synth), with access on the OUs built above (a rehearsal config)', (task) => {
+        workspace = TerraformWorkspace.create(aws!.endpoint, full ? config : rawConfig, dir);
+        const stack = JSON.parse(readFileSync(join(workspace.stackDir(ENTRA_STACK), 'cdk.tf.json'), 'utf8'));
+        deployer = new EntraStackDeployer(stack, entra!.endpoint, defaultCredential(process.env), join(dir, 'azure-id.state.json'));
+        task.output = [...AWS_STACKS, ENTRA_STACK, ...accessStacks].join(', ');
+      }),
+      timed('Deploy aws-commercial and aws-govcloud (terraform apply, side by side)', (task) => deployStacks(AWS_STACKS, task)),
+      timed(`Deploy ${ENTRA_STACK} through the Entra emulator (no azuread provider binary here), with the federation links' post-apply steps`, async (task) => {
+        const armed = armFaults(faults, aws!, entra!);
+        if (faults.has('interrupted')) {
+          // As Ctrl-C reaches the process group when step 3 ends, then as Terraform cancels (the shell killed) while step 6 runs.
+          for (const [how, step] of [['signal', 3], ['kill-shell', 5]] as const) {
+            let seen = 0;
+            const after = (line: string) => new RegExp(` ${step}/\\d+ .* — `).test(line) && ++seen === 1;
+            const interruption = await deployer.apply(provision(task, { after, how })).then(
+              () => undefined,
+              (error: Error) => error,
+            );
+            report.check(`an interrupted post-apply stops the deploy (${how}), and no federation process survives it`, Boolean(interruption?.message.includes('no process of it survived')), interruption?.message.split('\n')[0] ?? 'it was not interrupted');
+          }
+        }
+        const counts = await deployer.apply(provision(task));
+        report.resources[ENTRA_STACK] = { created: deployer.createdTotal, destroyed: 0, note: 'through the Entra emulator' };
+        task.output = `${ENTRA_STACK}: ${counts.created} created, ${counts.unchanged} unchanged`;
+        if (faults.has('interrupted')) {
+          // Post-apply writes the deploy record as its last act (scripts/deploy-record.ts): one per link means each ran to its end.
+          const missing = deployer.linkInputs().filter((input) => !existsSync(join(dir, 'records', `${input.instance}.json`)));
+          report.check('deploying again after the interruption completes the federation', missing.length === 0, missing.length ? `no deploy record for ${missing.map((i) => i.instance).join(', ')}` : 'a deploy record for every instance');
+        }
+        reportFaults(report, armed, aws!, entra!);
+      }),
+      ...only(
+        full,
+      timed(`Deploy ${ACCESS_STACKS.join(' and ')} (terraform apply, side by side): group assignments across the Organization`, (task) => deployStacks(ACCESS_STACKS, task)),
+      timed('Verify groups across accounts: SCIM groups and members, assignments, NikkiWolf through her group', async (task) => {
+        for (const input of deployer.linkInputs()) {
+          const aws_ = { region: input.region, endpoint: aws!.endpoint, credentials };
+          const organization = organizations.get(input.instance as InstanceName)!;
+          for (const group of input.groups as FederationInput['groups']) {
+            const inAws = await groupInAws(aws_, input.identityStoreId, group.displayName);
+            const wanted = group.members.map((m) => m.userPrincipalName).sort();
+            const tied = (inAws?.externalIds ?? []).some((e) => e.Id === group.objectId && /provisioningtenant/.test(e.Issuer ?? ''));
+            report.check(`${group.displayName} in ${input.instance}: created by SCIM with its Entra object id, members as in Entra`, tied && JSON.stringify(inAws?.members) === JSON.stringify(wanted), inAws ? `ExternalIds ${inAws.externalIds.map((e) => e.Id).join(', ')}; members ${inAws.members.join(', ') || 'none'}` : 'absent');
+          }
+          const expected = expectedGroupAssignments(config, input.instance as InstanceName, organization);
+          const found = await groupAssignmentsInAws(aws_, organization);
+          const missing = [...expected].filter((a) => !found.has(a));
+          const extra = [...found].filter((a) => !expected.has(a));
+          report.check(`group assignments in ${input.instance}: exactly those of the config on the ACTIVE accounts of the OUs (the SUSPENDED account has none)`, expected.size > 0 && missing.length + extra.length === 0, `${found.size} of ${expected.size} expected; missing ${missing.join(', ') || 'none'}; unexpected ${extra.join(', ') || 'none'}`);
+          const nikki = input.samlUsers[0];
+          const hers = new Set(config.groups.filter((g) => g.members.includes(nikki.userName)).map((g) => g.displayName));
+          const throughGroups = new Set([...expected].filter((a) => hers.has(a.split('|')[0])).map((a) => a.split('|').slice(1).join('|')));
+          const signIn = await samlSignIn(entra!, aws!, input.applicationClientId, nikki.userPrincipalName);
+          const portal = new Set(((signIn.body.access ?? []) as { accountId: string; permissionSet: string; via: string }[]).filter((a) => a.via !== 'user').map((a) => `${a.permissionSet}|${a.accountId}`));
+          const members = organization.accounts.filter((a) => a.active).map((a) => a.id);
+          const same = portal.size === throughGroups.size && [...throughGroups].every((a) => portal.has(a));
+          report.check(`NikkiWolf signs in to ${input.instance} and may use member accounts through her groups`, signIn.status === 200 && same && [...portal].some((a) => members.includes(a.split('|')[1])), `${portal.size} account/permission set pairs through groups, ${throughGroups.size} expected`);
+          task.output = `${input.instance}: checked`;
+        }
+      }),
+      timed("RichRoe leaves a group in Entra and joins it again: each change reaches AWS by the job's cycle", async (task) => {
+        const input = deployer.linkInputs()[0];
+        const aws_ = { region: input.region, endpoint: aws!.endpoint, credentials };
+        const group = (input.groups as FederationInput['groups']).find((g) => g.members.some((m) => m.userName === 'RichRoe'))!;
+        const richRoe = group.members.find((m) => m.userName === 'RichRoe')!;
+        for (const change of ['remove', 'add'] as const) {
+          await changeEntraMembership(entra!, group.objectId, richRoe.objectId, change);
+          const seconds = await untilMembers(aws_, input.identityStoreId, group.displayName, (members) => members.includes(richRoe.userPrincipalName) === (change === 'add'), 20_000);
+          report.check(`RichRoe ${change === 'add' ? 'added to' : 'removed from'} ${group.displayName} in Entra: the identity store of ${input.instance} follows`, seconds !== undefined, seconds === undefined ? 'not within 20 s' : `${seconds.toFixed(1)} s`);
+          task.output = `${change}: ${seconds ?? 'timed out'}`;
+        }
+      }),
+      ),
+      timed('Verify both AWS instances', async (task) => {
+        for (const input of deployer.linkInputs()) {
+          const clients = awsClients(input as any);
+          const { Users } = await clients.identityStore.send(new ListUsersCommand({ IdentityStoreId: input.identityStoreId }));
+          const richRoe = Users?.find((u) => u.UserName === input.scimUsers[0].userPrincipalName);
+          report.check(`RichRoe created by SCIM in ${input.instance}`, (richRoe?.ExternalIds ?? []).length > 0, richRoe ? `ExternalIds issuer ${richRoe.ExternalIds?.[0]?.Issuer}` : 'absent');
+          const idp = await clients.console.getExternalIdp(input.identityStoreId);
+          report.check(`identity source of ${input.instance} is the external IdP`, Boolean(idp?.isEnabled), idp?.entityId ?? 'Identity Center directory');
+          const signIn = await samlSignIn(entra!, aws!, input.applicationClientId, input.samlUsers[0].userPrincipalName);
+          const department = rawConfig.users.find((u) => u.userName === input.samlUsers[0].userName)!.department;
+          report.check(
+            `NikkiWolf signs in to ${input.instance} with Department passed`,
+            signIn.status === 200 && signIn.body.sessionTags?.Department === department,
+            signIn.status === 200 ? `session tags ${JSON.stringify(signIn.body.sessionTags)}` : String(signIn.body.error),
+          );
+          task.output = `${input.instance}: checked`;
+        }
+      }),
+      timed("Measure: a newly assigned user reaches the identity store by the job's own cycle (no provision on demand)", async (task) => {
+        const input = deployer.linkInputs()[0];
+        const seconds = await measureFirstCycle(entra!, input as ProbeInput, new IdentitystoreClient({ region: input.region, credentials, endpoint: aws!.endpoint }));
+        report.check(
+          'a newly assigned user is visible in the identity store under 10 s after the job starts (no provision on demand)',
+          seconds < 10,
+          `${seconds.toFixed(1)} s; the emulator's provisioning cycle interval is ${CYCLE_MS / 1000} s (Entra's is about 40 minutes)`,
+        );
+        task.output = `${seconds.toFixed(1)} s`;
+      }),
+      ...(faults.has('token-revoked')
+        ? [
+            timed('Revoke the SCIM token mid-run, see quarantine, recover with post-apply', async (task) => {
+              const input = deployer.linkInputs()[0];
+              const console = awsClients(input as any).console;
+              const [tenant] = await console.listProvisioningTenants(input.identityStoreId);
+              for (const token of await console.listBearerTokens(input.identityStoreId, tenant.tenantId)) await console.deleteBearerToken(input.identityStoreId, tenant.tenantId, token.tokenId);
+              const quarantined = await waitFor(() => entra!.jobs.find((j) => j.id.includes(entra!.tenantId) && j.status.code === 'Quarantine'), 10_000);
+              report.check('a revoked token puts the provisioning job in quarantine', Boolean(quarantined), quarantined?.status.quarantine?.error.code ?? 'still active');
+              const stackDir = workspace.stackDir(ENTRA_STACK);
+              const link = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')).resource.terraform_data;
+              // The instance's create-time provisioner: post-apply (the other terraform_data holds pre-destroy).
+              const provisioner = Object.entries(link)
+                .filter(([address]) => address.startsWith(input.instance))
+                .flatMap(([, resource]) => (resource as any).provisioner.map((p: any) => p['local-exec']))
+                .find((p: any) => p.when !== 'destroy');
+              await runProvisioner(stackDir, provisioner, input, { onLine: (line) => (task.output = line), transcript });
+              // Recovered only when a cycle that began after post-apply has succeeded with the new token.
+              const recoveredAt = new Date().toISOString();
+              const job = await waitFor(() => entra!.jobs.find((j) => j.id === quarantined?.id && j.status.lastExecution?.state === 'Succeeded' && j.status.lastExecution.timeBegan >= recoveredAt), 10_000);
+              report.check('post-apply again issues a new token and the job leaves quarantine', Boolean(job) && job!.status.code === 'Active', job ? `a cycle succeeded at ${job.status.lastExecution!.timeEnded}` : 'no successful cycle after post-apply');
+            }),
+          ]
+        : []),
+      timed('Operate: status of both instances, rotate a SCIM token, status again (npm run status, rotate-token)', async (task) => {
+        const status = async () => {
+          const lines: string[] = [];
+          const code = await federation(['status'], process.env, { print: (line) => lines.push((task.output = line)) });
+          return { code, lines, warnings: lines.filter((l) => l.startsWith('warning: ')) };
+        };
+        const before = await status();
+        report.status = before.lines;
+        report.check('status after deploy: both instances without a warning', before.code === 0, before.warnings.join('; ') || 'exit code 0');
+        const input = deployer.linkInputs()[0];
+        const console = awsClients(input as any).console;
+        const [tenant] = await console.listProvisioningTenants(input.identityStoreId);
+        const tokens = async () => (await console.listBearerTokens(input.identityStoreId, tenant.tenantId)).map((t) => t.tokenId);
+        const old = await tokens();
+        const rotated = await federation(['rotate-token', '--instance', input.instance], { ...process.env, FEDERATION_INPUT: undefined }, { print: (line) => said.push((task.output = line)) });
+        const now = await tokens();
+        report.check(`rotate-token for ${input.instance}: one new token, the old one gone`, rotated === 0 && now.length === 1 && !old.includes(now[0]), `${old.join(', ')} → ${now.join(', ')}`);
+        const after = await status();
+        report.check('status after the rotation: Entra provisions with the new token, no warning', after.code === 0, after.warnings.join('; ') || 'exit code 0');
+      }),
+      ...only(
+        full,
+      timed('Just-in-time admin (npm run elevate, revoke, expiry): NikkiWolf eligible for AWS-Admins, access in seconds and gone in seconds', (task) =>
+        pimDemo(report, { entra: entra!, endpoint: aws!.endpoint, credentials, links: deployer.linkInputs() as FederationInput[], signIn: (link, upn) => samlSignIn(entra!, aws!, link.applicationClientId, upn), cycleMs: CYCLE_MS, onLine: (line) => (task.output = line) }),
+      ),
+      timed('Who has access (npm run access): nothing found after deploy; an orphan, an unmanaged assignment and a membership drift made by hand, each found, then undone', (task) =>
+        accessDemo(report, { endpoint: aws!.endpoint, credentials, config, link: deployer.linkInputs()[0] as FederationInput, organization: organizations.get(deployer.linkInputs()[0].instance as InstanceName)!, cycleMs: CYCLE_MS, onLine: (line) => (task.output = line) }),
+      ),
+      ),
+      timed('Deploy again: nothing may change', async (task) => {
+        const [awsMark, entraMark] = [aws!.requests.mark(), entra!.requests.mark()];
+        const applied = await Promise.all([...AWS_STACKS, ...accessStacks].map((stack) => workspace.apply(stack)));
+        const counts = await deployer.apply(provision(task));
+        // counts.drift: what the azuread provider would plan after this apply (local/rehearsal/entra-deployer.ts).
+        const unchanged = applied.every((a) => a.stdout.includes('Resources: 0 added, 0 changed, 0 destroyed.')) && counts.created === 0 && counts.drift.length === 0;
+        const writes = [...aws!.requests.writesSince(awsMark), ...entra!.requests.writesSince(entraMark)];
+        report.check('second deploy: 0 changes and 0 write calls', unchanged && writes.length === 0, `${counts.created} Entra changes; planned Entra drift: ${counts.drift.join(', ') || 'none'}; writes: ${writes.map((w) => `${w.service} ${w.operation}`).join(', ') || 'none'}`);
+      }),
+      timed('Destroy: pre-destroy steps, then every stack', async (task) => {
+        const destroyedAccess = await Promise.all(accessStacks.map((stack) => workspace.destroy(stack)));
+        accessStacks.forEach((stack, i) => (report.resources[stack].destroyed = Number(/(\d+) destroyed/.exec(destroyedAccess[i].stdout)?.[1] ?? 0)));
+        const counts = await deployer.destroy(provision(task));
+        report.resources[ENTRA_STACK].destroyed = counts.destroyed;
+        const destroyed = await Promise.all(AWS_STACKS.map((stack) => workspace.destroy(stack)));
+        AWS_STACKS.forEach((stack, i) => (report.resources[stack].destroyed = Number(/(\d+) destroyed/.exec(destroyed[i].stdout)?.[1] ?? 0)));
+        const uneven = Object.entries(report.resources).filter(([, r]) => r.created === 0 || r.destroyed !== r.created);
+        report.check('every resource created is destroyed, stack by stack', uneven.length === 0, Object.entries(report.resources).map(([stack, r]) => `${stack} ${r.created}/${r.destroyed}`).join(', '));
+      }),
+      timed('Check that nothing is left in either emulator', async (task) => {
+        const leftovers = aws!.leftovers();
+        const inAws = await Promise.all(AWS_STACKS.map((stack) => awsObjects(aws!.endpoint, rawConfig.aws[stack].region)));
+        const total = Object.values(leftovers).reduce((a, b) => a + b, 0) + inAws.reduce((a, b) => a + b, 0);
+        report.check('after destroy: 0 objects left in the AWS emulator', total === 0, `${JSON.stringify(leftovers)}; permission sets + users + groups and memberships: ${inAws.join(' + ')}`);
+        report.check('after destroy: 0 objects left in the Entra emulator', entra!.leftovers() === 0, `${entra!.leftovers()} objects`);
+        const records = readdirSync(join(dir, 'records'));
+        report.check('after destroy: no deploy record left', records.length === 0, records.join(', ') || 'none');
+        task.output = 'nothing left';
+      }),
+    ],
+    { renderer: options.renderer ?? (process.stdout.isTTY ? 'default' : 'simple'), exitOnError: true, rendererOptions: { collapseSubtasks: false } as any },
+  );
+
+  try {
+    await tasks.run();
+  } catch (error) {
+    report.check('the rehearsal ran to its end', false, failureSummary((error as Error).message));
+    report.notes.push(`Why it stopped:\n${(error as Error).message}`);
+  } finally {
+    report.calls = [...(aws?.requests.all() ?? []), ...(entra?.requests.all() ?? [])];
+    await Promise.all([aws?.stop(), entra?.stop()]);
+    process.env = savedEnv;
+    if (aws && entra) checkNoSecretLeaked(report, aws, entra, [...transcript, { name: 'output of lookup and rotate-token', text: said.join('\n') }], dir);
+    keepOnlyWhenFailed(dir, report);
+  }
+  report.notes.push('The azure-id stack was applied through the Entra emulator: the azuread provider binary is not available on this machine.');
+  return report;
+}
+
+/**
+ * Every SCIM token AWS issued and every initial password Entra received must appear nowhere the
+ * product writes or prints: its output, the environments of the processes it started, and every
+ * file of the run (Terraform state and backups, records, context, emulator credential files).
+ */
+function checkNoSecretLeaked(report: Report, aws: AwsEmulator, entra: EntraEmulator, transcript: ScanSource[], dir: string): void {
+  const secrets: Secret[] = [
+    ...aws.provisioning.issuedTokenValues.map((value) => ({ what: 'a SCIM bearer token', value })),
+    ...entra.receivedPasswords.map((value) => ({ what: "an Entra user's initial password", value })),
+  ];
+  const sources = [...transcript, ...filesUnder(dir), { name: 'the report', text: report.lines().join('\n') }];
+  const leaks = findLeaks(secrets, sources);
+  const scanned = `${aws.provisioning.issuedTokenValues.length} SCIM tokens and ${entra.receivedPasswords.length} passwords looked for in ${sources.length} outputs, environments and files`;
+  // A scan that found no secret to look for proves nothing: the run issued tokens and created users.
+  const ok = leaks.length === 0 && aws.provisioning.issuedTokenValues.length > 0 && entra.receivedPasswords.length > 0;
+  report.check('no secret in output, state, records, temp files or child environments', ok, leaks.length ? leaks.map((l) => `${l.what} in ${l.source}`).join('; ') : scanned);
+}
+
+/** The work folder holds state backups and credential files: gone after a green run, kept (and named) for a person to look at after a failure. */
+function keepOnlyWhenFailed(dir: string, report: Report): void {
+  if (report.ok) rmSync(dir, { recursive: true, force: true });
+  else report.notes.push(`The rehearsal's files (Terraform state and its backups, emulator credential files, records) are in ${dir}: look there, then delete it.`);
+}
+
+/** The first line of a failure and, for Terraform's, its first "Error:" line: the cause. */
+function failureSummary(message: string): string {
+  const lines = message.split('\n');
+  const cause = lines.find((line) => /Error: /.test(line))?.replace(/[│╷╵]/g, '').trim();
+  return [lines[0], cause].filter(Boolean).join(' ');
+}
+
+async function samlSignIn(entra: EntraEmulator, aws: AwsEmulator, appId: string, userPrincipalName: string): Promise<{ status: number; body: any }> {
+  const idp = await fetch(`${entra.endpoint}/${entra.tenantId}/saml2/emulator-signin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ appId, userPrincipalName }) });
+  const issued = (await idp.json()) as any;
+  if (!idp.ok) return { status: idp.status, body: { error: issued.error?.message } };
+  // The browser posts the response to the ACS URL it names; the emulator serves that same path.
+  const acs = await fetch(`${aws.endpoint}${new URL(issued.destination).pathname}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ SAMLResponse: issued.samlResponse }) });
+  return { status: acs.status, body: await acs.json() };
+}
+
+async function awsObjects(endpoint: string, region: string): Promise<number> {
+  const config = { region, credentials, endpoint };
+  const [instance] = (await new SSOAdminClient(config).send(new ListInstancesCommand({}))).Instances!;
+  const permissionSets = (await new SSOAdminClient(config).send(new ListPermissionSetsCommand({ InstanceArn: instance.InstanceArn }))).PermissionSets ?? [];
+  const users = (await new IdentitystoreClient(config).send(new ListUsersCommand({ IdentityStoreId: instance.IdentityStoreId }))).Users ?? [];
+  return permissionSets.length + users.length + (await groupObjects(config, instance.IdentityStoreId!));
+}
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = probe();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return undefined;
+}
+
+const ledgerOf = (plan: FaultPlan, aws: AwsEmulator, entra: EntraEmulator) => (plan.emulator === 'aws' ? aws : entra).faults;
+
+/** Arms each chosen fault that has a plan in its emulator; returns the kind each was armed as. */
+function armFaults(faults: Set<Fault>, aws: AwsEmulator, entra: EntraEmulator): Map<FaultPlan, string> {
+  const armed = new Map<FaultPlan, string>();
+  for (const plan of [...faults].map((fault) => FAULT_PLANS[fault]).filter((p): p is FaultPlan => Boolean(p))) {
+    const rule = plan.rule(ledgerOf(plan, aws, entra));
+    ledgerOf(plan, aws, entra).arm(rule);
+    armed.set(plan, rule.kind);
+  }
+  return armed;
+}
+
+/**
+ * One check per injected fault: served on the calls it aims at, and each one retried and outlasted
+ * by whoever the plan names (the product, or Entra's sync engine for SCIM). The counts come from the
+ * emulators' ledgers, which see only the traffic.
+ */
+function reportFaults(report: Report, armed: Map<FaultPlan, string>, aws: AwsEmulator, entra: EntraEmulator): void {
+  for (const [plan, kind] of armed) {
+    const outcome = ledgerOf(plan, aws, entra).outcomes().find((o) => o.kind === kind)!;
+    report.faults.push({ ...outcome, retrier: plan.retrier });
+    const who = plan.retrier === 'product' ? "the product's calls" : "Entra's SCIM calls (the sync engine's, not the product's)";
+    report.check(
+      `${outcome.kind} on ${who}: every one retried and recovered`,
+      outcome.injected > 0 && outcome.retried === outcome.injected && outcome.recovered === outcome.injected,
+      `${outcome.injected} injected, ${outcome.retried} retried, ${outcome.recovered} recovered`,
+    );
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Commands the GitHub workflows run (`npm run --silent ci -- <command>`):
+ *   aws-profiles            bind each partition's OIDC session to the profile config.ts names
+ *   credentials <instance>  the credential_process those profiles call
+ *   confirm-destroy         check that the typed confirmation names every stack
+ * Credentials stay in the job's environment; the AWS config file holds only commands.
+ */
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { loadConfig } from '../../config';
+import { AppConfig, INSTANCE_NAMES } from '../../app-config/schema';
+import { accessStackName } from '../../stacks/aws-access-stack';
+
+const ROOT = join(__dirname, '..', '..');
+// The SDKs and Terraform would prefer these over any profile; the last configure step set them.
+const AMBIENT = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION'];
+const PARTS = { ACCESS_KEY_ID: 'AccessKeyId', SECRET_ACCESS_KEY: 'SecretAccessKey', SESSION_TOKEN: 'SessionToken' } as const;
+
+export class CiError extends Error {}
+
+/** CI_AWS_COMMERCIAL_ACCESS_KEY_ID and the like: where the workflow puts each partition's session. */
+export const sessionVariable = (instance: string, part: keyof typeof PARTS) => `CI_${instance.toUpperCase().replace(/-/g, '_')}_${part}`;
+
+function requireSessions(env: NodeJS.ProcessEnv): void {
+  const missing = INSTANCE_NAMES.flatMap((i) => (Object.keys(PARTS) as (keyof typeof PARTS)[]).map((p) => sessionVariable(i, p))).filter((name) => !env[name]);
+  if (missing.length) throw new CiError(`missing ${missing.join(', ')}: pass the outputs of aws-actions/configure-aws-credentials (output-credentials: true) for both partitions`);
+}
+
+export function awsProfiles(config: AppConfig, env: NodeJS.ProcessEnv): { configFile: string; text: string } {
+  if (config.state.backend !== 's3') throw new CiError('config.ts has state.backend "local": a CI runner forgets local state, so set it to "s3" before deploying from CI');
+  requireSessions(env);
+  const command = (instance: string) => `node -r ${join(ROOT, 'node_modules/ts-node/register/transpile-only')} ${join(__dirname, 'cli.ts')} credentials ${instance}`;
+  const text = INSTANCE_NAMES.map((i) => `[profile ${config.aws[i].profile}]\nregion = ${config.aws[i].region}\ncredential_process = ${command(i)}\n`).join('\n');
+  return { configFile: env.AWS_CONFIG_FILE ?? join(homedir(), '.aws', 'config'), text };
+}
+
+/** The JSON a credential_process prints (AWS CLI and SDK "Sourcing credentials with an external process"). */
+export function credentialProcessOutput(instance: string, env: NodeJS.ProcessEnv): string {
+  if (!(INSTANCE_NAMES as readonly string[]).includes(instance)) throw new CiError(`unknown instance "${instance}"`);
+  requireSessions(env);
+  const parts = Object.entries(PARTS).map(([part, key]) => [key, env[sessionVariable(instance, part as keyof typeof PARTS)]]);
+  return JSON.stringify({ Version: 1, ...Object.fromEntries(parts) });
+}
+
+export function confirmDestroy(config: AppConfig, typed: string | undefined): string {
+  const stacks = [...INSTANCE_NAMES.map(accessStackName), config.entra.shortName, ...INSTANCE_NAMES];
+  const given = (typed ?? '').trim().split(/\s+/).filter(Boolean);
+  if (given.sort().join(' ') !== [...stacks].sort().join(' ')) throw new CiError(`type the names of all stacks to confirm the destroy: ${stacks.join(' ')}`);
+  return `confirmed: destroying ${stacks.join(', ')}`;
+}
+
+/** Lines for $GITHUB_ENV: the sessions, for credential_process in later steps, and no ambient credentials in their way. */
+export function laterStepsEnv(env: NodeJS.ProcessEnv): string {
+  const carried = INSTANCE_NAMES.flatMap((i) => (Object.keys(PARTS) as (keyof typeof PARTS)[]).map((p) => `${sessionVariable(i, p)}=${env[sessionVariable(i, p)]}`));
+  return `${[...carried, ...AMBIENT.map((name) => `${name}=`)].join('\n')}\n`;
+}
+
+function main(argv: string[], env: NodeJS.ProcessEnv): void {
+  const config = loadConfig();
+  const [command, argument] = argv;
+  if (command === 'credentials') {
+    process.stdout.write(credentialProcessOutput(argument ?? '', env));
+  } else if (command === 'aws-profiles') {
+    const { configFile, text } = awsProfiles(config, env);
+    mkdirSync(dirname(configFile), { recursive: true });
+    writeFileSync(configFile, text);
+    if (env.GITHUB_ENV) appendFileSync(env.GITHUB_ENV, laterStepsEnv(env));
+    console.log(`wrote profiles ${INSTANCE_NAMES.map((i) => config.aws[i].profile).join(', ')} to ${configFile}`);
+  } else if (command === 'confirm-destroy') {
+    console.log(confirmDestroy(config, env.CONFIRM));
+  } else {
+    throw new CiError('usage: npm run --silent ci -- aws-profiles | credentials <instance> | confirm-destroy');
+  }
+}
+
+if (require.main === module) {
+  try {
+    main(process.argv.slice(2), process.env);
+  } catch (error) {
+    console.error(error instanceof CiError ? error.message : error);
+    process.exitCode = 1;
+  }
+}

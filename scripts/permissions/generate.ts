@@ -1,0 +1,153 @@
+/**
+ * `npm run permissions`: writes the least-privilege AWS IAM policy of each AWS profile and the
+ * Microsoft Graph permissions of the Entra identity to permissions/, from the code: the resource
+ * types the synthesized stacks hold and the calls the scripts make (scan.ts). `--check` only
+ * compares, for tests and CI.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../../config';
+import { AppConfig, INSTANCE_NAMES, InstanceName } from '../../app-config/schema';
+import { synthToDisk } from '../synth-to-disk';
+import { accessStackName } from '../../stacks/aws-access-stack';
+import {
+  ASSIGNMENT_LIST_ACTIONS, ASSIGNMENT_ROLE_ACTIONS, ASSIGNMENT_ROLE_RESOURCES, GRAPH_CALL_PERMISSIONS, IAM_PREFIX, IAM_REQUESTED_REGION, LOCAL_ONLY_TYPES, NO_PERMISSION_ACTIONS, ORGANIZATIONS_REQUESTED_REGION,
+  STATE_BACKEND_ACTIONS, TERRAFORM_AWS_ACTIONS, TERRAFORM_GRAPH_PERMISSIONS,
+} from './catalog';
+import { AwsCall, GraphCall, scanScripts } from './scan';
+
+const ROOT = join(__dirname, '..', '..');
+export const PERMISSIONS_DIR = join(ROOT, 'permissions');
+
+interface Statement {
+  readonly Sid: string;
+  readonly Effect: 'Allow';
+  readonly Action: string[];
+  readonly Resource: string | string[];
+  readonly Condition?: Record<string, Record<string, string>>;
+}
+
+const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
+
+/** Resource and data source types of each synthesized stack ("aws_x", "data.aws_y"). */
+export function stackTypes(): Record<string, string[]> {
+  const stacks = synthToDisk({ AWS_ENDPOINT_URL: undefined });
+  const config = loadConfig();
+  return Object.fromEntries(
+    [...INSTANCE_NAMES, ...INSTANCE_NAMES.map(accessStackName), config.entra.shortName].map((name) => {
+      const json = JSON.parse(readFileSync(join(stacks, name, 'cdk.tf.json'), 'utf8'));
+      return [name, sorted([...Object.keys(json.resource ?? {}), ...Object.keys(json.data ?? {}).map((type) => `data.${type}`)])];
+    }),
+  );
+}
+
+/** Looks every type up; a type the catalog does not know stops generation. */
+function lookUp(types: string[], table: Record<string, readonly string[]>, what: string): string[] {
+  return types.flatMap((type) => {
+    if (LOCAL_ONLY_TYPES.has(type)) return [];
+    const entry = table[type];
+    if (!entry) throw new Error(`scripts/permissions/catalog.ts does not say which ${what} ${type} needs: add it there`);
+    return entry;
+  });
+}
+
+export function iamActionOfScriptCall(call: AwsCall): string {
+  const prefix = IAM_PREFIX[call.service];
+  if (!prefix) throw new Error(`scripts/permissions/catalog.ts has no IAM prefix for ${call.service} (${call.file}): add it there`);
+  return `${prefix}:${call.operation}`;
+}
+
+function graphRuleOf(call: Pick<GraphCall, 'method' | 'path'>) {
+  const rule = GRAPH_CALL_PERMISSIONS.find((r) => r.method.test(call.method) && r.path.test(call.path));
+  if (!rule) throw new Error(`scripts/permissions/catalog.ts has no Graph permission for ${call.method} ${call.path}: add it there`);
+  return rule;
+}
+
+export function graphPermissionOf(call: Pick<GraphCall, 'method' | 'path'>): string {
+  return graphRuleOf(call).permission;
+}
+
+/** The policy the profile of one AWS instance needs: its stacks, the azure-id reads through it, the scripts. */
+export function awsPolicy(instance: InstanceName, types: Record<string, string[]>, scripts: AwsCall[], config: AppConfig) {
+  const { partition, region, profile } = config.aws[instance];
+  const awsTypes = [...types[instance], ...types[accessStackName(instance)], ...types[config.entra.shortName].filter((t) => /^(data\.)?aws_/.test(t))];
+  const actions = sorted([...lookUp(awsTypes, TERRAFORM_AWS_ACTIONS, 'IAM actions'), ...scripts.map(iamActionOfScriptCall)]).filter((a) => !NO_PERMISSION_ACTIONS.has(a));
+  const inRegion = { StringEquals: { 'aws:RequestedRegion': region } };
+  const byPrefix = (prefix: string) => actions.filter((a) => a.startsWith(`${prefix}:`));
+  const statements: Statement[] = [
+    { Sid: 'IdentityCenterAdministration', Effect: 'Allow', Action: byPrefix('sso'), Resource: '*', Condition: inRegion },
+    { Sid: 'IdentityStoreUsersAndGroups', Effect: 'Allow', Action: byPrefix('identitystore'), Resource: '*', Condition: inRegion },
+    { Sid: 'ConsoleOnlyFederationOperations', Effect: 'Allow', Action: byPrefix('sso-directory'), Resource: '*', Condition: inRegion },
+  ];
+  if (byPrefix('organizations').length) {
+    const organizationsRegion = { StringEquals: { 'aws:RequestedRegion': ORGANIZATIONS_REQUESTED_REGION[partition] } };
+    statements.push({ Sid: 'OrganizationReadsForAccessTargets', Effect: 'Allow', Action: byPrefix('organizations'), Resource: '*', Condition: organizationsRegion });
+  }
+  if (awsTypes.includes('aws_ssoadmin_account_assignment')) {
+    statements.push(
+      { Sid: 'AssignmentRolesInTheAccount', Effect: 'Allow', Action: ASSIGNMENT_ROLE_ACTIONS, Resource: ASSIGNMENT_ROLE_RESOURCES(partition) },
+      { Sid: 'AssignmentListsInTheAccount', Effect: 'Allow', Action: ASSIGNMENT_LIST_ACTIONS, Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': IAM_REQUESTED_REGION[partition] } } },
+    );
+  }
+  if (profile === config.state.s3.profile) {
+    const { bucket, keyPrefix } = config.state.s3;
+    statements.push(
+      { Sid: 'StateBucketListingWhenBackendIsS3', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: `arn:aws:s3:::${bucket}` },
+      { Sid: 'StateAndDeployRecordsWhenBackendIsS3', Effect: 'Allow', Action: sorted([...STATE_BACKEND_ACTIONS, ...byPrefix('s3')]).filter((a) => a !== 's3:ListBucket'), Resource: `arn:aws:s3:::${bucket}/${keyPrefix}/*` },
+    );
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/** The application permissions of the Entra identity that deploys azure-id and runs the scripts. */
+export function graphPermissions(types: Record<string, string[]>, scripts: GraphCall[], config: AppConfig) {
+  const azureTypes = types[config.entra.shortName].filter((t) => /^(data\.)?azuread_/.test(t));
+  const terraform = Object.fromEntries(azureTypes.map((type) => [type, lookUp([type], TERRAFORM_GRAPH_PERMISSIONS, 'Graph permissions')]));
+  const calls = sorted(scripts.map((c) => `${c.method} ${c.path}`)).map((call) => {
+    const [method, path] = call.split(' ');
+    const rule = graphRuleOf({ method, path });
+    return { method, path, permission: rule.permission, ...(rule.delegated ? { delegated: true } : {}) };
+  });
+  // A delegated call runs with the person's own token: its permission is consented for them, not granted to CI.
+  const all = sorted([...Object.values(terraform).flat(), ...calls.filter((c) => !c.delegated).map((c) => c.permission)]);
+  // X.ReadWrite.Y includes X.Read.Y (Y: All, or a scope such as AzureADGroup).
+  const applicationPermissions = all.filter((p) => !(p.includes('.Read.') && all.includes(p.replace('.Read.', '.ReadWrite.'))));
+  return {
+    $comment: 'Generated by `npm run permissions` from the azure-id stack and the scripts; do not edit. Grant applicationPermissions to the CI identity (admin consent); a person using az login needs the directory roles Cloud Application Administrator and User Administrator. delegatedPermissions: what npm run elevate and revoke use with the person\'s own token (never granted to CI).',
+    applicationPermissions,
+    delegatedPermissions: sorted(calls.filter((c) => c.delegated).map((c) => c.permission)),
+    terraformResources: terraform,
+    scriptCalls: calls,
+  };
+}
+
+export function permissionFiles(): Record<string, string> {
+  const config = loadConfig();
+  const types = stackTypes();
+  const scripts = scanScripts(ROOT);
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  return {
+    ...Object.fromEntries(INSTANCE_NAMES.map((instance) => [`${config.aws[instance].profile}.iam-policy.json`, json(awsPolicy(instance, types, scripts.aws, config))])),
+    [`${config.entra.shortName}.graph-permissions.json`]: json(graphPermissions(types, scripts.graph, config)),
+  };
+}
+
+/** The files whose committed text differs from what the code now needs. */
+export function stalePermissionFiles(files = permissionFiles()): string[] {
+  return Object.entries(files)
+    .filter(([name, text]) => !existsSync(join(PERMISSIONS_DIR, name)) || readFileSync(join(PERMISSIONS_DIR, name), 'utf8') !== text)
+    .map(([name]) => name);
+}
+
+if (require.main === module) {
+  const files = permissionFiles();
+  if (process.argv.includes('--check')) {
+    const stale = stalePermissionFiles(files);
+    stale.forEach((name) => console.error(`permissions/${name} is out of date: run npm run permissions`));
+    process.exitCode = stale.length ? 1 : 0;
+  } else {
+    mkdirSync(PERMISSIONS_DIR, { recursive: true });
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(PERMISSIONS_DIR, name), text);
+    console.log(`wrote ${Object.keys(files).map((name) => `permissions/${name}`).join(', ')}`);
+  }
+}
