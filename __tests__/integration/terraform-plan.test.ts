@@ -38,7 +38,7 @@ describeWithTools(['terraform', 'mirror'], 'the exit from CDKTF: cdktf synth --h
 
   beforeAll(async () => {
     // The real CLI, as a person leaving CDKTF would run it.
-    await promisify(execFile)(join(__dirname, '..', 'node_modules/.bin/cdktf'), ['synth', '--hcl', '--output', join(work, 'out')], { cwd: join(__dirname, '..'), env });
+    await promisify(execFile)(join(__dirname, '..', '..', 'node_modules/.bin/cdktf'), ['synth', '--hcl', '--output', join(work, 'out')], { cwd: join(__dirname, '..', '..'), env });
     stacks = join(work, 'out', 'stacks');
   }, 120_000);
 
