@@ -1,8 +1,8 @@
 import { describeWithTools } from '../support/tools';
 import { expectGreenRehearsal } from '../support/rehearsal';
 
-// The interrupted fault has its own test: rehearsal-interruption.test.ts.
-describeWithTools(['terraform', 'moto_server', 'mirror'], 'rehearsal with faults', () => {
+// Graph faults, a revoked token and an interruption have files of their own (rehearsal-*.test.ts).
+describeWithTools(['terraform', 'moto_server', 'mirror'], 'rehearsal with AWS and SCIM faults', () => {
   // The federation scope: the faults hit the federation steps and Entra's SCIM calls, not the group, PIM or access parts.
   it("outlasts AWS faults on the product's calls (console API throttling, 5xx and a hung call; identity store throttling and a hung call) and SCIM throttling (retried by Entra, not the product)", () =>
     expectGreenRehearsal(
@@ -10,6 +10,4 @@ describeWithTools(['terraform', 'moto_server', 'mirror'], 'rehearsal with faults
       [/^console API call hung \(no answer\) on the product's calls/, /^SCIM 429 with Retry-After on Entra's SCIM calls \(the sync engine's, not the product's\)/],
       'federation',
     ), 300_000);
-
-  it('recovers from a SCIM token revoked mid-run', () => expectGreenRehearsal(['token-revoked'], [/quarantine/, /post-apply again issues a new token/], 'federation'), 240_000);
 });
