@@ -52,6 +52,8 @@ type GroupRecord = Resource & { memberships: Map<string, string> };
 interface TenantStore {
   users: Map<string, Resource>;
   groups: Map<string, GroupRecord>;
+  /** Users SCIM found in the identity store rather than created (NikkiWolf, made by Terraform). */
+  adopted: Set<string>;
   /** Requests of the current second, by kind, for the rate limit. */
   window: { second: number; write: number; read: number };
 }
@@ -97,14 +99,15 @@ export class ScimServer {
   }
 
   /** How many SCIM-created objects exist across tenants (for "nothing left" checks). */
+  /** Users and groups SCIM created (a user it only adopted from the identity store is not its own). */
   objectCount(): number {
-    return [...this.stores.values()].reduce((sum, s) => sum + s.users.size + s.groups.size, 0);
+    return [...this.stores.values()].reduce((sum, s) => sum + [...s.users.keys()].filter((id) => !s.adopted.has(id)).length + s.groups.size, 0);
   }
 
   async handle(method: string, tenantId: string, resourcePath: string, query: URLSearchParams, authorization: string | undefined, body: any): Promise<ScimResponse> {
     const tenant = this.tenants.authorize(tenantId, /^Bearer (.+)$/.exec(authorization ?? '')?.[1]);
     if (!tenant) throw new ScimError(401, 'The bearer token is not valid for this SCIM endpoint');
-    if (!this.stores.has(tenantId)) this.stores.set(tenantId, { users: new Map(), groups: new Map(), window: { second: 0, write: 0, read: 0 } });
+    if (!this.stores.has(tenantId)) this.stores.set(tenantId, { users: new Map(), groups: new Map(), adopted: new Set(), window: { second: 0, write: 0, read: 0 } });
     const store = this.stores.get(tenantId)!;
     throttle(store, method === 'GET' ? 'read' : 'write', this.rates);
     const [kind, ...rest] = resourcePath.split('/');
@@ -142,6 +145,7 @@ export class ScimServer {
         const [email] = user.Emails ?? [];
         const emails = email ? [{ value: email.Value, type: email.Type, primary: true }] : undefined;
         store.users.set(user.UserId!, withMeta({ schemas: [USER_SCHEMA], id: user.UserId!, userName: user.UserName, displayName: user.DisplayName, name: { givenName: user.Name?.GivenName, familyName: user.Name?.FamilyName }, emails, active: true }, 'User'));
+        store.adopted.add(user.UserId!);
       }
     }
   }
