@@ -12,6 +12,7 @@ import { EntraConfig } from '../app-config/schema';
 import { InstanceSamlValues } from '../app-config/context';
 import { EntraGroup } from './entra-group';
 import { EntraTestUser } from './entra-test-user';
+import { enterpriseAppDisplayName } from '../app-config/entra-names';
 
 const NAME_IDENTIFIER_CLAIM = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier';
 
@@ -39,7 +40,7 @@ export class EntraEnterpriseApp extends Construct {
 
   constructor(scope: Construct, id: string, props: EntraEnterpriseAppProps) {
     super(scope, id);
-    const displayName = `AWS IAM Identity Center (${props.instanceName})`;
+    const displayName = enterpriseAppDisplayName(props.instanceName);
     const application = new Application(this, 'application', {
       displayName,
       templateId: props.templateId,

@@ -36,6 +36,7 @@ import { reportStatus } from './status';
 import { LOOKUP_STEP } from './steps/catalog';
 import { phase } from './steps';
 import { RunOptions, StepContext } from './steps/step';
+import { entraObjectNames } from '../app-config/entra-names';
 
 const COMMANDS = ['post-apply', 'pre-destroy', 'rotate-token', 'status', 'lookup', 'leftovers', 'access', 'elevate', 'revoke'] as const;
 type Command = (typeof COMMANDS)[number];
@@ -157,7 +158,10 @@ function leftovers(config: AppConfig, invocation: Invocation, prompt: OperatorPr
     const aws = awsClients({ ...config.aws[instance], awsProfile: config.aws[instance].profile }, { manual: prompt, env });
     return { instance, region: config.aws[instance].region, ...aws };
   });
-  return reportLeftovers(targets, io.print);
+  const { entra: { defaultDomain } } = loadFederationContext(io.contextFile ?? env.FEDERATION_CONTEXT_FILE ?? DEFAULT_CONTEXT_FILE);
+  const graph = new GraphApi(entraEndpoints(config.entra.environment, env), io.credential ?? defaultCredential(env));
+  const entra = { names: entraObjectNames(config, defaultDomain, names), idsNamed: graph.idsNamed.bind(graph) };
+  return reportLeftovers(targets, io.print, entra);
 }
 
 /** Who has access to what, read-only, in every instance (or the one named): scripts/access. */

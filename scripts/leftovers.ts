@@ -52,9 +52,40 @@ export async function instanceLeftovers(target: LeftoverTarget): Promise<{ count
   return { counts: { externalIdps: idp ? 1 : 0, provisioningTenants: tenants.length, bearerTokens: tokens.length, scimObjects: scim.names.length }, lines };
 }
 
-/** Each instance's leftovers, printed; exit code 1 when anything is left or an instance cannot be read. */
-export async function reportLeftovers(targets: readonly LeftoverTarget[], print: (line: string) => void): Promise<number> {
+/** The Entra side: what the azure-id stack creates, found by the names it gives them (app-config/entra-names.ts). */
+export interface EntraLeftoverTarget {
+  readonly names: { readonly applications: string[]; readonly users: string[]; readonly groups: string[] };
+  readonly idsNamed: (kind: 'application' | 'group' | 'user', name: string) => Promise<string[]>;
+}
+
+/** One line per Entra object still there: a destroy that stopped half-way (DeletingSamlSpNotAllowed, a lost token) leaves these. */
+async function entraLeftovers(target: EntraLeftoverTarget): Promise<string[]> {
+  const kinds = [
+    ['application', target.names.applications],
+    ['group', target.names.groups],
+    ['user', target.names.users],
+  ] as const;
+  const lines: string[] = [];
+  for (const [kind, names] of kinds) {
+    for (const name of names) for (const id of await target.idsNamed(kind, name)) lines.push(`  ${kind} ${name} (${id})`);
+  }
+  return lines;
+}
+
+/** Each instance's leftovers and Entra's, printed; exit code 1 when anything is left or a side cannot be read. */
+export async function reportLeftovers(targets: readonly LeftoverTarget[], print: (line: string) => void, entra?: EntraLeftoverTarget): Promise<number> {
   let clean = true;
+  if (entra) {
+    try {
+      const lines = await entraLeftovers(entra);
+      print(`leftovers in Entra: ${lines.length} object(s) left${lines.length ? ' (found by the names the azure-id stack gives them: remove them, or check they predate this deployment)' : ' (clean)'}`);
+      lines.forEach(print);
+      clean &&= lines.length === 0;
+    } catch (error) {
+      print(`leftovers in Entra: could not be read: ${explain(error)}`);
+      clean = false;
+    }
+  }
   for (const target of targets) {
     try {
       const { counts, lines } = await instanceLeftovers(target);
@@ -67,6 +98,8 @@ export async function reportLeftovers(targets: readonly LeftoverTarget[], print:
       clean = false;
     }
   }
-  if (!clean) print('Something is left: run `npm run federation -- pre-destroy --instance <name>` with the input from the last deploy, or remove it in the console as printed above.');
+  if (!clean) {
+    print('Something is left: in Identity Center, run `npm run federation -- pre-destroy --instance <name>` with the input from the last deploy; in Entra, run `npm run destroy` again; or remove it in the console as printed above.');
+  }
   return clean ? 0 : 1;
 }

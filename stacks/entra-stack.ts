@@ -12,6 +12,7 @@ import { EntraGroup } from '../constructs/entra-group';
 import { EntraPim } from '../constructs/entra-pim';
 import { EntraEnterpriseApp } from '../constructs/entra-enterprise-app';
 import { FederationLink } from '../constructs/federation-link';
+import { entraUsers as usersReached } from '../app-config/entra-names';
 
 export interface EntraStackProps {
   readonly config: AppConfig;
@@ -31,11 +32,8 @@ export class EntraStack extends TerraformStack {
     const domain = context.entra.defaultDomain;
     const template = new DataAzureadApplicationTemplate(this, 'gallery_template', { displayName: config.entra.galleryTemplateName });
 
-    // Every user the apps reach: assigned directly or a member of a group (app-config/schema.ts checks the names).
-    const inGroups = [...config.groups.flatMap((group) => group.members), ...config.pim.privilegedGroups.flatMap((p) => [...p.eligibleUsers, ...p.activation.approvers.users])];
-    const entraUsers = config.users
-      .filter((user) => config.entra.assignedUsers.includes(user.userName) || inGroups.includes(user.userName))
-      .map((user) => new EntraTestUser(this, user.userName, { user, domain }));
+    // Every user the apps reach (app-config/schema.ts checks the names).
+    const entraUsers = usersReached(config).map((user) => new EntraTestUser(this, user.userName, { user, domain }));
     const users = entraUsers.filter((user) => config.entra.assignedUsers.includes(user.userName));
     const groups = config.groups.map((group) => new EntraGroup(this, `group_${group.displayName}`, { group, members: entraUsers.filter((user) => group.members.includes(user.userName)) }));
     const assignedGroups = groups.filter((group) => config.entra.assignedGroups.includes(group.displayName));

@@ -21,6 +21,7 @@ export async function expectGreenRehearsal(faults: Fault[], extraChecks: RegExp[
     /^second deploy: 0 changes and 0 write calls$/,
     /^after destroy: 0 objects left in the AWS emulator$/,
     /^after destroy: 0 objects left in the Entra emulator$/,
+    /^npm run federation -- leftovers after destroy: nothing left in either instance or in Entra$/,
     /^every resource created is destroyed, stack by stack$/,
     /^no secret in output, state, records, temp files or child environments$/,
     /^a newly assigned user is visible in the identity store under 10 s after the job starts \(no provision on demand\)$/,

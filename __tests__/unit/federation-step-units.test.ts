@@ -337,6 +337,20 @@ describe('leftovers after destroy', () => {
     expect(after).toEqual(['leftovers of aws-commercial: 0 object(s) left (clean)']);
   });
 
+  it("names what is left in Entra by the stack's names, and is clean only when none is found", async () => {
+    const names = { applications: ['AWS IAM Identity Center (aws-commercial)'], users: ['RichRoe@contoso.onmicrosoft.com'], groups: ['AWS-Base'] };
+    const left = new Map([['AWS IAM Identity Center (aws-commercial)', ['app-1']]]);
+    const entra = { names, idsNamed: async (_kind: string, name: string) => left.get(name) ?? [] };
+    const lines: string[] = [];
+    expect(await reportLeftovers([], (l) => lines.push(l), entra)).toBe(1);
+    expect(lines.slice(0, 2)).toEqual([expect.stringMatching(/^leftovers in Entra: 1 object\(s\) left/), '  application AWS IAM Identity Center (aws-commercial) (app-1)']);
+    expect(lines[2]).toMatch(/in Entra, run `npm run destroy` again/);
+    left.clear();
+    const clean: string[] = [];
+    expect(await reportLeftovers([], (l) => clean.push(l), entra)).toBe(0);
+    expect(clean).toEqual(['leftovers in Entra: 0 object(s) left (clean)']);
+  });
+
   it('an instance that cannot be read is not clean', async () => {
     const w = world([certificate]);
     const broken = { ...target(w), ssoAdmin: { send: () => Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND sso.us-east-1.amazonaws.com'), { code: 'ENOTFOUND', hostname: 'sso.us-east-1.amazonaws.com' })) } as any };

@@ -298,6 +298,10 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
         report.check('after destroy: 0 objects left in the Entra emulator', entra!.leftovers() === 0, `${entra!.leftovers()} objects`);
         const records = readdirSync(join(dir, 'records'));
         report.check('after destroy: no deploy record left', records.length === 0, records.join(', ') || 'none');
+        // The product's own check, as an operator runs it after a real destroy: both instances and Entra, by the real APIs.
+        const lines: string[] = [];
+        const code = await federation(['leftovers'], process.env, { print: (line) => lines.push(line) });
+        report.check('npm run federation -- leftovers after destroy: nothing left in either instance or in Entra', code === 0, code === 0 ? lines.filter((l) => l.startsWith('leftovers')).join('; ') : lines.join(' | '));
         task.output = 'nothing left';
       }),
     ],

@@ -381,6 +381,23 @@ export class GraphApi {
   }
 
   /** The signed-in user of a delegated credential (`az login` as a person). */
+  /**
+   * Ids of the applications, groups or users with this name ($filter eq on displayName, or on
+   * userPrincipalName for users; Graph "List applications", "List groups", "List users"). Each path
+   * written out, so the permission scan sees it.
+   */
+  async idsNamed(kind: 'application' | 'group' | 'user', name: string): Promise<string[]> {
+    const quoted = `'${name.replace(/'/g, "''")}'`;
+    const answer = await this.call(`${kind}s named ${name} are listed`, (api) =>
+      kind === 'application'
+        ? api('/applications').filter(`displayName eq ${quoted}`).select('id').get()
+        : kind === 'group'
+          ? api('/groups').filter(`displayName eq ${quoted}`).select('id').get()
+          : api('/users').filter(`userPrincipalName eq ${quoted}`).select('id').get(),
+    );
+    return (answer.value as { id: string }[]).map((o) => o.id);
+  }
+
   me(): Promise<{ id: string; userPrincipalName: string }> {
     return this.call('the signed-in user is readable', (api) => api('/me').select('id,userPrincipalName').get());
   }

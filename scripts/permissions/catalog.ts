@@ -117,6 +117,11 @@ export const GRAPH_CALL_PERMISSIONS: readonly { method: RegExp; path: RegExp; pe
   { method: /^GET$/, path: /^\/(servicePrincipals|applications)\/\{id\}$/, permission: 'Application.Read.All' },
   { method: /^PATCH$/, path: /^\/servicePrincipals\/\{id\}$/, permission: 'Application.ReadWrite.All' },
   { method: /^GET$/, path: /^\/domains$/, permission: 'Domain.Read.All' },
+  // The leftover check after destroy lists by name: application-list (Application.Read.All), group-list
+  // (GroupMember.Read.All), user-list (User.ReadBasic.All), each the least privileged application permission of its page.
+  { method: /^GET$/, path: /^\/applications$/, permission: 'Application.Read.All' },
+  { method: /^GET$/, path: /^\/groups$/, permission: 'GroupMember.Read.All' },
+  { method: /^GET$/, path: /^\/users$/, permission: 'User.ReadBasic.All' },
   // The access report: group-list-members (GroupMember.Read.All); PIM for Groups privilegedAccessGroup-list-eligibilityschedules
   // (PrivilegedEligibilitySchedule.Read.AzureADGroup) and -list-assignmentschedules (PrivilegedAssignmentSchedule.Read.AzureADGroup).
   { method: /^GET$/, path: /^\/groups\/\{id\}\/members$/, permission: 'GroupMember.Read.All' },

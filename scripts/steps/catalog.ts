@@ -90,7 +90,7 @@ export const OPERATE_STEPS: readonly StepLabel[] = [
   },
   {
     id: 'leftovers',
-    label: 'List what the federation steps left in either cloud after destroy',
-    why: 'Terraform only knows what is in its state; the steps created objects outside it',
+    label: 'List what is left after destroy: in Identity Center what the steps made (external IdP, SCIM tenant, tokens, SCIM users and groups), in Entra the apps, users and groups by the names the stack gives them',
+    why: 'Terraform only knows what is in its state; the steps created objects outside it, and a destroy that stopped half-way leaves objects Terraform no longer lists',
   },
 ];

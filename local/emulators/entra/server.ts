@@ -231,6 +231,8 @@ export class EntraServer {
       [created.application.id, created.servicePrincipal.id].forEach((objectId) => this.freshlyCreated.set(objectId, this.faults.notFoundAfterCreate));
       return [201, { application: created.application, servicePrincipal: publicServicePrincipal(created.servicePrincipal) }];
     });
+    // Graph "List applications": $filter with eq on displayName.
+    this.route('GET', `${v}/applications`, (_, __, url) => ({ value: [...d.applications.values()].filter((a) => !filterValue(url, 'displayName') || a.displayName === filterValue(url, 'displayName')) }));
     this.route('GET', `${v}/applications/{id}`, ([id]) => {
       if (this.freshlyCreated.get(id)) {
         this.freshlyCreated.set(id, this.freshlyCreated.get(id)! - 1);
