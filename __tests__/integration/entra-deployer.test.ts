@@ -82,6 +82,31 @@ describe('Entra emulator and the stand-in for the azuread provider', () => {
     expect((await graph('DELETE', `/applications/${application.id}`)).status).toBe(204);
   });
 
+  it('replaces a terraform_data whose triggers_replace changed, as Terraform does: destroy-time provisioner, then create-time', async () => {
+    // The federation link's shape (constructs/federation-link.ts): the link runs pre-destroy and is keyed by the app;
+    // post_apply runs post-apply and is keyed by everything post-apply reads.
+    const stack = (app: string, users: string) => ({
+      resource: {
+        terraform_data: {
+          link: { input: { app }, triggers_replace: { app }, provisioner: [{ 'local-exec': { when: 'destroy', command: 'pre-destroy', working_dir: '.' } }] },
+          post_apply: { input: { app, users }, triggers_replace: { app, users }, provisioner: [{ 'local-exec': { command: 'post-apply', working_dir: '.' } }], depends_on: ['terraform_data.link'] },
+        },
+      },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'entra-deployer-'));
+    const ran: string[] = [];
+    const record = async (_address: string, provisioner: { command: string }) => void ran.push(provisioner.command);
+    const apply = (app: string, users: string) => new EntraStackDeployer(stack(app, users), entra.endpoint, defaultCredential({ GRAPH_ENDPOINT: entra.endpoint, GRAPH_EMULATOR_TOKEN: entra.accessToken }), join(dir, 'state.json')).apply(record);
+    await apply('app-1', 'NikkiWolf');
+    expect(ran.splice(0)).toEqual(['post-apply']);
+    await apply('app-1', 'NikkiWolf');
+    expect(ran.splice(0)).toEqual([]);
+    await apply('app-1', 'NikkiWolf,RichRoe');
+    expect(ran.splice(0)).toEqual(['post-apply']);
+    await apply('app-2', 'NikkiWolf,RichRoe');
+    expect(ran.splice(0)).toEqual(['pre-destroy', 'post-apply']);
+  });
+
   describe('the stand-in, with the synthesized stack', () => {
     const deployer = (stack: any, dir = mkdtempSync(join(tmpdir(), 'entra-deployer-'))) =>
       new EntraStackDeployer(stack, entra.endpoint, defaultCredential({ GRAPH_ENDPOINT: entra.endpoint, GRAPH_EMULATOR_TOKEN: entra.accessToken }), join(dir, 'state.json'));

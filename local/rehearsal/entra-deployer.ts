@@ -107,7 +107,7 @@ export class EntraStackDeployer {
     const counts: DeployCounts = { created: 0, unchanged: 0, destroyed: 0, drift: [] };
     const applied: [Block, any][] = [];
     for (const block of this.blocks) {
-      const config = block.type === 'terraform_data' ? { input: resolve(block.config.input, this.values) } : resolve(stripMeta(block.config), this.values);
+      const config = block.type === 'terraform_data' ? { input: resolve(block.config.input, this.values), triggers: resolve(block.config.triggers_replace, this.values) } : resolve(stripMeta(block.config), this.values);
       const known = this.state[block.address];
       if (block.type.startsWith('data.')) {
         this.values.set(block.address, await this.read(block.type, config));
@@ -297,13 +297,15 @@ export class EntraStackDeployer {
       }
       case 'terraform_data': {
         // As in Terraform: the create-time provisioner runs once; a failed run leaves the link tainted to run again.
-        if (known?.provisioned) return result({ input: config.input, output: config.input }, false, known);
+        if (known?.provisioned && sameValue(known.triggers ?? null, config.triggers ?? null)) return result({ input: config.input, output: config.input }, false, known);
+        // A changed triggers_replace replaces the resource (terraform_data docs): destroy-time provisioners first, then create-time ones.
+        if (known?.provisioned) await this.remove(block, known, runProvisioner);
         const provisioner = (block.config.provisioner as any[]).map((p) => p['local-exec']).find((p) => p.when !== 'destroy');
-        this.state[block.address] = { input: config.input, provisioned: false };
+        this.state[block.address] = { input: config.input, triggers: config.triggers, provisioned: false };
         this.save();
         // The federation link's two terraform_data each hold one provisioner (constructs/federation-link.ts).
         if (provisioner) await runProvisioner(block.address, provisioner, config.input);
-        return result({ input: config.input, output: config.input }, true, { input: config.input, provisioned: true });
+        return result({ input: config.input, output: config.input }, true, { input: config.input, triggers: config.triggers, provisioned: true });
       }
       default:
         throw new Error(`The rehearsal cannot apply ${block.type}`);
