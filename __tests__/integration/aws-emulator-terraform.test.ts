@@ -49,7 +49,7 @@ describeWithTools(['terraform', 'moto_server', 'mirror'], 'AWS stacks applied fo
       permissionSets.map(async (PermissionSetArn) => (await ssoAdmin.send(new ListAccountAssignmentsCommand({ InstanceArn: instance.InstanceArn, AccountId: '123456789012', PermissionSetArn }))).AccountAssignments ?? []),
     );
     const abac = await ssoAdmin.send(new DescribeInstanceAccessControlAttributeConfigurationCommand({ InstanceArn: instance.InstanceArn })).then(
-      (answer) => answer.InstanceAccessControlAttributeConfiguration?.AccessControlAttributes?.map((a) => a.Key),
+      (answer) => answer.InstanceAccessControlAttributeConfiguration?.AccessControlAttributes,
       () => undefined,
     );
     return { instance, permissionSets: permissionSets.length, users: users.map((u) => u.UserName), assignments: assignments.flat().length, abac };
@@ -69,7 +69,8 @@ describeWithTools(['terraform', 'moto_server', 'mirror'], 'AWS stacks applied fo
         permissionSets: rawConfig.identityCenter.permissionSets.length,
         users: ['NikkiWolf@example.onmicrosoft.com'],
         assignments: rawConfig.identityCenter.assignments.length,
-        abac: ['Department'],
+        // What AWS receives: the key and where Identity Center reads its value (the literal ${path:…}, not an interpolation).
+        abac: rawConfig.identityCenter.accessControlAttributes.map((a) => ({ Key: a.key, Value: { Source: [`\${path:${a.identityStorePath}}`] } })),
       });
     }
   });

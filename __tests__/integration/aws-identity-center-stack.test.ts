@@ -121,6 +121,26 @@ describe.each(INSTANCE_NAMES)('%s stack', (name) => {
     }
   });
 
+  it('makes an assignment depend on every attachment of a permission set with several, not only the first', () => {
+    const raw = structuredClone(rawConfig) as any;
+    const admin = raw.identityCenter.permissionSets.find((ps: any) => ps.name === 'AdministratorAccess');
+    Object.assign(admin, {
+      inlinePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'account:CloseAccount', Resource: '*' }] },
+      awsManagedPolicies: ['AdministratorAccess', 'job-function/Billing'],
+      customerManagedPolicies: [{ name: 'OrgGuardrails' }],
+      permissionsBoundary: { awsManagedPolicy: 'PowerUserAccess' },
+    });
+    const several = parsed(synthWithoutEndpoint(name, raw));
+    const attachments = [SsoadminPermissionSetInlinePolicy, SsoadminManagedPolicyAttachment, SsoadminCustomerManagedPolicyAttachment, SsoadminPermissionsBoundaryAttachment].flatMap((type) =>
+      Object.entries(resourcesOf(several, type.tfResourceType))
+        .filter(([, attachment]) => attachment.permission_set_arn.includes('AdministratorAccess_permission_set_'))
+        .map(([id]) => `${type.tfResourceType}.${id}`),
+    );
+    expect(attachments).toHaveLength(5);
+    const [assignment] = Object.values(resourcesOf(several, SsoadminAccountAssignment.tfResourceType)).filter((a: any) => a.permission_set_arn.includes('AdministratorAccess_permission_set_'));
+    expect([...(assignment as any).depends_on].sort()).toEqual(attachments.sort());
+  });
+
   it('configures the Department attribute for access control', () => {
     expect(stack).toHaveResourceWithProperties(SsoadminInstanceAccessControlAttributes, {
       attribute: [{ key: 'Department', value: [{ source: ['$${path:enterprise.department}'] }] }],
