@@ -20,6 +20,7 @@ import { RequestCount } from '../emulators/aws/gateway';
 import { activeAccountsUnder, buildOrganization, BuiltOrganization } from '../rehearsal/organization';
 import { IDENTITY_STORE_PROVISIONING, SignedJsonClient } from '../../scripts/clients/signed-json-client';
 import { TerraformWorkspace } from '../harness/terraform-workspace';
+import { retry } from '../../scripts/retry';
 import { accessReportFigures } from './access';
 
 interface Size {
@@ -100,13 +101,18 @@ async function provisionBySCIM(emulator: AwsEmulator, region: string, size: Size
   const { ProvisioningTenants } = await api.call(IDENTITY_STORE_PROVISIONING, 'ListProvisioningTenants', { IdentityStoreId: instance.IdentityStoreId });
   const tenant = ProvisioningTenants[0] ?? (await api.call(IDENTITY_STORE_PROVISIONING, 'CreateProvisioningTenant', { IdentityStoreId: instance.IdentityStoreId })).ProvisioningTenant;
   const { BearerToken } = await api.call(IDENTITY_STORE_PROVISIONING, 'CreateBearerToken', { IdentityStoreId: instance.IdentityStoreId, TenantId: tenant.TenantId });
-  const scim = async (path: string, body: unknown) => {
-    const answer = await fetch(new URL(path, tenant.ScimEndpoint), { method: 'POST', headers: { authorization: `Bearer ${BearerToken.Token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify(body) });
-    const json = (await answer.json()) as any;
-    if (answer.status === 409) return undefined;
-    if (!answer.ok) throw new Error(`SCIM POST ${path}: ${answer.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  // The estate is built at SCIM's documented rate: a 429 (25 writes per second) is waited out, as Entra does.
+  const scim = (path: string, body: unknown) =>
+    retry(
+      async () => {
+        const answer = await fetch(new URL(path, tenant.ScimEndpoint), { method: 'POST', headers: { authorization: `Bearer ${BearerToken.Token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify(body) });
+        const json = (await answer.json()) as any;
+        if (answer.status === 409) return undefined;
+        if (!answer.ok) throw Object.assign(new Error(`SCIM POST ${path}: ${answer.status} ${JSON.stringify(json)}`), { status: answer.status });
+        return json;
+      },
+      { description: `SCIM accepts POST ${path}`, timeoutMs: 60_000, classify: (error) => ((error as { status?: number }).status === 429 ? { retry: true, afterMs: 1000 } : { retry: false }) },
+    );
   const find = async (filter: string) => {
     const answer = await fetch(new URL(`Users?filter=${encodeURIComponent(filter)}`, tenant.ScimEndpoint), { headers: { authorization: `Bearer ${BearerToken.Token}` } });
     return ((await answer.json()) as any).Resources[0].id as string;
