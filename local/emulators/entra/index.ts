@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Directory } from './directory';
-import { EntraServer, GraphFaults } from './server';
+import { EntraServer } from './server';
 
-export type { GraphFaults } from './server';
 
 /**
  * A local Entra tenant: Microsoft Graph and the login host for the calls the product makes.
@@ -49,14 +48,6 @@ export class EntraEmulator {
   /** A signed-in user's delegated token (see EntraServer.userToken); use it as GRAPH_EMULATOR_TOKEN to act as that user. */
   userToken(userPrincipalName: string, options: { mfa?: boolean; canProvision?: boolean } = {}): string {
     return this.server.userToken(userPrincipalName, options);
-  }
-
-  injectFaults(faults: GraphFaults): void {
-    this.server.injectFaults(faults);
-  }
-
-  pendingFaults(): number {
-    return this.server.pendingFaults();
   }
 
   /** Objects that remain in the tenant (users, groups, apps, service principals, policies, assignments, PIM eligibilities). */

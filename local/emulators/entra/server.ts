@@ -29,13 +29,6 @@ const existing = <T>(object: T | undefined, id: string): T => {
 const notFound = (what: string) => new GraphFault(404, 'Request_ResourceNotFound', `Resource '${what}' does not exist or one of its queried reference-property objects are not present.`);
 const badRequest = (message: string) => new GraphFault(400, 'Request_BadRequest', message);
 
-/** Faults a run can switch on (issue: 429 with Retry-After, 5xx, 404 right after a create). */
-export interface GraphFaults {
-  throttle?: number;
-  serverErrors?: number;
-  notFoundAfterCreate?: number;
-}
-
 /** `caller` is the signed-in user of a delegated (user) token; undefined for the emulator's app token. */
 type Handler = (params: string[], body: any, url: URL, caller?: Caller) => unknown | Promise<unknown>;
 interface Route {
@@ -116,8 +109,6 @@ export class EntraServer {
   readonly sync = new Map<string, Synchronization>();
   private readonly server: Server;
   private readonly routes: Route[] = [];
-  private faults: Required<GraphFaults> = { throttle: 0, serverErrors: 0, notFoundAfterCreate: 0 };
-  private readonly freshlyCreated = new Map<string, number>();
   /** Faults aimed at chosen callers' requests (the product's), and what each caller did after one. */
   readonly faultLedger = new FaultLedger();
   /** Every initial password a user was created with: what the rehearsal's secret scan looks for. */
@@ -163,15 +154,6 @@ export class EntraServer {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  injectFaults(faults: GraphFaults): void {
-    this.faults = { throttle: 0, serverErrors: 0, notFoundAfterCreate: 0, ...faults };
-  }
-
-  /** Injected faults not yet served, 404s after a create included. */
-  pendingFaults(): number {
-    return this.faults.throttle + this.faults.serverErrors + [...this.freshlyCreated.values()].reduce((a, b) => a + b, 0);
-  }
-
   private syncOf(spId: string): Synchronization {
     if (!this.directory.servicePrincipals.has(spId)) throw notFound(spId);
     if (!this.sync.has(spId)) this.sync.set(spId, new Synchronization(this.directory, spId, this.cycleMs));
@@ -185,10 +167,6 @@ export class EntraServer {
   }
 
   private sp(id: string): ServicePrincipal {
-    if (this.freshlyCreated.get(id)) {
-      this.freshlyCreated.set(id, this.freshlyCreated.get(id)! - 1);
-      throw notFound(id);
-    }
     const sp = this.directory.servicePrincipals.get(id);
     if (!sp) throw notFound(id);
     return sp;
@@ -228,18 +206,11 @@ export class EntraServer {
     this.route('POST', `${v}/applicationTemplates/{id}/instantiate`, ([id], body) => {
       if (id !== AWS_GALLERY_TEMPLATE.id) throw notFound(id);
       const created = d.instantiate(body.displayName);
-      [created.application.id, created.servicePrincipal.id].forEach((objectId) => this.freshlyCreated.set(objectId, this.faults.notFoundAfterCreate));
       return [201, { application: created.application, servicePrincipal: publicServicePrincipal(created.servicePrincipal) }];
     });
     // Graph "List applications": $filter with eq on displayName.
     this.route('GET', `${v}/applications`, (_, __, url) => ({ value: [...d.applications.values()].filter((a) => !filterValue(url, 'displayName') || a.displayName === filterValue(url, 'displayName')) }));
-    this.route('GET', `${v}/applications/{id}`, ([id]) => {
-      if (this.freshlyCreated.get(id)) {
-        this.freshlyCreated.set(id, this.freshlyCreated.get(id)! - 1);
-        throw notFound(id);
-      }
-      return d.applications.get(id) ?? Promise.reject(notFound(id));
-    });
+    this.route('GET', `${v}/applications/{id}`, ([id]) => d.applications.get(id) ?? Promise.reject(notFound(id)));
     this.route('PATCH', `${v}/applications/{id}`, ([id], body) => {
       const application = d.applications.get(id);
       if (!application) throw notFound(id);
@@ -414,12 +385,11 @@ export class EntraServer {
         memberIds: new Set(),
       };
       d.groups.set(group.id, group);
-      this.freshlyCreated.set(group.id, this.faults.notFoundAfterCreate);
       return [201, publicGroup(group)];
     });
-    this.route('GET', `${version}/groups/{id}`, ([id]) => publicGroup(this.freshGroup(id)));
+    this.route('GET', `${version}/groups/{id}`, ([id]) => publicGroup(this.group(id)));
     this.route('PATCH', `${version}/groups/{id}`, ([id], body) => {
-      const group = this.freshGroup(id);
+      const group = this.group(id);
       if (typeof body.displayName === 'string') group.displayName = body.displayName;
       if ('description' in body) group.description = body.description;
       return [204];
@@ -483,15 +453,6 @@ export class EntraServer {
     this.route('PATCH', `${v}/policies/roleManagementPolicies/{id}`, ([id], body) => (pim.updatePolicy(id, body.rules ?? []), [204]));
   }
 
-  /** A group right after its create may answer 404 (the fault not-found-after-create), as the provider's create expects. */
-  private freshGroup(id: string): Group {
-    if (this.freshlyCreated.get(id)) {
-      this.freshlyCreated.set(id, this.freshlyCreated.get(id)! - 1);
-      throw notFound(id);
-    }
-    return this.group(id);
-  }
-
   /** Graph provisionOnDemand's rate limit, per service principal: beyond it a 429 with Retry-After. */
   private limitOnDemandRate(spId: string): void {
     const now = Date.now();
@@ -519,18 +480,6 @@ export class EntraServer {
     if (refusal) throw new GraphFault(400, 'DeletingSamlSpNotAllowed', refusal);
   }
 
-  private injectedFault(): GraphFault | undefined {
-    if (this.faults.throttle > 0) {
-      this.faults.throttle--;
-      return new GraphFault(429, 'TooManyRequests', 'Too many requests', { 'Retry-After': '1' });
-    }
-    if (this.faults.serverErrors > 0) {
-      this.faults.serverErrors--;
-      return new GraphFault(502, 'BadGateway', 'The service is temporarily unavailable');
-    }
-    return undefined;
-  }
-
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://entra');
     const method = req.method ?? 'GET';
@@ -552,8 +501,6 @@ export class EntraServer {
         if (bearer !== this.accessToken && !user) throw new GraphFault(401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
         // Provisioning needs an administrator role (Graph synchronizationJob: provisionOnDemand, permissions; unverified which roles exactly).
         if (user && !user.canProvision && url.pathname.includes('/synchronization/')) throw new GraphFault(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
-        const fault = this.injectedFault();
-        if (fault) throw fault;
         request = { method, url: req.url ?? '/', headers: req.headers, body: raw, operation: `${method} ${route.name}` };
         const planned = this.faultLedger.intercept(request);
         if (planned === 'hang') return; // no answer: the caller must give up on this connection
