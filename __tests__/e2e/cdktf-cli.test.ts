@@ -7,7 +7,6 @@ import { INSTANCE_NAMES } from '../../app-config/schema';
 import { AwsEmulator } from '../../local/emulators/aws';
 import { awsEmulatorEnv } from '../../local/harness/aws-emulator-env';
 import { writeMirrorCliConfig } from '../../local/harness/terraform';
-import { describeWithTools } from '../support/tools';
 import { REHEARSAL_ENDPOINT_CONTEXT } from '../../scripts/clients/aws-endpoints';
 
 const root = join(__dirname, '../..');
@@ -15,7 +14,7 @@ const root = join(__dirname, '../..');
 const LEFT_BEHIND = new Set(['node_modules', 'cdktf.out', '.git', '.tmp', '.federation']);
 
 /** The workstation path: `cdktf deploy` and `cdktf destroy` as a person runs them, in a copy of the project. */
-describeWithTools(['terraform', 'moto_server', 'mirror'], 'cdktf deploy and destroy of the AWS stacks from a workstation', () => {
+describe('cdktf deploy and destroy of the AWS stacks from a workstation', () => {
   let emulator: AwsEmulator;
   const project = join(mkdtempSync(join(tmpdir(), 'workstation-')), 'project');
   let env: NodeJS.ProcessEnv;

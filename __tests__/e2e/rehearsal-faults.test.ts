@@ -1,8 +1,7 @@
-import { describeWithTools } from '../support/tools';
 import { expectGreenRehearsal } from '../support/rehearsal';
 
 // Graph faults, a revoked token and an interruption have files of their own (rehearsal-*.test.ts).
-describeWithTools(['terraform', 'moto_server', 'mirror'], 'rehearsal with AWS and SCIM faults', () => {
+describe('rehearsal with AWS and SCIM faults', () => {
   // The federation scope: the faults hit the federation steps and Entra's SCIM calls, not the group, PIM or access parts.
   it("outlasts AWS faults on the product's calls (console API throttling, 5xx and a hung call; identity store throttling and a hung call) and SCIM throttling (retried by Entra, not the product)", () =>
     expectGreenRehearsal(

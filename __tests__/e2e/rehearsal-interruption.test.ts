@@ -2,9 +2,8 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runRehearsal } from '../../local/rehearsal/run';
-import { describeWithTools } from '../support/tools';
 
-describeWithTools(['terraform', 'moto_server', 'mirror'], 'rehearsal: interrupted federation runs, and its temporary folder', () => {
+describe('rehearsal: interrupted federation runs, and its temporary folder', () => {
   it('stops post-apply on a signal and on its shell killed, leaves no process behind, completes when deployed again, and removes its folder', async () => {
     // A private TMPDIR (os.tmpdir reads it on each call), so other runs' folders do not count.
     const saved = process.env.TMPDIR;

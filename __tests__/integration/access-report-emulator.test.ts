@@ -11,14 +11,13 @@ import { awsClients } from '../../scripts/clients/aws';
 import { buildAccessReport } from '../../scripts/access';
 import { CallCount, paceAndCount } from '../../scripts/access/collect';
 import { awsEmulatorEnv } from '../../local/harness/aws-emulator-env';
-import { describeWithTools } from '../support/tools';
 
 const DOMAIN = 'contoso.onmicrosoft.com';
 // Graph, faked: no group here is SCIM-made, so nothing is asked of Entra.
 const nothingAsked = () => Promise.reject(new Error('no Graph call expected'));
 const graph = { groupMemberNames: nothingAsked, listSyncJobs: nothingAsked, pimSchedules: nothingAsked };
 
-describeWithTools(['moto_server'], 'npm run access against the AWS emulator', () => {
+describe('npm run access against the AWS emulator', () => {
   let emulator: AwsEmulator;
   const calls: CallCount = new Map();
   let clients: ReturnType<typeof awsClients>;

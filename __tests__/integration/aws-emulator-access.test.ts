@@ -31,14 +31,13 @@ import { SSO_ADMIN_LIMITS } from '../../local/emulators/aws/account-assignments'
 import { accessOf } from '../../local/emulators/aws/saml-acs';
 import { activeAccountsUnder, buildOrganization } from '../../local/rehearsal/organization';
 import { IDENTITY_STORE_PROVISIONING, SignedJsonClient } from '../../scripts/clients/signed-json-client';
-import { describeWithTools } from '../support/tools';
 
 const credentials = { accessKeyId: 'AKIAEMULATORTEST', secretAccessKey: 'emulator' };
 // No SDK retry: each test sees the emulator's first answer.
 const client = (region: string, endpoint: string) => ({ region, credentials, endpoint, maxAttempts: 1 });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describeWithTools(['moto_server'], 'AWS emulator: Organizations, account assignments and their limits, SCIM groups, access after sign-in', () => {
+describe('AWS emulator: Organizations, account assignments and their limits, SCIM groups, access after sign-in', () => {
   let emulator: AwsEmulator;
   let ssoAdmin: SSOAdminClient;
   let identityStore: IdentitystoreClient;

@@ -4,9 +4,8 @@ import { createInterface } from 'node:readline';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { resolve } from 'node:path';
 import { isRunning } from '../../local/harness/processes';
-import { describeWithTools } from '../support/tools';
 
-describeWithTools(['moto_server'], 'npm run emulator', () => {
+describe('npm run emulator', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('prints AWS_ENDPOINT_URL, answers as AWS, and stops itself and moto on %s', async (signal) => {
     const child = spawn('npm', ['run', '--silent', 'emulator'], { cwd: resolve(__dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));

@@ -4,14 +4,13 @@ import { AwsEmulator } from '../../local/emulators/aws';
 import { ApiConsoleOperations } from '../../scripts/clients/console-operations';
 import { APPS_AUTH, AwsApiError, ConsoleService, IDENTITY_STORE_PROVISIONING, SignedJsonClient } from '../../scripts/clients/signed-json-client';
 import { federationMetadata, signingCertificate } from '../support/entra-fake';
-import { describeWithTools } from '../support/tools';
 
 // identitystoreinternal-2019-11-01 model (Frichetten/aws-api-models), shape TenantId.
 const TENANT_ID = /^[A-Za-z0-9]{3}[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/;
 
 const credentials = { accessKeyId: 'AKIAEMULATORTEST', secretAccessKey: 'emulator' };
 
-describeWithTools(['moto_server'], 'AWS emulator: console-only operations', () => {
+describe('AWS emulator: console-only operations', () => {
   let emulator: AwsEmulator;
   let client: SignedJsonClient;
   const identityStoreId = 'd-1234567890';

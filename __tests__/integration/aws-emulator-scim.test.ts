@@ -3,7 +3,6 @@ import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin'
 import { AwsEmulator } from '../../local/emulators/aws';
 import { SCIM_RATES } from '../../local/emulators/aws/scim';
 import { IDENTITY_STORE_PROVISIONING, SignedJsonClient } from '../../scripts/clients/signed-json-client';
-import { describeWithTools } from '../support/tools';
 
 const credentials = { accessKeyId: 'AKIAEMULATORTEST', secretAccessKey: 'emulator' };
 const region = 'us-east-1';
@@ -19,7 +18,7 @@ const richRoe = {
   'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: 'Engineering' },
 };
 
-describeWithTools(['moto_server'], 'AWS emulator: SCIM endpoint', () => {
+describe('AWS emulator: SCIM endpoint', () => {
   let emulator: AwsEmulator;
   let identityStore: IdentitystoreClient;
   let identityStoreId: string;

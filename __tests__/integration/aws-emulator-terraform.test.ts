@@ -15,11 +15,10 @@ import { RequestCount } from '../../local/emulators/aws/gateway';
 import { emulatorAccessKey } from '../../local/harness/aws-emulator-env';
 import { TerraformWorkspace } from '../../local/harness/terraform-workspace';
 import { awsCallsNotAllowed } from '../support/permissions';
-import { describeWithTools } from '../support/tools';
 
 const credentials = { accessKeyId: 'AKIAEMULATORTEST', secretAccessKey: 'emulator' };
 
-describeWithTools(['terraform', 'moto_server', 'mirror'], 'AWS stacks applied for real against the emulator', () => {
+describe('AWS stacks applied for real against the emulator', () => {
   let emulator: AwsEmulator;
   let workspace: TerraformWorkspace;
   const both = <T>(step: (stack: InstanceName) => Promise<T>) => Promise.all(INSTANCE_NAMES.map(step));

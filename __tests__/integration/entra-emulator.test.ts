@@ -6,7 +6,6 @@ import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { EntraEmulator } from '../../local/emulators/entra';
 import { parseIdpMetadata, toPem } from '../../scripts/saml-metadata';
-import { describeWithTools } from '../support/tools';
 import { ScimStub } from '../support/scim-stub';
 import { graphRequests, GraphRequest } from '../support/entra-graph';
 
@@ -486,7 +485,7 @@ describe('Entra emulator', () => {
   });
 });
 
-describeWithTools(['moto_server'], 'npm run emulator', () => {
+describe('npm run emulator', () => {
   it('serves the local Entra tenant beside the local AWS and prints the environment a Graph client needs', async () => {
     const child = spawn('npm', ['run', '--silent', 'emulator'], { cwd: resolve(__dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));

@@ -14,7 +14,6 @@ import { RequestCount } from '../../local/emulators/aws/gateway';
 import { awsEmulatorEnv, emulatorAccessKey } from '../../local/harness/aws-emulator-env';
 import { EntraFake, signingCertificate } from '../support/entra-fake';
 import { awsCallsNotAllowed, graphCallsNotCovered } from '../support/permissions';
-import { describeWithTools } from '../support/tools';
 import { POST_APPLY_STEPS } from '../../scripts/steps/catalog';
 
 const STEP_COUNT = POST_APPLY_STEPS.length;
@@ -32,7 +31,7 @@ const INSTANCES = [
   { instance: 'aws-govcloud', region: 'us-gov-west-1', partition: 'aws-us-gov' },
 ] as const;
 
-describe.each(INSTANCES)('federation steps for $instance', ({ instance: instanceName, region, partition }) => describeWithTools(['moto_server'], 'against the AWS emulator and recorded Graph shapes', () => {
+describe.each(INSTANCES)('federation steps for $instance', ({ instance: instanceName, region, partition }) => describe('against the AWS emulator and recorded Graph shapes', () => {
   let emulator: AwsEmulator;
   let fake: EntraFake;
   let input: FederationInput;
@@ -305,7 +304,7 @@ describe.each(INSTANCES)('federation steps for $instance', ({ instance: instance
   });
 }));
 
-describeWithTools(['moto_server'], 'federation lookup', () => {
+describe('federation lookup', () => {
   it('writes the SAML values of both instances and the tenant domain to the context file', async () => {
     const emulator = await AwsEmulator.start();
     const server = setupServer(http.get('https://graph.microsoft.com/v1.0/domains', () => HttpResponse.json({ value: [{ id: 'contoso.onmicrosoft.com', isDefault: true }, { id: 'contoso.com', isDefault: false }] })));

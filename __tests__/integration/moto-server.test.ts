@@ -3,9 +3,8 @@ import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { MotoServer } from '../../local/emulators/moto-server';
 import { isRunning, waitUntil } from '../../local/harness/processes';
-import { describeWithTools } from '../support/tools';
 
-describeWithTools(['moto_server'], 'moto server', () => {
+describe('moto server', () => {
   it('starts on a free loopback port and stops by its own process id', async () => {
     const moto = await MotoServer.start();
     expect(moto.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { rawConfig } from '../../config';
 import { ConfigError } from '../../app-config/schema';
 import { parseRehearsalArgs, preflight, UsageError } from '../../local/rehearsal/cli';
-import { describeWithTools } from '../support/tools';
 
 const ROOT = join(__dirname, '../..');
 
@@ -44,7 +43,7 @@ describe('npm start: usage errors print the usage', () => {
   }, 30_000);
 });
 
-describeWithTools(['moto_server'], 'npm run emulator: a port in use', () => {
+describe('npm run emulator: a port in use', () => {
   it('names the port and how to choose another', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));

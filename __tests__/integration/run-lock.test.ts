@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { MotoServer } from '../../local/emulators/moto-server';
 import { acquireRunLock, LocalLockStore, LockHeldError, LockStore, S3LockStore } from '../../scripts/run-lock';
-import { describeWithTools } from '../support/tools';
 
 const HOST = 'workstation-a';
 const options = (overrides: object = {}) => ({ command: 'post-apply', log: () => undefined, host: HOST, pid: 1111, waitMs: 0, pollMs: 20, isAlive: () => true, now: () => new Date('2026-11-23T10:00:00Z'), ...overrides });
@@ -61,7 +60,7 @@ describe('run lock', () => {
   });
 });
 
-describeWithTools(['moto_server'], 'run lock in the state bucket (S3 conditional put) against moto', () => {
+describe('run lock in the state bucket (S3 conditional put) against moto', () => {
   let moto: MotoServer;
   let store: LockStore;
   beforeAll(async () => {

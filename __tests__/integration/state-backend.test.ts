@@ -11,7 +11,6 @@ import { awsEmulatorEnv } from '../../local/harness/aws-emulator-env';
 import { synthToDisk } from '../../scripts/synth-to-disk';
 import { terraform, terraformOk, writeMirrorCliConfig } from '../../local/harness/terraform';
 import { parsed, synthStack } from '../support/synth';
-import { describeWithTools } from '../support/tools';
 
 const withS3 = () => {
   const config = structuredClone(rawConfig) as any;
@@ -39,7 +38,7 @@ describe('state backend', () => {
   });
 });
 
-describeWithTools(['terraform', 'moto_server', 'mirror'], 'S3 state against moto', () => {
+describe('S3 state against moto', () => {
   let moto: MotoServer;
   let env: NodeJS.ProcessEnv;
   let client: S3Client;

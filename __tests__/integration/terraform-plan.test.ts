@@ -8,7 +8,6 @@ import { MotoServer } from '../../local/emulators/moto-server';
 import { synthToDisk } from '../../scripts/synth-to-disk';
 import { terraformOk, writeMirrorCliConfig } from '../../local/harness/terraform';
 import { TerraformWorkspace } from '../../local/harness/terraform-workspace';
-import { describeWithTools } from '../support/tools';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CreatePermissionSetCommand, ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { rawConfig } from '../../config';
@@ -17,7 +16,7 @@ import { activeAccountsUnder, BuiltOrganization, buildOrganization } from '../..
 import { IDENTITY_STORE_PROVISIONING, SignedJsonClient } from '../../scripts/clients/signed-json-client';
 import { emulatorAccessKey } from '../../local/harness/aws-emulator-env';
 
-describeWithTools(['terraform', 'mirror'], 'terraform init + validate through the offline mirror', () => {
+describe('terraform init + validate through the offline mirror', () => {
   const work = mkdtempSync(join(tmpdir(), 'tf-validate-'));
   const env = { ...process.env, TF_CLI_CONFIG_FILE: writeMirrorCliConfig(work) };
   const stacks = synthToDisk({ AWS_ENDPOINT_URL: undefined });
@@ -31,7 +30,7 @@ describeWithTools(['terraform', 'mirror'], 'terraform init + validate through th
   });
 });
 
-describeWithTools(['terraform', 'mirror'], 'the exit from CDKTF: cdktf synth --hcl', () => {
+describe('the exit from CDKTF: cdktf synth --hcl', () => {
   const work = mkdtempSync(join(tmpdir(), 'tf-hcl-'));
   const env = { ...process.env, TF_CLI_CONFIG_FILE: writeMirrorCliConfig(work), CHECKPOINT_DISABLE: '1', AWS_ENDPOINT_URL: undefined };
   let stacks: string;
@@ -55,7 +54,7 @@ describeWithTools(['terraform', 'mirror'], 'the exit from CDKTF: cdktf synth --h
   });
 });
 
-describeWithTools(['terraform', 'moto_server', 'mirror'], 'terraform plan against plain moto', () => {
+describe('terraform plan against plain moto', () => {
   let moto: MotoServer;
   let workspace: TerraformWorkspace;
 
@@ -91,7 +90,7 @@ describeWithTools(['terraform', 'moto_server', 'mirror'], 'terraform plan agains
   });
 });
 
-describeWithTools(['terraform', 'moto_server', 'mirror'], 'terraform plan of an access stack against the AWS emulator (issue 15)', () => {
+describe('terraform plan of an access stack against the AWS emulator (issue 15)', () => {
   const instance = 'aws-commercial';
   const stack = `${instance}-access`;
   let emulator: AwsEmulator;
