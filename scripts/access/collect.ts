@@ -24,7 +24,7 @@ import { OrganizationAccounts, reachedAccountIds } from '../../constructs/accoun
 import { GraphApi, PimSchedule } from '../clients/graph';
 import { pollUntil, rateLimiter } from '../retry';
 import { explain } from '../runner';
-import { all } from '../steps/identity-store-users';
+import { all as pages } from '../steps/identity-store-users';
 import { entraObjectId } from './findings';
 import { Assignment, assignmentKey, AwsSnapshot, EntraSnapshot, IdentityGroup, PimGroup, ProvisioningFailure, Readable, readable, unreadable } from './model';
 
@@ -69,8 +69,6 @@ export function pacedAccessClients(clients: AccessAwsClients, calls: CallCount):
     sts: paceAndCount(clients.sts, 'sts', calls),
   };
 }
-
-const pages = <T>(page: (token?: string) => Promise<{ items?: T[]; next?: string }>) => all(page);
 
 async function permissionSets(ssoAdmin: SSOAdminClient, InstanceArn: string) {
   const arns = await pages(async (NextToken) => {
