@@ -73,6 +73,11 @@ export const rawConfig = {
     // the groups. Targets: accounts ('current' = the account the profile resolves to, or 12-digit ids),
     // organizationalUnits (ou-… or r-…, expanded to ACTIVE descendant accounts at plan time, without the
     // management account) or allAccounts: true. Hardcode your own Organization's OUs here.
+    // At scale, split the entries over more stacks so that each plan stays fast: `stack: 'workloads'`
+    // puts an entry in the stack <instance>-access-workloads; entries without `stack` stay in
+    // <instance>-access. All entries of one principal and permission set must share a stack (README
+    // "Splitting the access stacks"), e.g.
+    //   { group: 'AWS-Admins', permissionSet: 'AdministratorAccess', organizationalUnits: ['ou-…'], stack: 'admin' },
     access: {
       'aws-commercial': [
         { group: 'AWS-Base', permissionSet: 'BaseViewOnly', accounts: ['current'] },

@@ -191,6 +191,16 @@ const ACCOUNT_TARGET = /^(current|\d{12})$/;
 // AWS Organizations API reference, OrganizationalUnit Id and Root Id patterns.
 const ORGANIZATIONAL_UNIT_ID = /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/;
 
+// A short name, so that `<instance>-access-<stack>` stays a plain stack id (cdktf), folder and state key.
+const ACCESS_STACK = /^[a-z0-9][a-z0-9-]{0,19}$/;
+
+/**
+ * The stack that holds an access entry: `<instance>-access` (always there, its name as before) or,
+ * for an entry with `stack`, `<instance>-access-<stack>`. Splitting keeps one plan fast at scale:
+ * the aws provider refreshes each assignment with one ListAccountAssignments, at 20 calls a second.
+ */
+export const accessStackName = (instance: InstanceName, stack?: string) => `${instance}-access${stack === undefined ? '' : `-${stack}`}`;
+
 const accessEntrySchema = z
   .strictObject({
     group: z.string().min(1).optional(),
@@ -199,6 +209,7 @@ const accessEntrySchema = z
     accounts: z.array(z.string().regex(ACCOUNT_TARGET, 'use "current" (the account the profile resolves to) or a 12-digit account id')).min(1).optional(),
     organizationalUnits: z.array(z.string().regex(ORGANIZATIONAL_UNIT_ID, 'use an OU id ("ou-…") or the root id ("r-…") as AWS Organizations shows it')).min(1).optional(),
     allAccounts: z.literal(true, { message: 'write allAccounts: true, or leave it out' }).optional(),
+    stack: z.string().regex(ACCESS_STACK, 'use 1 to 20 lowercase letters, digits or "-", starting with a letter or digit (e.g. "workloads"): the entry goes to the stack <instance>-access-<stack>').optional(),
   })
   .superRefine((entry, ctx) => {
     requireExactlyOne(entry, ['group', 'user'], ctx);
@@ -418,6 +429,27 @@ function checkAccess(config: Config, instance: InstanceName, ctx: z.RefinementCt
     }
   });
   checkGroupsPerAccount(entries, path, ctx);
+  checkOneStackPerAssignment(entries, instance, path, ctx);
+}
+
+/**
+ * A principal and permission set are one assignment resource per account (stacks/aws-access-stack.ts),
+ * so their entries must share a stack: in two stacks, two states would manage the same assignment.
+ * The aws provider's create refuses an assignment that already exists, and destroying either stack
+ * deletes the assignment the other still holds.
+ */
+function checkOneStackPerAssignment(entries: AccessEntry[], instance: InstanceName, path: (string | number)[], ctx: z.RefinementCtx): void {
+  const byAssignment = new Map<string, number[]>();
+  entries.forEach((entry, i) => {
+    const key = `${entry.group !== undefined ? `group "${entry.group}"` : `user "${entry.user}"`} with permission set "${entry.permissionSet}"`;
+    byAssignment.set(key, [...(byAssignment.get(key) ?? []), i]);
+  });
+  for (const [assignment, indexes] of byAssignment) {
+    const stacks = new Set(indexes.map((i) => entries[i].stack));
+    if (stacks.size < 2) continue;
+    const where = indexes.map((i) => `entry ${i} in ${accessStackName(instance, entries[i].stack)}`).join(', ');
+    issue(ctx, path, `${assignment} is in ${stacks.size} stacks: ${where}; two states would manage the same assignment (the aws provider refuses to create one that already exists, and destroying either stack removes the other's): give these entries the same stack`);
+  }
 }
 
 // unverified (not in the copies of the IAM Identity Center quotas page read for this check): at most

@@ -270,6 +270,52 @@ describe('config', () => {
       expect(config.identityCenter.access['aws-commercial']).toHaveLength(5);
     });
 
+    describe('access split over stacks (issue 15, at scale)', () => {
+      const inStack = (stack: string) => (e: any) => (e.stack = stack);
+
+      it('accepts a short stack name on an entry, and leaves entries without one alone', () => {
+        const config = loadConfig(configWith((c) => inStack('admin')(access(c)[1])));
+        expect(config.identityCenter.access['aws-commercial'].map((e) => e.stack)).toEqual([undefined, 'admin']);
+        expect(() => loadConfig(configWith((c) => inStack('w0rk-loads-2')(access(c)[0])))).not.toThrow();
+      });
+
+      it.each(['Workloads', '-admin', 'a b', 'a_b', '', 'x'.repeat(21)])('refuses the stack name %j, saying what a stack name may hold', (name) => {
+        expect(problemsOf(configWith((c) => inStack(name)(access(c)[0])))).toEqual([
+          expect.stringMatching(/^identityCenter\.access\.aws-commercial\.0\.stack: use 1 to 20 lowercase letters, digits or "-", starting with a letter or digit \(e\.g\. "workloads"\): the entry goes to the stack <instance>-access-<stack>$/),
+        ]);
+      });
+
+      it('refuses the same principal with the same permission set in two stacks of one partition, naming both entries and stacks', () => {
+        const problems = problemsOf(configWith((c) => access(c).push({ group: 'AWS-Admins', permissionSet: 'AdministratorAccess', organizationalUnits: ['ou-ab12-cdef3456'], stack: 'admin' })));
+        expect(problems).toEqual([
+          'identityCenter.access.aws-commercial: group "AWS-Admins" with permission set "AdministratorAccess" is in 2 stacks: entry 1 in aws-commercial-access, entry 2 in aws-commercial-access-admin; two states would manage the same assignment (the aws provider refuses to create one that already exists, and destroying either stack removes the other\'s): give these entries the same stack',
+        ]);
+        const users = problemsOf(configWith((c) => access(c).push(
+          { user: 'NikkiWolf', permissionSet: 'BaseViewOnly', accounts: ['123456789012'], stack: 'a' },
+          { user: 'NikkiWolf', permissionSet: 'BaseViewOnly', accounts: ['210987654321'], stack: 'b' },
+        )));
+        expect(users).toEqual([expect.stringMatching(/^identityCenter\.access\.aws-commercial: user "NikkiWolf" with permission set "BaseViewOnly" is in 2 stacks: entry 2 in aws-commercial-access-a, entry 3 in aws-commercial-access-b;/)]);
+      });
+
+      it('accepts the same principal in two stacks with different permission sets, and the same stack name in both partitions', () => {
+        expect(() => loadConfig(configWith((c) => {
+          access(c).push({ group: 'AWS-Admins', permissionSet: 'RegionalAdmin', accounts: ['current'], stack: 'admin' });
+          c.identityCenter.access['aws-govcloud'][1].stack = 'admin';
+        }))).not.toThrow();
+      });
+
+      it('counts groups per permission set per account over all stacks of a partition', () => {
+        const problems = problemsOf(configWith((c) => {
+          for (let i = 0; i < 101; i++) {
+            c.groups.push(group(`Team-${i}`));
+            c.entra.assignedGroups.push(`Team-${i}`);
+            access(c).push({ group: `Team-${i}`, permissionSet: 'RegionalAdmin', accounts: ['123456789012'], ...(i % 2 ? { stack: 'odd' } : {}) });
+          }
+        }));
+        expect(problems).toEqual([expect.stringMatching(/^identityCenter\.access\.aws-commercial: up to 101 groups could get permission set "RegionalAdmin" in account 123456789012/)]);
+      });
+    });
+
     describe('more than 100 groups on one permission set in one account', () => {
       const manyGroups = (count: number, target: (i: number) => object) => configWith((c) => {
         for (let i = 0; i < count; i++) {
