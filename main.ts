@@ -3,7 +3,7 @@ import { loadConfig, rawConfig } from './config';
 import { isExampleContext, loadFederationContext, LOOKUP_COMMAND } from './app-config/context';
 import { AwsIdentityCenterStack } from './stacks/aws-identity-center-stack';
 import { EntraStack } from './stacks/entra-stack';
-import { accessStackName, AwsAccessStack } from './stacks/aws-access-stack';
+import { accessStacks, AwsAccessStack } from './stacks/aws-access-stack';
 import { INSTANCE_NAMES } from './app-config/schema';
 import { applyStateBackend } from './constructs/state-backend';
 
@@ -14,7 +14,7 @@ export interface BuildOptions {
   readonly stateDir?: string;
 }
 
-/** Builds the app: config → five stacks. Validation runs first, so a bad value stops synth early. */
+/** Builds the app: config → the two AWS stacks, azure-id and the access stacks (one per partition, more when entries name a stack). Validation runs first, so a bad value stops synth early. */
 export function buildApp(app: App = new App(), options: BuildOptions = {}): App {
   const config = loadConfig(options.rawConfig ?? rawConfig);
   const context = loadFederationContext();
@@ -31,18 +31,21 @@ export function buildApp(app: App = new App(), options: BuildOptions = {}): App 
   // Deploy order only: azure-id reads the AWS side through its own data sources.
   awsStacks.forEach((stack) => entra.addDependency(stack));
   // After azure-id: its federation link provisions the groups these stacks look up (stacks/aws-access-stack.ts).
-  const accessStacks = INSTANCE_NAMES.map((name) => {
-    const stack = new AwsAccessStack(app, accessStackName(name), {
-      instanceName: name,
-      instance: config.aws[name],
-      access: config.identityCenter.access[name],
-      entraDomain: context.entra.defaultDomain,
-      entraStackName: config.entra.shortName,
-    });
-    stack.addDependency(entra);
-    return stack;
-  });
-  const stacks = [...awsStacks, entra, ...accessStacks];
+  // One stack per access stack name of the partition (an entry's `stack` splits them, for plan time at scale).
+  const access = INSTANCE_NAMES.flatMap((name) =>
+    accessStacks(config, name).map(({ name: stackName, entries }) => {
+      const stack = new AwsAccessStack(app, stackName, {
+        instanceName: name,
+        instance: config.aws[name],
+        access: entries,
+        entraDomain: context.entra.defaultDomain,
+        entraStackName: config.entra.shortName,
+      });
+      stack.addDependency(entra);
+      return stack;
+    }),
+  );
+  const stacks = [...awsStacks, entra, ...access];
   stacks.forEach((stack) => applyStateBackend(stack, { state: config.state, localDir: options.stateDir }));
   if (isExampleContext(context)) {
     stacks.forEach((stack) => Annotations.of(stack).addWarning(`federation.context.json holds example values; run \`${LOOKUP_COMMAND}\` before deploying to real accounts.`));

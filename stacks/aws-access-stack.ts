@@ -1,14 +1,30 @@
 import { Construct } from 'constructs';
 import { TerraformStack } from 'cdktf';
 import { DataAwsSsoadminPermissionSet } from '@cdktf/provider-aws/lib/data-aws-ssoadmin-permission-set';
-import { AccessEntry, AwsInstanceConfig, InstanceName } from '../app-config/schema';
+import { AccessEntry, accessStackName, AwsInstanceConfig, InstanceName } from '../app-config/schema';
 import { AwsPartitionProvider } from '../constructs/aws-partition-provider';
 import { IdentityCenterInstance } from '../constructs/identity-center-instance';
 import { AccountTargets } from '../constructs/account-targets';
 import { IdentityCenterPrincipals } from '../constructs/identity-center-principals';
 import { AccessAssignment } from '../constructs/access-assignment';
 
-export const accessStackName = (instance: InstanceName) => `${instance}-access`;
+export { accessStackName };
+
+export interface AccessStackEntries {
+  readonly name: string;
+  readonly entries: AccessEntry[];
+}
+
+/**
+ * The access stacks of one partition and the entries of each, in a stable order: `<instance>-access`
+ * first (always there, even empty, so its name and state never change), then `<instance>-access-<stack>`
+ * for each `stack` the entries name, by name. Everything that lists stacks asks this function.
+ */
+export function accessStacks(config: { identityCenter: { access: Record<InstanceName, readonly AccessEntry[]> } }, instance: InstanceName): AccessStackEntries[] {
+  const entries = config.identityCenter.access[instance];
+  const named = [...new Set(entries.flatMap((e) => (e.stack === undefined ? [] : [e.stack])))].sort();
+  return [undefined, ...named].map((stack) => ({ name: accessStackName(instance, stack), entries: entries.filter((e) => e.stack === stack) }));
+}
 
 // Throttling is the most reported failure of large assignment runs (terraform-provider-aws issues
 // 24858, 25552, 35646): adaptive mode adds client-side rate limiting to the retries; 25 is the

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../config';
+import { loadConfig, rawConfig } from '../../config';
 import { awsPolicy, graphPermissionOf, iamActionOfScriptCall, permissionFiles, stackTypes, stalePermissionFiles } from '../../scripts/permissions/generate';
 import { NO_PERMISSION_ACTIONS } from '../../scripts/permissions/catalog';
 import { scanScripts } from '../../scripts/permissions/scan';
@@ -68,6 +68,15 @@ describe('generated permissions', () => {
     const types = stackTypes();
     types['aws-commercial'].push('aws_ssoadmin_application');
     expect(() => awsPolicy('aws-commercial', types, [], loadConfig())).toThrow(/does not say which IAM actions aws_ssoadmin_application needs/);
+  });
+
+  it('take the resource types of every access stack of a partition, when entries are split over stacks', () => {
+    const split = structuredClone(rawConfig) as any;
+    split.identityCenter.access['aws-commercial'].forEach((e: any) => (e.stack = 'all'));
+    const types = { ...stackTypes(), 'aws-commercial-access': [], 'aws-commercial-access-all': stackTypes()['aws-commercial-access'] };
+    const policy = awsPolicy('aws-commercial', types, [], loadConfig(split));
+    expect(policy.Statement.map((s) => s.Sid)).toContain('AssignmentRolesInTheAccount');
+    expect(policy).toEqual(awsPolicy('aws-commercial', stackTypes(), [], loadConfig()));
   });
 
   it('the coverage checks of the emulator tests flag a call outside the files', () => {

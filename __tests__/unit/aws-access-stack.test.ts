@@ -6,9 +6,9 @@ import { DataAwsIdentitystoreGroups } from '@cdktf/provider-aws/lib/data-aws-ide
 import { DataAwsIdentitystoreUser } from '@cdktf/provider-aws/lib/data-aws-identitystore-user';
 import { DataAwsOrganizationsOrganizationalUnitDescendantAccounts } from '@cdktf/provider-aws/lib/data-aws-organizations-organizational-unit-descendant-accounts';
 import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
-import { rawConfig } from '../../config';
+import { loadConfig, rawConfig } from '../../config';
 import { INSTANCE_NAMES } from '../../app-config/schema';
-import { accessStackName } from '../../stacks/aws-access-stack';
+import { accessStackName, accessStacks } from '../../stacks/aws-access-stack';
 import { parsed, stackOf, synthApp, synthStack, withEnv } from '../support/synth';
 
 const NO_ENDPOINT = { AWS_ENDPOINT_URL: undefined };
@@ -155,5 +155,61 @@ describe('the app', () => {
   it('synthesizes access stacks that pass CDKTF validation', () => {
     const app = withEnv(NO_ENDPOINT, () => synthApp(withOrganizationTargets));
     expect(Testing.fullSynth(stackOf(app, 'aws-commercial-access'))).toBeTruthy();
+  });
+});
+
+describe('access split over stacks (issue 15, at scale)', () => {
+  const admins = { group: 'AWS-Admins', permissionSet: 'AdministratorAccess', organizationalUnits: [ou], stack: 'admin' };
+  /** The shipped config with AWS-Admins' entries in aws-commercial-access-admin, and a user's in …-workloads, listed before them. */
+  const split = withAccess((c) => {
+    const entries = c.identityCenter.access['aws-commercial'];
+    entries[1].stack = 'admin';
+    entries.unshift({ user: 'NikkiWolf', permissionSet: 'BaseViewOnly', accounts: ['123456789012'], stack: 'workloads' });
+    entries.push(admins);
+  });
+  const names = (raw: unknown, instance: (typeof INSTANCE_NAMES)[number]) => accessStacks(loadConfig(raw), instance).map((s) => s.name);
+
+  it('gives one stack per partition for the shipped config, under the name it always had', () => {
+    for (const instance of INSTANCE_NAMES) {
+      expect(accessStacks(loadConfig(), instance)).toEqual([{ name: `${instance}-access`, entries: loadConfig().identityCenter.access[instance] }]);
+    }
+  });
+
+  it('gives the default stack first, then one per stack name in name order, whatever the order of the entries', () => {
+    expect(names(split, 'aws-commercial')).toEqual(['aws-commercial-access', 'aws-commercial-access-admin', 'aws-commercial-access-workloads']);
+    expect(names(split, 'aws-govcloud')).toEqual(['aws-govcloud-access']);
+    const reversed = withAccess((c) => (c.identityCenter.access['aws-commercial'] = structuredClone((split as any).identityCenter.access['aws-commercial']).reverse()));
+    expect(names(reversed, 'aws-commercial')).toEqual(names(split, 'aws-commercial'));
+  });
+
+  it('gives each stack exactly its entries, in config order', () => {
+    const [main, admin, workloads] = accessStacks(loadConfig(split), 'aws-commercial');
+    expect(main.entries.map((e) => `${e.group ?? e.user} ${e.stack}`)).toEqual(['AWS-Base undefined']);
+    expect(admin.entries.map((e) => `${e.group ?? e.user} ${e.permissionSet} ${e.stack}`)).toEqual(['AWS-Admins AdministratorAccess admin', 'AWS-Admins AdministratorAccess admin']);
+    expect(workloads.entries.map((e) => `${e.group ?? e.user} ${e.stack}`)).toEqual(['NikkiWolf workloads']);
+  });
+
+  it('keeps the default stack when every entry names another, so its name and state stay', () => {
+    const allMoved = withAccess((c) => c.identityCenter.access['aws-govcloud'].forEach((e: any) => (e.stack = 'all')));
+    expect(accessStacks(loadConfig(allMoved), 'aws-govcloud')).toEqual([{ name: 'aws-govcloud-access', entries: [] }, { name: 'aws-govcloud-access-all', entries: loadConfig(allMoved).identityCenter.access['aws-govcloud'] }]);
+  });
+
+  it('builds one access stack per name, each after azure-id only', () => {
+    const app = withEnv(NO_ENDPOINT, () => synthApp(split));
+    for (const name of [...names(split, 'aws-commercial'), 'aws-govcloud-access']) {
+      expect(stackOf(app, name).dependencies.map((d) => d.node.id)).toEqual([rawConfig.entra.shortName]);
+    }
+  });
+
+  it('moves an entry without renaming its assignment: the same resource key in the new stack, the others unchanged in the old', () => {
+    const assignments = (raw: unknown, stack: string) => parsed(withEnv(NO_ENDPOINT, () => synthStack(stack, raw))).resource[SsoadminAccountAssignment.tfResourceType] as Record<string, any>;
+    const before = assignments(undefined, 'aws-commercial-access');
+    const moved = withAccess((c) => (c.identityCenter.access['aws-commercial'][1].stack = 'admin'));
+    expect(Object.keys(before)).toHaveLength(2);
+    const keyOf = (group: string) => Object.keys(before).find((key) => before[key].principal_id.includes(`"${group}"`))!;
+    const [baseKey, adminKey] = [keyOf('AWS-Base'), keyOf('AWS-Admins')];
+    expect(assignments(moved, 'aws-commercial-access')).toEqual({ [baseKey]: before[baseKey] });
+    expect(Object.keys(assignments(moved, 'aws-commercial-access-admin'))).toEqual([adminKey]);
+    expect(assignments(moved, 'aws-commercial-access-admin')[adminKey]).toMatchObject({ principal_type: 'GROUP', permission_set_arn: before[adminKey].permission_set_arn });
   });
 });

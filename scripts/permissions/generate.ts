@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../config';
 import { AppConfig, INSTANCE_NAMES, InstanceName } from '../../app-config/schema';
 import { synthToDisk } from '../synth-to-disk';
-import { accessStackName } from '../../stacks/aws-access-stack';
+import { accessStacks } from '../../stacks/aws-access-stack';
 import {
   ASSIGNMENT_LIST_ACTIONS, ASSIGNMENT_ROLE_ACTIONS, ASSIGNMENT_ROLE_RESOURCES, GRAPH_CALL_PERMISSIONS, IAM_PREFIX, IAM_REQUESTED_REGION, LOCAL_ONLY_TYPES, NO_PERMISSION_ACTIONS, ORGANIZATIONS_REQUESTED_REGION,
   STATE_BACKEND_ACTIONS, TERRAFORM_AWS_ACTIONS, TERRAFORM_GRAPH_PERMISSIONS,
@@ -34,7 +34,7 @@ export function stackTypes(): Record<string, string[]> {
   const stacks = synthToDisk({ AWS_ENDPOINT_URL: undefined });
   const config = loadConfig();
   return Object.fromEntries(
-    [...INSTANCE_NAMES, ...INSTANCE_NAMES.map(accessStackName), config.entra.shortName].map((name) => {
+    [...INSTANCE_NAMES, ...INSTANCE_NAMES.flatMap((instance) => accessStacks(config, instance).map((s) => s.name)), config.entra.shortName].map((name) => {
       const json = JSON.parse(readFileSync(join(stacks, name, 'cdk.tf.json'), 'utf8'));
       return [name, sorted([...Object.keys(json.resource ?? {}), ...Object.keys(json.data ?? {}).map((type) => `data.${type}`)])];
     }),
@@ -67,10 +67,11 @@ export function graphPermissionOf(call: Pick<GraphCall, 'method' | 'path'>): str
   return graphRuleOf(call).permission;
 }
 
-/** The policy the profile of one AWS instance needs: its stacks, the azure-id reads through it, the scripts. */
+/** The policy the profile of one AWS instance needs: its stacks (every access stack of the partition), the azure-id reads through it, the scripts. */
 export function awsPolicy(instance: InstanceName, types: Record<string, string[]>, scripts: AwsCall[], config: AppConfig) {
   const { partition, region, profile } = config.aws[instance];
-  const awsTypes = [...types[instance], ...types[accessStackName(instance)], ...types[config.entra.shortName].filter((t) => /^(data\.)?aws_/.test(t))];
+  const accessTypes = accessStacks(config, instance).flatMap(({ name }) => types[name]);
+  const awsTypes = sorted([...types[instance], ...accessTypes, ...types[config.entra.shortName].filter((t) => /^(data\.)?aws_/.test(t))]);
   const actions = sorted([...lookUp(awsTypes, TERRAFORM_AWS_ACTIONS, 'IAM actions'), ...scripts.map(iamActionOfScriptCall)]).filter((a) => !NO_PERMISSION_ACTIONS.has(a));
   const inRegion = { StringEquals: { 'aws:RequestedRegion': region } };
   const byPrefix = (prefix: string) => actions.filter((a) => a.startsWith(`${prefix}:`));
