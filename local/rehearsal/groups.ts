@@ -20,6 +20,10 @@ const OU_ACCESS = [
   { group: 'AWS-Admins', permissionSet: 'AdministratorAccess', ous: ['Workloads/Prod'] },
 ];
 
+// The split of the access entries over stacks (issue 15, at scale), proven here on a small estate:
+// every entry of this group goes to the stack <instance>-access-<stack>, the rest stays in <instance>-access.
+export const REHEARSAL_SPLIT = { group: 'AWS-Admins', stack: 'admin' } as const;
+
 export type Organizations = Map<InstanceName, BuiltOrganization>;
 type Aws = { region: string; endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
 // The checks read a lot at once; the emulator holds sso-admin to 20 calls a second, as AWS does.
@@ -33,10 +37,11 @@ export async function buildOrganizations(endpoint: string, credentials: Aws['cre
   return built;
 }
 
-/** The hardcoded config with access entries on the OUs of the Organizations built here. */
+/** The hardcoded config with access entries on the OUs of the Organizations built here, REHEARSAL_SPLIT's group in a stack of its own. */
 export function rehearsalConfig(organizations: Organizations) {
   const onOus = (organization: BuiltOrganization) => OU_ACCESS.map(({ group, permissionSet, ous }) => ({ group, permissionSet, organizationalUnits: ous.map((ou) => organization.organizationalUnits.get(ou)!) }));
-  const access = Object.fromEntries(INSTANCE_NAMES.map((instance) => [instance, [...rawConfig.identityCenter.access[instance], ...onOus(organizations.get(instance)!)]]));
+  const split = <T extends { group?: string }>(entry: T) => (entry.group === REHEARSAL_SPLIT.group ? { ...entry, stack: REHEARSAL_SPLIT.stack } : entry);
+  const access = Object.fromEntries(INSTANCE_NAMES.map((instance) => [instance, [...rawConfig.identityCenter.access[instance], ...onOus(organizations.get(instance)!)].map(split)]));
   return { ...rawConfig, identityCenter: { ...rawConfig.identityCenter, access } };
 }
 

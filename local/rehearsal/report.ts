@@ -43,7 +43,7 @@ export class Report {
       ...(this.status.length ? ['', 'Status after deploy (npm run status)', ...this.status.map((l) => `  ${l}`)] : []),
       '',
       'Resources per stack',
-      ...Object.entries(this.resources).map(([stack, r]) => `  ${stack.padEnd(16)} created ${String(r.created).padStart(2)}, destroyed ${String(r.destroyed).padStart(2)}${r.note ? `  (${r.note})` : ''}`),
+      ...Object.entries(this.resources).map(([stack, r], _i, all) => `  ${stack.padEnd(Math.max(...all.map(([name]) => name.length)))} created ${String(r.created).padStart(2)}, destroyed ${String(r.destroyed).padStart(2)}${r.note ? `  (${r.note})` : ''}`),
       ...(this.faults.length
         ? [
             '',

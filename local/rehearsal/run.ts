@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { IdentitystoreClient, ListUsersCommand } from '@aws-sdk/client-identitystore';
 import { ListInstancesCommand, ListPermissionSetsCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { Listr, ListrTask } from 'listr2';
-import { rawConfig } from '../../config';
+import { loadConfig, rawConfig } from '../../config';
 import { INSTANCE_NAMES, InstanceName } from '../../app-config/schema';
 import { AwsEmulator } from '../emulators/aws';
 import { EntraEmulator } from '../emulators/entra';
@@ -19,11 +19,11 @@ import { main as federation } from '../../scripts/federation';
 import type { FederationInput } from '../../scripts/federation-input';
 import { awsEmulatorEnv } from '../harness/aws-emulator-env';
 import { TerraformWorkspace } from '../harness/terraform-workspace';
-import { accessStackName } from '../../stacks/aws-access-stack';
+import { accessStacks as accessStacksOf } from '../../stacks/aws-access-stack';
 import { EntraStackDeployer, RunProvisioner } from './entra-deployer';
 import { pimDemo } from './pim-demo';
 import { Fault, FAULT_PLANS, FaultPlan } from './faults';
-import { buildOrganizations, changeEntraMembership, expectedGroupAssignments, groupAssignmentsInAws, groupInAws, groupObjects, Organizations, rehearsalConfig, REHEARSAL_ORGANIZATION, untilMembers } from './groups';
+import { buildOrganizations, changeEntraMembership, expectedGroupAssignments, groupAssignmentsInAws, groupInAws, groupObjects, Organizations, rehearsalConfig, REHEARSAL_ORGANIZATION, REHEARSAL_SPLIT, untilMembers } from './groups';
 import { Interruption, runProvisioner } from './provisioner';
 import { filesUnder, findLeaks, ScanSource, Secret } from './secret-scan';
 import { Report } from './report';
@@ -47,7 +47,6 @@ export interface RehearsalOptions {
 
 const credentials = { accessKeyId: 'AKIAREHEARSAL', secretAccessKey: 'rehearsal' };
 const AWS_STACKS = INSTANCE_NAMES;
-const ACCESS_STACKS = INSTANCE_NAMES.map(accessStackName);
 const ENTRA_STACK = rawConfig.entra.shortName;
 // The Entra emulator's provisioning interval; Entra's own is about 40 minutes.
 const CYCLE_MS = 500;
@@ -55,7 +54,8 @@ const CYCLE_MS = 500;
 export async function runRehearsal(options: RehearsalOptions = {}): Promise<Report> {
   const faults = new Set(options.faults ?? []);
   const full = (options.scope ?? 'full') === 'full';
-  const accessStacks = full ? ACCESS_STACKS : [];
+  // The access stacks of the rehearsal config (stacks/aws-access-stack.ts decides them), known once it is built.
+  let accessStacks: string[] = [];
   const only = (wanted: boolean, ...tasks: ListrTask[]) => (wanted ? tasks : []);
   const report = new Report();
   const dir = mkdtempSync(join(tmpdir(), 'rehearsal-'));
@@ -114,10 +114,12 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
         timed(`Build an Organization in each partition (${REHEARSAL_ORGANIZATION.organizationalUnits.length} OUs, ${REHEARSAL_ORGANIZATION.accounts} member accounts, ${REHEARSAL_ORGANIZATION.suspended} SUSPENDED)`, async (task) => {
         organizations = await buildOrganizations(aws!.endpoint, credentials);
         config = rehearsalConfig(organizations);
+        const parsed = loadConfig(config);
+        accessStacks = INSTANCE_NAMES.flatMap((instance) => accessStacksOf(parsed, instance).map((s) => s.name));
         task.output = [...organizations].map(([instance, o]) => `${instance}: ${o.accounts.length} accounts under ${o.rootId}`).join('; ');
       }),
       ),
-      timed('Synthesize the five stacks (cdktf synth), with access on the OUs built above (a rehearsal config)', (task) => {
+      timed(`Synthesize the stacks (cdktf synth)${full ? `, with access on the OUs built above (a rehearsal config; ${REHEARSAL_SPLIT.group}'s access in the access stacks named ${REHEARSAL_SPLIT.stack})` : ''}`, (task) => {
         workspace = TerraformWorkspace.create(aws!.endpoint, full ? config : rawConfig, dir);
         const stack = JSON.parse(readFileSync(join(workspace.stackDir(ENTRA_STACK), 'cdk.tf.json'), 'utf8'));
         deployer = new EntraStackDeployer(stack, entra!.endpoint, defaultCredential(process.env), join(dir, 'azure-id.state.json'));
@@ -150,7 +152,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
       }),
       ...only(
         full,
-      timed(`Deploy ${ACCESS_STACKS.join(' and ')} (terraform apply, side by side): group assignments across the Organization`, (task) => deployStacks(ACCESS_STACKS, task)),
+      timed('Deploy every access stack of both partitions (terraform apply, side by side): group assignments across the Organization', (task) => deployStacks(accessStacks, task)),
       timed('Verify groups across accounts: SCIM groups and members, assignments, NikkiWolf through her group', async (task) => {
         for (const input of deployer.linkInputs()) {
           const aws_ = { region: input.region, endpoint: aws!.endpoint, credentials };
@@ -273,12 +275,15 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
       ),
       timed('Deploy again: nothing may change', async (task) => {
         const [awsMark, entraMark] = [aws!.requests.mark(), entra!.requests.mark()];
-        const applied = await Promise.all([...AWS_STACKS, ...accessStacks].map((stack) => workspace.apply(stack)));
+        const stacks = [...AWS_STACKS, ...accessStacks];
+        const applied = await Promise.all(stacks.map((stack) => workspace.apply(stack)));
         const counts = await deployer.apply(provision(task));
         // counts.drift: what the azuread provider would plan after this apply (local/rehearsal/entra-deployer.ts).
-        const unchanged = applied.every((a) => a.stdout.includes('Resources: 0 added, 0 changed, 0 destroyed.')) && counts.created === 0 && counts.drift.length === 0;
+        const changed = stacks.filter((_stack, i) => !applied[i].stdout.includes('Resources: 0 added, 0 changed, 0 destroyed.'));
+        const unchanged = changed.length === 0 && counts.created === 0 && counts.drift.length === 0;
         const writes = [...aws!.requests.writesSince(awsMark), ...entra!.requests.writesSince(entraMark)];
-        report.check('second deploy: 0 changes and 0 write calls', unchanged && writes.length === 0, `${counts.created} Entra changes; planned Entra drift: ${counts.drift.join(', ') || 'none'}; writes: ${writes.map((w) => `${w.service} ${w.operation}`).join(', ') || 'none'}`);
+        const terraform = changed.length ? `changes in ${changed.join(', ')}` : `0 changes in each of ${stacks.join(', ')}`;
+        report.check('second deploy: 0 changes and 0 write calls', unchanged && writes.length === 0, `${terraform}; ${counts.created} Entra changes; planned Entra drift: ${counts.drift.join(', ') || 'none'}; writes: ${writes.map((w) => `${w.service} ${w.operation}`).join(', ') || 'none'}`);
       }),
       timed('Destroy: pre-destroy steps, then every stack', async (task) => {
         const destroyedAccess = await Promise.all(accessStacks.map((stack) => workspace.destroy(stack)));
