@@ -83,9 +83,10 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
     rendererOptions: { persistentOutput: true },
   });
 
-  /** terraform init + apply of stacks side by side, counting what each created. */
-  const deployStacks = (stacks: readonly string[], task: any) =>
-    Promise.all(
+  /** terraform init + apply of stacks side by side, counting what each created (listed in the order given, not of completion). */
+  const deployStacks = (stacks: readonly string[], task: any) => {
+    stacks.forEach((stack) => (report.resources[stack] = { created: 0, destroyed: 0 }));
+    return Promise.all(
       stacks.map(async (stack) => {
         await workspace.init(stack);
         const applied = await workspace.apply(stack);
@@ -93,6 +94,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
         report.resources[stack] = { created: Number(/(\d+) added/.exec(applied.stdout)?.[1] ?? 0), destroyed: 0 };
       }),
     );
+  };
 
   /** Terraform's part for a federation link: run its provisioner, showing each labelled step. */
   const provision = (task: any, interrupt?: Interruption): RunProvisioner => (_address, provisioner, input) =>
@@ -119,7 +121,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
         task.output = [...organizations].map(([instance, o]) => `${instance}: ${o.accounts.length} accounts under ${o.rootId}`).join('; ');
       }),
       ),
-      timed(`Synthesize the stacks (cdktf synth)${full ? `, with access on the OUs built above (a rehearsal config; ${REHEARSAL_SPLIT.group}'s access in the access stacks named ${REHEARSAL_SPLIT.stack})` : ''}`, (task) => {
+      timed(`Synthesize the stacks (cdktf synth)${full ? `, with access on the OUs built above (a rehearsal config; the access of ${REHEARSAL_SPLIT.group} in the access stacks named ${REHEARSAL_SPLIT.stack})` : ''}`, (task) => {
         workspace = TerraformWorkspace.create(aws!.endpoint, full ? config : rawConfig, dir);
         const stack = JSON.parse(readFileSync(join(workspace.stackDir(ENTRA_STACK), 'cdk.tf.json'), 'utf8'));
         deployer = new EntraStackDeployer(stack, entra!.endpoint, defaultCredential(process.env), join(dir, 'azure-id.state.json'));
