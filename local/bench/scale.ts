@@ -1,18 +1,19 @@
 /**
  * npm run bench:scale -- [--ous N] [--accounts N] [--groups N] [--members N] [--permission-sets N]
- *                        [--parallelism N] [--partitions aws-commercial,aws-govcloud] [--full]
+ *                        [--parallelism N] [--stacks N] [--partitions aws-commercial,aws-govcloud] [--full]
  *
  * Builds an estate in the AWS emulator (an Organization per partition, groups created through the SCIM
  * endpoint with ExternalIds, as Entra would), then prints: synth time, apply throughput of the access
  * stacks in assignments per second beside the ceiling AWS's limits and the provider's waiter allow,
  * the time of a no-change plan, the API calls made, the access report's time and calls (local/bench/access.ts),
- * and what adding one group to one OU plans.
+ * and what adding one group to one OU plans. --stacks N splits the groups' access over N access stacks per
+ * partition (group g in <instance>-access-part-<g mod N + 1>), applied and planned side by side.
  * Figures, not pass/fail. --full is the issue's size: 50 accounts in 10 OUs, 20 groups of 50 members,
  * 10 permission sets, 1,000 assignments per partition.
  */
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
-import { rawConfig } from '../../config';
+import { loadConfig, rawConfig } from '../../config';
 import { INSTANCE_NAMES, InstanceName } from '../../app-config/schema';
 import { AwsEmulator } from '../emulators/aws';
 import { SSO_ADMIN_LIMITS } from '../emulators/aws/account-assignments';
@@ -20,6 +21,7 @@ import { RequestCount } from '../emulators/aws/gateway';
 import { activeAccountsUnder, buildOrganization, BuiltOrganization } from '../rehearsal/organization';
 import { IDENTITY_STORE_PROVISIONING, SignedJsonClient } from '../../scripts/clients/signed-json-client';
 import { TerraformWorkspace } from '../harness/terraform-workspace';
+import { accessStackName, accessStacks } from '../../stacks/aws-access-stack';
 import { retry } from '../../scripts/retry';
 import { accessReportFigures } from './access';
 
@@ -30,21 +32,21 @@ interface Size {
   members: number;
   permissionSets: number;
   parallelism: number;
+  stacks: number;
   partitions: InstanceName[];
 }
 
-const SMALL: Size = { ous: 4, accounts: 8, groups: 4, members: 5, permissionSets: 4, parallelism: 15, partitions: [...INSTANCE_NAMES] };
+const SMALL: Size = { ous: 4, accounts: 8, groups: 4, members: 5, permissionSets: 4, parallelism: 15, stacks: 1, partitions: [...INSTANCE_NAMES] };
 const FULL: Size = { ...SMALL, ous: 10, accounts: 50, groups: 20, members: 50, permissionSets: 10 };
 
 // The aws provider's waiter (internal/service/ssoadmin/account_assignment.go, waitAccountAssignmentCreated):
 // the first status poll 10 s after CreateAccountAssignment, then at least every 5 s.
 const WAITER_FIRST_POLL_S = 10;
-const accessStack = (instance: InstanceName) => `${instance}-access`;
 const credentials = { accessKeyId: 'AKIABENCHSCALE', secretAccessKey: 'bench' };
 
 function parseSize(argv: string[]): Size {
   const size: Size = argv.includes('--full') ? { ...FULL } : { ...SMALL };
-  const numbers: Record<string, keyof Size> = { '--ous': 'ous', '--accounts': 'accounts', '--groups': 'groups', '--members': 'members', '--permission-sets': 'permissionSets', '--parallelism': 'parallelism' };
+  const numbers: Record<string, keyof Size> = { '--ous': 'ous', '--accounts': 'accounts', '--groups': 'groups', '--members': 'members', '--permission-sets': 'permissionSets', '--parallelism': 'parallelism', '--stacks': 'stacks' };
   argv.forEach((flag, i) => {
     if (numbers[flag]) (size as any)[numbers[flag]] = Number(argv[i + 1]);
     if (flag === '--partitions') size.partitions = argv[i + 1].split(',') as InstanceName[];
@@ -58,18 +60,21 @@ const groupName = (g: number) => `Bench-Group-${String(g + 1).padStart(2, '0')}`
 const permissionSetName = (p: number) => `Bench-PS-${String(p + 1).padStart(2, '0')}`;
 const userName = (u: number) => `BenchUser${String(u + 1).padStart(3, '0')}`;
 
+/** With --stacks N, a group's entries all go to one stack, so no principal and permission set straddles two. */
+const stackOf = (size: Size, g: number) => (size.stacks > 1 ? { stack: `part-${(g % size.stacks) + 1}` } : {});
+
 /**
  * Group g gets permission set (g + k) mod P on OU k, for every OU: groups × OUs access entries, each
  * expanding to the accounts of its OU, so the full size makes 20 × 10 × 5 = 1,000 assignments.
  */
 function accessEntries(size: Size, organization: BuiltOrganization) {
   return Array.from({ length: size.groups }, (_, g) =>
-    Array.from({ length: size.ous }, (_, k) => ({ group: groupName(g), permissionSet: permissionSetName((g + k) % size.permissionSets), organizationalUnits: [organization.organizationalUnits.get(ouName(k))!] })),
+    Array.from({ length: size.ous }, (_, k) => ({ group: groupName(g), permissionSet: permissionSetName((g + k) % size.permissionSets), organizationalUnits: [organization.organizationalUnits.get(ouName(k))!], ...stackOf(size, g) })),
   ).flat();
 }
 
 /** The one group the last plan adds, on the first OU only. */
-const addedGroup = (size: Size, organization: BuiltOrganization) => ({ group: groupName(size.groups), permissionSet: permissionSetName(0), organizationalUnits: [organization.organizationalUnits.get(ouName(0))!] });
+const addedGroup = (size: Size, organization: BuiltOrganization) => ({ group: groupName(size.groups), permissionSet: permissionSetName(0), organizationalUnits: [organization.organizationalUnits.get(ouName(0))!], ...stackOf(size, size.groups) });
 
 /** The lab config with the estate's users, groups, permission sets and access; `withAddedGroup` adds one group on one OU. */
 function estateConfig(size: Size, organizations: Map<InstanceName, BuiltOrganization>, withAddedGroup = false) {
@@ -126,6 +131,12 @@ async function provisionBySCIM(emulator: AwsEmulator, region: string, size: Size
   for (const g of groups) await scim('Groups', { displayName: groupName(g), externalId: `entra-group-${g + 1}`, members: memberIds.map((value) => ({ value })) });
 }
 
+/** A saved plan's time (without `terraform show`), and the plan as JSON. */
+async function timedPlan(workspace: TerraformWorkspace, stack: string, flags: string[]): Promise<[any, number]> {
+  const [, seconds] = await timed(() => workspace.run(stack, ['plan', '-input=false', '-out=plan.bin', ...flags]));
+  return [JSON.parse((await workspace.run(stack, ['show', '-json', 'plan.bin'])).stdout), seconds];
+}
+
 async function timed<T>(work: () => Promise<T> | T): Promise<[T, number]> {
   const start = process.hrtime.bigint();
   const result = await work();
@@ -159,41 +170,51 @@ async function main(): Promise<void> {
       const client = new OrganizationsClient({ region: rawConfig.aws[instance].region, credentials, endpoint: emulator.endpoint });
       organizations.set(instance, await buildOrganization(client, { organizationalUnits: Array.from({ length: size.ous }, (_, k) => ouName(k)), accounts: size.accounts, suspended: 0 }));
     }
-    const [workspace, synthSeconds] = await timed(() => TerraformWorkspace.create(emulator.endpoint, estateConfig(size, organizations)));
+    const config = estateConfig(size, organizations);
+    const [workspace, synthSeconds] = await timed(() => TerraformWorkspace.create(emulator.endpoint, config));
     console.log(`synth of all stacks in-process (buildApp + synth, no CLI start-up): ${synthSeconds.toFixed(1)} s`);
+    const validated = loadConfig(config);
+    const stacksOf = (instance: InstanceName) => accessStacks(validated, instance).filter((s) => s.entries.length > 0).map((s) => s.name);
+    const planFlags = [`-parallelism=${size.parallelism}`];
     await Promise.all(size.partitions.map(async (instance) => {
       await workspace.init(instance);
-      await workspace.apply(instance, [`-parallelism=${size.parallelism}`]);
+      await workspace.apply(instance, planFlags);
       await provisionBySCIM(emulator, rawConfig.aws[instance].region, size, Array.from({ length: size.groups }, (_, g) => g));
-      await workspace.init(accessStack(instance));
+      for (const stack of stacksOf(instance)) await workspace.init(stack);
     }));
-    const ceiling = Math.min(SSO_ADMIN_LIMITS.outstanding / WAITER_FIRST_POLL_S, size.parallelism / WAITER_FIRST_POLL_S);
-    console.log(`ceiling per partition: min(${SSO_ADMIN_LIMITS.outstanding} outstanding, -parallelism=${size.parallelism}) / ${WAITER_FIRST_POLL_S} s first waiter poll = ${ceiling.toFixed(2)} assignments/s (20 TPS allows more)`);
+    const ceiling = Math.min(SSO_ADMIN_LIMITS.outstanding, size.stacks * size.parallelism) / WAITER_FIRST_POLL_S;
+    console.log(`ceiling per partition: min(${SSO_ADMIN_LIMITS.outstanding} outstanding, ${size.stacks} stack(s) × -parallelism=${size.parallelism}) / ${WAITER_FIRST_POLL_S} s first waiter poll = ${ceiling.toFixed(2)} assignments/s (20 TPS allows more)`);
     for (const instance of size.partitions) {
       const organization = organizations.get(instance)!;
+      const stacks = stacksOf(instance);
       const expected = expectedAssignments(size, organization);
       const mark = emulator.requests.mark();
-      const [applied, applySeconds] = await timed(() => workspace.apply(accessStack(instance), [`-parallelism=${size.parallelism}`]));
-      const added = Number(/(\d+) added/.exec(applied.stdout)?.[1] ?? 0);
+      const [applied, applySeconds] = await timed(() => Promise.all(stacks.map((stack) => workspace.apply(stack, planFlags))));
+      const added = applied.reduce((sum, result) => sum + Number(/(\d+) added/.exec(result.stdout)?.[1] ?? 0), 0);
       const rate = expected / applySeconds;
-      console.log(`\n${accessStack(instance)}: apply created ${added} resources (${expected} assignments expected from the Organization) in ${applySeconds.toFixed(1)} s = ${rate.toFixed(2)} assignments/s, ${((100 * rate) / ceiling).toFixed(0)}% of the ceiling`);
+      console.log(`\n${stacks.join(', ')}: apply created ${added} resources (${expected} assignments expected from the Organization) in ${applySeconds.toFixed(1)} s = ${rate.toFixed(2)} assignments/s, ${((100 * rate) / ceiling).toFixed(0)}% of the ceiling`);
       console.log(`  API calls during the apply: ${callSummary(emulator.requests.since(mark))}`);
-      const planMark = emulator.requests.mark();
-      const [plan, planSeconds] = await timed(() => workspace.plan(accessStack(instance), [`-parallelism=${size.parallelism}`]));
-      const changes = Object.entries(planActions(plan)).filter(([action]) => action !== 'no-op');
-      console.log(`  no-change plan: ${planSeconds.toFixed(1)} s, changes: ${changes.map(([a, n]) => `${a} ${n}`).join(', ') || 'none'}`);
-      console.log(`  API calls during the plan: ${callSummary(emulator.requests.since(planMark))}`);
-      (await accessReportFigures(emulator, instance, estateConfig(size, organizations), Array.from({ length: size.members }, (_, u) => userName(u)))).forEach((line) => console.log(line));
+      for (const refresh of [true, false]) {
+        const planMark = emulator.requests.mark();
+        const [plans, planSeconds] = await timed(() => Promise.all(stacks.map((stack) => timedPlan(workspace, stack, [...planFlags, ...(refresh ? [] : ['-refresh=false'])]))));
+        const changes = plans.flatMap(([plan]) => Object.entries(planActions(plan)).filter(([action]) => action !== 'no-op'));
+        const each = stacks.length > 1 ? ` (side by side; each ${plans.map(([, seconds]) => seconds.toFixed(1)).join(', ')} s)` : '';
+        console.log(`  no-change plan${refresh ? '' : ' with -refresh=false'} of the estate: ${planSeconds.toFixed(1)} s${each}, changes: ${changes.map(([a, n]) => `${a} ${n}`).join(', ') || 'none'}`);
+        console.log(`  API calls during the plan: ${callSummary(emulator.requests.since(planMark))}`);
+      }
+      (await accessReportFigures(emulator, instance, config, Array.from({ length: size.members }, (_, u) => userName(u)))).forEach((line) => console.log(line));
     }
     // One more group on one OU: its plan must only add, one assignment per ACTIVE account of that OU.
     for (const instance of size.partitions) await provisionBySCIM(emulator, rawConfig.aws[instance].region, size, [size.groups]);
-    workspace.resynth(estateConfig(size, organizations, true));
-    for (const instance of size.partitions) await workspace.init(accessStack(instance));
+    const grown = estateConfig(size, organizations, true);
+    workspace.resynth(grown);
     for (const instance of size.partitions) {
+      const stack = accessStackName(instance, addedGroup(size, organizations.get(instance)!).stack);
+      await workspace.init(stack);
       const expectedAdds = activeAccountsUnder(organizations.get(instance)!, ouName(0)).length;
-      const actions = planActions(await workspace.plan(accessStack(instance), [`-parallelism=${size.parallelism}`]));
+      const actions = planActions(await workspace.plan(stack, planFlags));
       const replaced = (actions['delete+create'] ?? 0) + (actions['create+delete'] ?? 0);
-      console.log(`\n${accessStack(instance)} after adding group ${groupName(size.groups)} on ${ouName(0)}: create ${actions.create ?? 0} (expected ${expectedAdds}), update ${actions.update ?? 0}, replace ${replaced}, delete ${actions.delete ?? 0}`);
+      console.log(`\n${stack} after adding group ${groupName(size.groups)} on ${ouName(0)}: create ${actions.create ?? 0} (expected ${expectedAdds}), update ${actions.update ?? 0}, replace ${replaced}, delete ${actions.delete ?? 0}`);
     }
     const throttled = emulator.requests.all().filter((c) => c.operation.endsWith(' throttled'));
     console.log(`\nthrottled calls over the whole run: ${throttled.map((c) => `${c.operation} ×${c.count}`).join(', ') || 'none'}`);
