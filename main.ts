@@ -1,4 +1,4 @@
-import { App, Annotations } from 'cdktf';
+import { App, Annotations, TerraformStack } from 'cdktf';
 import { loadConfig, rawConfig } from './config';
 import { isExampleContext, loadFederationContext, LOOKUP_COMMAND } from './app-config/context';
 import { AwsIdentityCenterStack } from './stacks/aws-identity-center-stack';
@@ -18,21 +18,28 @@ export interface BuildOptions {
 export function buildApp(app: App = new App(), options: BuildOptions = {}): App {
   const config = loadConfig(options.rawConfig ?? rawConfig);
   const context = loadFederationContext();
-  const awsStacks = INSTANCE_NAMES.map(
-    (name) =>
+  // Each stack gets its backend as it is made: an access stack reads its base stack's state through that backend.
+  const withState = <T extends TerraformStack>(stack: T): T => {
+    applyStateBackend(stack, { state: config.state, localDir: options.stateDir });
+    return stack;
+  };
+  const awsStacks = INSTANCE_NAMES.map((name) =>
+    withState(
       new AwsIdentityCenterStack(app, name, {
         instance: config.aws[name],
         identityCenter: config.identityCenter,
         users: config.users,
         entraDomain: context.entra.defaultDomain,
       }),
+    ),
   );
-  const entra = new EntraStack(app, config.entra.shortName, { config, context, projectRoot: __dirname });
+  const entra = withState(new EntraStack(app, config.entra.shortName, { config, context, projectRoot: __dirname }));
   // Deploy order only: azure-id reads the AWS side through its own data sources.
   awsStacks.forEach((stack) => entra.addDependency(stack));
-  // After azure-id: its federation link provisions the groups these stacks look up (stacks/aws-access-stack.ts).
+  // After azure-id: its federation link provisions the groups these stacks look up (stacks/aws-access-stack.ts);
+  // and after their partition's base stack, whose state holds the permission sets' ARNs they read.
   // One stack per access stack name of the partition (an entry's `stack` splits them, for plan time at scale).
-  const access = INSTANCE_NAMES.flatMap((name) =>
+  const access = INSTANCE_NAMES.flatMap((name, i) =>
     accessStacks(config, name).map(({ name: stackName, entries }) => {
       const stack = new AwsAccessStack(app, stackName, {
         instanceName: name,
@@ -40,13 +47,13 @@ export function buildApp(app: App = new App(), options: BuildOptions = {}): App 
         access: entries,
         entraDomain: context.entra.defaultDomain,
         entraStackName: config.entra.shortName,
+        baseStack: awsStacks[i],
       });
       stack.addDependency(entra);
-      return stack;
+      return withState(stack);
     }),
   );
   const stacks = [...awsStacks, entra, ...access];
-  stacks.forEach((stack) => applyStateBackend(stack, { state: config.state, localDir: options.stateDir }));
   if (isExampleContext(context)) {
     stacks.forEach((stack) => Annotations.of(stack).addWarning(`federation.context.json holds example values; run \`${LOOKUP_COMMAND}\` before deploying to real accounts.`));
   }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { LocalBackend, S3Backend, TerraformBackend, TerraformRemoteState, TerraformStack } from 'cdktf';
 import { StateConfig } from '../app-config/schema';
 
 export interface StateBackendProps {
@@ -12,18 +13,32 @@ export interface StateBackendProps {
 export const stateKey = (state: StateConfig, stackName: string) => `${state.s3.keyPrefix}/${stackName}.tfstate`;
 
 /**
- * Where a stack keeps its state. Local by default (CDKTF writes terraform.<stack>.tfstate in the
- * project root); with backend "s3", one bucket in the commercial account, encrypted, and locked
+ * Where a stack keeps its state. Local by default (terraform.<stack>.tfstate in the project root,
+ * the path CDKTF itself would give, written out so that a stack reading this one's state finds the
+ * backend already there); with backend "s3", one bucket in the commercial account, encrypted, and locked
  * with Terraform's native S3 lock file (use_lockfile, Terraform >= 1.10) so that two deploys of
  * the same stack cannot run at once. cdktf 0.21's S3BackendConfig predates use_lockfile, hence the
- * override.
+ * override. Runs before any other stack reads this one's state (readStateOf).
  */
 export function applyStateBackend(stack: TerraformStack, { state, localDir }: StateBackendProps): void {
   const name = stack.node.id;
   if (state.backend === 's3') {
     new S3Backend(stack, { bucket: state.s3.bucket, key: stateKey(state, name), region: state.s3.region, profile: state.s3.profile, encrypt: true });
     stack.addOverride('terraform.backend.s3.use_lockfile', true);
-  } else if (localDir) {
-    new LocalBackend(stack, { path: join(localDir, `terraform.${name}.tfstate`) });
+  } else {
+    // CDKTF's default LocalBackend path is join(process.cwd(), `terraform.<stack>.tfstate`): the same file.
+    new LocalBackend(stack, { path: join(localDir ?? process.cwd(), `terraform.${name}.tfstate`) });
   }
+}
+
+/**
+ * A `terraform_remote_state` in `scope` that reads `producer`'s state where `producer` keeps it: CDKTF's
+ * own mapping from the producer's backend to the data source's config (the one its cross-stack
+ * references use: LocalBackend → the same path, S3Backend → the same bucket, key, region, profile and
+ * encrypt). A reader takes no lock, so use_lockfile (an override on the producer's backend) is not copied.
+ */
+export function readStateOf(scope: Construct, id: string, producer: TerraformStack): TerraformRemoteState {
+  const [backend] = producer.node.findAll().filter(TerraformBackend.isBackend);
+  if (!backend) throw new Error(`${producer.node.id} has no state backend yet: applyStateBackend must run on it before a stack reads its state`);
+  return backend.getRemoteStateDataSource(scope, id, producer.node.path);
 }

@@ -1,12 +1,13 @@
 import { Construct } from 'constructs';
-import { TerraformStack } from 'cdktf';
-import { DataAwsSsoadminPermissionSet } from '@cdktf/provider-aws/lib/data-aws-ssoadmin-permission-set';
+import { App, Fn, TerraformStack, Token } from 'cdktf';
 import { AccessEntry, accessStackName, AwsInstanceConfig, InstanceName } from '../app-config/schema';
 import { AwsPartitionProvider } from '../constructs/aws-partition-provider';
 import { IdentityCenterInstance } from '../constructs/identity-center-instance';
 import { AccountTargets } from '../constructs/account-targets';
 import { IdentityCenterPrincipals } from '../constructs/identity-center-principals';
 import { AccessAssignment } from '../constructs/access-assignment';
+import { readStateOf } from '../constructs/state-backend';
+import { PERMISSION_SET_ARNS_OUTPUT } from './aws-identity-center-stack';
 
 export { accessStackName };
 
@@ -38,6 +39,8 @@ export interface AwsAccessStackProps {
   /** The Entra tenant's default domain (from the federation context file). */
   readonly entraDomain: string;
   readonly entraStackName: string;
+  /** The partition's base stack (stacks/aws-identity-center-stack.ts), whose state holds the permission sets' ARNs. */
+  readonly baseStack: TerraformStack;
 }
 
 /**
@@ -47,6 +50,15 @@ export interface AwsAccessStackProps {
  * so plain data-source lookups here find them in the same deploy. No depends_on defers a lookup, so
  * nothing is planned as "known after apply" and replaced (cloudposse/terraform-aws-sso PR #77: a
  * module-level depends_on "caused cascading destroy/recreate").
+ *
+ * The permission sets' ARNs come from the base stack's state (its `permission_set_arns` output, read with
+ * terraform_remote_state through the base stack's own backend), not from `data "aws_ssoadmin_permission_set"`
+ * by name: the aws provider's data source lists every permission set of the instance and describes each
+ * one to find a name, so P lookups cost P × P DescribePermissionSet calls, and sso-admin's 20 calls a
+ * second are shared with the ListAccountAssignments that refresh the assignments (issue 15: at 10
+ * permission sets, 138 DescribePermissionSet in one plan). The ARN is the same value, so an existing
+ * deployment plans no change; the base stack is deployed first (a stack dependency), and a plan before
+ * it has been stops with a message naming it.
  */
 export class AwsAccessStack extends TerraformStack {
   constructor(scope: Construct, name: string, props: AwsAccessStackProps) {
@@ -64,12 +76,7 @@ export class AwsAccessStack extends TerraformStack {
       stackName: name,
       entraStackName: props.entraStackName,
     });
-    const permissionSetArns = new Map(
-      unique(access.map((e) => e.permissionSet)).map((permissionSet) => [
-        permissionSet,
-        new DataAwsSsoadminPermissionSet(this, `permission_set_${permissionSet}`, { instanceArn: instance.instanceArn, name: permissionSet }).arn,
-      ]),
-    );
+    const permissionSetArns = this.permissionSetArns(props.baseStack, unique(access.map((e) => e.permissionSet)));
     for (const [key, entries] of byPrincipalAndPermissionSet(access)) {
       const { group, user, permissionSet } = entries[0];
       new AccessAssignment(this, key, {
@@ -80,6 +87,27 @@ export class AwsAccessStack extends TerraformStack {
         accountIds: targets.accountIds(entries),
       });
     }
+  }
+
+  /** Each permission set's ARN from the base stack's state, by name. */
+  private permissionSetArns(baseStack: TerraformStack, names: string[]): Map<string, string> {
+    this.addDependency(baseStack);
+    if (names.length === 0) return new Map();
+    const base = readStateOf(this, 'base_state', baseStack);
+    const arns = base.get(PERMISSION_SET_ARNS_OUTPUT);
+    if (!App.of(this).hclOutput) {
+      // Same reason as IdentityCenterInstance: `cdktf synth --hcl` cannot render a lifecycle condition.
+      const wanted = `[${names.map((name) => JSON.stringify(name)).join(', ')}]`;
+      base.addOverride('lifecycle.postcondition', [
+        {
+          condition: `\${alltrue([for name in ${wanted} : contains(keys(try(self.outputs.${PERMISSION_SET_ARNS_OUTPUT}, {})), name)])}`,
+          error_message:
+            `The state of ${baseStack.node.id} has no ARN for one of the permission sets ${names.join(', ')} (output ${PERMISSION_SET_ARNS_OUTPUT}): ` +
+            `deploy ${baseStack.node.id} first (npm run deploy deploys it before the access stacks), then plan ${this.node.id} again.`,
+        },
+      ]);
+    }
+    return new Map(names.map((name) => [name, Token.asString(Fn.lookupNested(arns, [name]))]));
   }
 }
 

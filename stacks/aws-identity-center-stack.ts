@@ -17,6 +17,9 @@ export interface AwsIdentityCenterStackProps {
   readonly entraDomain: string;
 }
 
+/** Output of the permission sets' ARNs by name, which the access stacks read from this stack's state. */
+export const PERMISSION_SET_ARNS_OUTPUT = 'permission_set_arns';
+
 /** One Identity Center instance: used twice, for aws-commercial and aws-govcloud. */
 export class AwsIdentityCenterStack extends TerraformStack {
   constructor(scope: Construct, name: string, props: AwsIdentityCenterStackProps) {
@@ -56,6 +59,8 @@ export class AwsIdentityCenterStack extends TerraformStack {
       region: instance.region,
       partition: instance.partition,
       account_id: instance.accountId,
+      // Read by this partition's access stacks (terraform_remote_state), so they need no lookup by name.
+      [PERMISSION_SET_ARNS_OUTPUT]: Object.fromEntries([...permissionSets].map(([name, permissionSet]) => [name, permissionSet.arn])),
     };
     for (const [id, value] of Object.entries(outputs)) new TerraformOutput(this, id, { value });
   }

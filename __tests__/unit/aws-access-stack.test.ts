@@ -1,7 +1,7 @@
+import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SsoadminAccountAssignment } from '@cdktf/provider-aws/lib/ssoadmin-account-assignment';
-import { DataAwsSsoadminPermissionSet } from '@cdktf/provider-aws/lib/data-aws-ssoadmin-permission-set';
 import { DataAwsIdentitystoreGroups } from '@cdktf/provider-aws/lib/data-aws-identitystore-groups';
 import { DataAwsIdentitystoreUser } from '@cdktf/provider-aws/lib/data-aws-identitystore-user';
 import { DataAwsOrganizationsOrganizationalUnitDescendantAccounts } from '@cdktf/provider-aws/lib/data-aws-organizations-organizational-unit-descendant-accounts';
@@ -9,6 +9,7 @@ import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-a
 import { loadConfig, rawConfig } from '../../config';
 import { INSTANCE_NAMES } from '../../app-config/schema';
 import { accessStackName, accessStacks } from '../../stacks/aws-access-stack';
+import { buildApp } from '../../main';
 import { parsed, stackOf, synthApp, synthStack, withEnv } from '../support/synth';
 
 const NO_ENDPOINT = { AWS_ENDPOINT_URL: undefined };
@@ -42,11 +43,19 @@ describe.each(INSTANCE_NAMES)('%s-access stack', (instance) => {
     expect(stack).toHaveProviderWithProperties(AwsProvider, { profile: rawConfig.aws[instance].profile, region: rawConfig.aws[instance].region, retry_mode: 'adaptive', max_retries: 25 });
   });
 
-  it('reads each permission set it assigns by name from the instance, with no cross-stack state', () => {
-    for (const name of ['BaseViewOnly', 'AdministratorAccess']) {
-      expect(stack).toHaveDataSourceWithProperties(DataAwsSsoadminPermissionSet, { name, instance_arn: expect.stringMatching(/^\$\{element\(data\.aws_ssoadmin_instances\./) });
-    }
-    expect(JSON.stringify(json)).not.toContain('terraform_remote_state');
+  it('reads each permission set it assigns from its base stack\'s state, never by name (issue 15: P lookups cost P × P DescribePermissionSet)', () => {
+    expect(json.data.aws_ssoadmin_permission_set).toBeUndefined();
+    expect(Object.keys(json.data.terraform_remote_state)).toEqual(['base_state']);
+    const arns = assignments().map((a) => a.permission_set_arn).sort();
+    expect(arns).toEqual(['AdministratorAccess', 'BaseViewOnly'].map((name) => `\${data.terraform_remote_state.base_state.outputs.permission_set_arns.${name}}`));
+  });
+
+  it('stops the plan, naming the base stack and the deploy to run, when its state has no ARN for a permission set it assigns', () => {
+    const [postcondition] = json.data.terraform_remote_state.base_state.lifecycle.postcondition;
+    expect(postcondition.condition).toBe('${alltrue([for name in ["BaseViewOnly", "AdministratorAccess"] : contains(keys(try(self.outputs.permission_set_arns, {})), name)])}');
+    expect(postcondition.error_message).toBe(
+      `The state of ${instance} has no ARN for one of the permission sets BaseViewOnly, AdministratorAccess (output permission_set_arns): deploy ${instance} first (npm run deploy deploys it before the access stacks), then plan ${instance}-access again.`,
+    );
   });
 
   it('finds each group in the identity store and stops the plan, naming the group and the step to run, when SCIM has not provisioned it', () => {
@@ -64,7 +73,7 @@ describe.each(INSTANCE_NAMES)('%s-access stack', (instance) => {
     expect(stack).toHaveResourceWithProperties(SsoadminAccountAssignment, {
       principal_type: 'GROUP',
       principal_id: expect.stringMatching(/^\$\{one\(\[for g in data\.aws_identitystore_groups\.principals_groups_\w+\.groups : g\.group_id if g\.display_name == "AWS-Base"\]\)\}$/),
-      permission_set_arn: '${data.aws_ssoadmin_permission_set.permission_set_BaseViewOnly.arn}',
+      permission_set_arn: '${data.terraform_remote_state.base_state.outputs.permission_set_arns.BaseViewOnly}',
       target_type: 'AWS_ACCOUNT',
       target_id: '${each.value}',
       for_each: expect.stringMatching(/^\$\{toset\(concat\(\[data\.aws_caller_identity\.instance_caller_\w+\.account_id\]\)\)\}$/),
@@ -76,7 +85,7 @@ describe('organization targets', () => {
   const stack = synthAccess('aws-commercial', withOrganizationTargets);
   const json = parsed(stack);
   const assignmentsOf = (permissionSet: string) =>
-    Object.entries(json.resource[SsoadminAccountAssignment.tfResourceType] as Record<string, any>).filter(([, a]) => a.permission_set_arn.includes(`permission_set_${permissionSet}.`));
+    Object.entries(json.resource[SsoadminAccountAssignment.tfResourceType] as Record<string, any>).filter(([, a]) => a.permission_set_arn.endsWith(`permission_set_arns.${permissionSet}}`));
 
   it('reads the descendant accounts of each OU and the Organization', () => {
     expect(stack).toHaveDataSourceWithProperties(DataAwsOrganizationsOrganizationalUnitDescendantAccounts, { parent_id: ou });
@@ -138,11 +147,11 @@ describe('adding to the config only adds', () => {
 });
 
 describe('the app', () => {
-  it('builds an access stack per partition after azure-id, so destroy removes it first', () => {
+  it('builds an access stack per partition after its base stack and azure-id, so destroy removes it first', () => {
     const app = withEnv(NO_ENDPOINT, () => synthApp());
     for (const instance of INSTANCE_NAMES) {
       const access = stackOf(app, accessStackName(instance));
-      expect(access.dependencies.map((d) => d.node.id)).toEqual([rawConfig.entra.shortName]);
+      expect(access.dependencies.map((d) => d.node.id)).toEqual([instance, rawConfig.entra.shortName]);
     }
   });
 
@@ -194,10 +203,10 @@ describe('access split over stacks (issue 15, at scale)', () => {
     expect(accessStacks(loadConfig(allMoved), 'aws-govcloud')).toEqual([{ name: 'aws-govcloud-access', entries: [] }, { name: 'aws-govcloud-access-all', entries: loadConfig(allMoved).identityCenter.access['aws-govcloud'] }]);
   });
 
-  it('builds one access stack per name, each after azure-id only', () => {
+  it('builds one access stack per name, each after its base stack and azure-id', () => {
     const app = withEnv(NO_ENDPOINT, () => synthApp(split));
     for (const name of [...names(split, 'aws-commercial'), 'aws-govcloud-access']) {
-      expect(stackOf(app, name).dependencies.map((d) => d.node.id)).toEqual([rawConfig.entra.shortName]);
+      expect(stackOf(app, name).dependencies.map((d) => d.node.id)).toEqual([name.startsWith('aws-govcloud') ? 'aws-govcloud' : 'aws-commercial', rawConfig.entra.shortName]);
     }
   });
 
@@ -211,5 +220,69 @@ describe('access split over stacks (issue 15, at scale)', () => {
     expect(assignments(moved, 'aws-commercial-access')).toEqual({ [baseKey]: before[baseKey] });
     expect(Object.keys(assignments(moved, 'aws-commercial-access-admin'))).toEqual([adminKey]);
     expect(assignments(moved, 'aws-commercial-access-admin')[adminKey]).toMatchObject({ principal_type: 'GROUP', permission_set_arn: before[adminKey].permission_set_arn });
+  });
+});
+
+/**
+ * Each access stack reads its partition's base stack's state through terraform_remote_state, configured
+ * with the very backend the base stack writes to, in every backend mode the app has (constructs/state-backend.ts).
+ */
+describe("the base stack's state, as the access stacks read it (issue 15)", () => {
+  const split = withAccess((c) => {
+    c.identityCenter.access['aws-commercial'][1].stack = 'admin';
+    c.identityCenter.access['aws-govcloud'][0].stack = 'base';
+  });
+  const inS3 = (raw: unknown) => {
+    const copy = structuredClone(raw) as any;
+    copy.state.backend = 's3';
+    return copy;
+  };
+  const synthAll = (raw: unknown, stateDir?: string) => {
+    const app = Testing.app();
+    withEnv(NO_ENDPOINT, () => buildApp(app, { rawConfig: raw, stateDir }));
+    return (name: string) => parsed(Testing.synth(stackOf(app, name)));
+  };
+  const modes: [string, unknown, string | undefined][] = [
+    ['local, in the project root (the default)', split, undefined],
+    ['local, under a stateDir (tests and the rehearsal)', split, '/var/tmp/rehearsal-state'],
+    ['s3, with the profile of state.s3', inS3(split), undefined],
+  ];
+
+  it.each(modes)('%s: the remote state of every access stack is its base stack\'s backend', (_mode, raw, stateDir) => {
+    const stackJson = synthAll(raw, stateDir);
+    const config = loadConfig(raw);
+    for (const instance of INSTANCE_NAMES) {
+      const [[type, producer]] = Object.entries(stackJson(instance).terraform.backend) as [string, any][];
+      for (const { name } of accessStacks(config, instance)) {
+        const { backend, config: read } = stackJson(name).data.terraform_remote_state.base_state;
+        expect(backend).toBe(type);
+        // use_lockfile is a writer's setting (the lock file); a reader takes no lock.
+        const { use_lockfile: _lock, ...where } = producer;
+        expect(read).toEqual(where);
+      }
+    }
+  });
+
+  it.each(modes)('%s: the state file or key is the base stack\'s own', (_mode, raw, stateDir) => {
+    const stackJson = synthAll(raw, stateDir);
+    const read = stackJson('aws-govcloud-access').data.terraform_remote_state.base_state.config;
+    const s3 = rawConfig.state.s3;
+    if ((raw as any).state.backend === 's3') {
+      expect(read).toEqual({ bucket: s3.bucket, key: `${s3.keyPrefix}/aws-govcloud.tfstate`, region: s3.region, profile: s3.profile, encrypt: true });
+    } else {
+      expect(read).toEqual({ path: join(stateDir ?? process.cwd(), 'terraform.aws-govcloud.tfstate') });
+    }
+  });
+
+  it('the base stack outputs every permission set\'s ARN by name', () => {
+    const base = synthAll(split)('aws-commercial');
+    const names = rawConfig.identityCenter.permissionSets.map((p) => p.name).sort();
+    expect(Object.keys(base.output.permission_set_arns.value).sort()).toEqual(names);
+    for (const name of names) expect(base.output.permission_set_arns.value[name]).toMatch(new RegExp(`^\\$\\{aws_ssoadmin_permission_set\\.${name}_permission_set_\\w+\\.arn\\}$`));
+  });
+
+  it('an access stack with no entries reads no state', () => {
+    const allMoved = withAccess((c) => c.identityCenter.access['aws-govcloud'].forEach((e: any) => (e.stack = 'all')));
+    expect(synthAll(allMoved)('aws-govcloud-access').data?.terraform_remote_state).toBeUndefined();
   });
 });
