@@ -1,11 +1,15 @@
 /**
  * Prints how long synth takes and what importing the provider packages costs, each in a fresh
- * Node process (module caches would hide the cost otherwise). Figures, not pass/fail.
+ * Node process (module caches would hide the cost otherwise), and the wall time of `cdktf synth` as
+ * users run it (CLI start-up, the app through cdktf.json, writing cdktf.out) for the lab config and
+ * the full-size estate (local/bench/estate.ts). Figures, not pass/fail.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { estateConfig, FULL, ouName } from './estate';
+import { INSTANCE_NAMES } from '../../app-config/schema';
 
 const ROOT = resolve(__dirname, '../..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -18,11 +22,48 @@ function measure(snippet: string): { ms: number; rssMb: number } {
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
 function report(name: string, snippet: string): void {
   const runs = Array.from({ length: RUNS }, () => measure(snippet));
-  const ms = runs.map((r) => r.ms).sort((a, b) => a - b);
   const rss = Math.max(...runs.map((r) => r.rssMb));
-  console.log(`${name.padEnd(56)} median ${ms[Math.floor(ms.length / 2)].toFixed(0).padStart(6)} ms   max RSS ${rss.toFixed(0).padStart(5)} MB`);
+  console.log(`${name.padEnd(56)} median ${median(runs.map((r) => r.ms)).toFixed(0).padStart(6)} ms   max RSS ${rss.toFixed(0).padStart(5)} MB`);
+}
+
+/**
+ * A copy of the project's tracked files sharing its node_modules; with `rawConfig`, its config.ts
+ * hands that config to the app instead of the hardcoded one (the schema still validates it).
+ */
+function projectCopy(rawConfig?: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-synth-project-'));
+  for (const file of execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    copyFileSync(join(ROOT, file), join(dir, file));
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  if (rawConfig) {
+    writeFileSync(join(dir, 'config.ts'), `import { loadConfig as validate } from ${JSON.stringify(join(ROOT, 'config'))};
+export const rawConfig: unknown = ${JSON.stringify(rawConfig)};
+export const loadConfig = (raw: unknown = rawConfig) => validate(raw);
+`);
+  }
+  return dir;
+}
+
+/** Wall time of `npx cdktf synth` in `project`, as a user runs it. */
+function reportCliSynth(name: string, project: string): void {
+  const runs = Array.from({ length: RUNS }, () => {
+    const start = process.hrtime.bigint();
+    execFileSync('npx', ['cdktf', 'synth'], { cwd: project, env: { ...process.env, CHECKPOINT_DISABLE: '1' }, stdio: 'ignore' });
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  });
+  console.log(`${name.padEnd(56)} median ${median(runs).toFixed(0).padStart(6)} ms   (runs: ${runs.map((ms) => ms.toFixed(0)).join(', ')} ms)`);
+}
+
+/** The full-size estate's config; OU ids are made up, since synth only writes them into data sources. */
+function fullEstateConfig(): unknown {
+  const organization = { managementAccountId: '000000000000', rootId: 'r-bench', accounts: [], organizationalUnits: new Map(Array.from({ length: FULL.ous }, (_, k) => [ouName(k), `ou-bench-${String(k + 1).padStart(8, '0')}`])) };
+  return estateConfig(FULL, new Map(INSTANCE_NAMES.map((instance) => [instance, organization])));
 }
 
 const outdir = join(mkdtempSync(join(tmpdir(), 'bench-synth-')), 'cdktf.out');
@@ -31,4 +72,6 @@ report('import @cdktf/provider-aws (package root)', "require('@cdktf/provider-aw
 report('import @cdktf/provider-aws/lib/ssoadmin-permission-set', "require('@cdktf/provider-aws/lib/ssoadmin-permission-set')");
 report('import @cdktf/provider-azuread (package root)', "require('@cdktf/provider-azuread')");
 report('import @cdktf/provider-azuread/lib/application', "require('@cdktf/provider-azuread/lib/application')");
-report('synth of the three stacks (import app + synth)', `const { App } = require('cdktf'); require('./main').buildApp(new App({ outdir: ${JSON.stringify(outdir)} })).synth()`);
+report('synth of the lab config in-process (import app + synth)', `const { App } = require('cdktf'); require('./main').buildApp(new App({ outdir: ${JSON.stringify(outdir)} })).synth()`);
+reportCliSynth('`npx cdktf synth`, lab config (goal < 3 s)', projectCopy());
+reportCliSynth('`npx cdktf synth`, full-size estate (goal < 5 s)', projectCopy(fullEstateConfig()));
