@@ -9,7 +9,7 @@ import { synthToDisk } from '../../scripts/synth-to-disk';
 import { terraformOk, writeMirrorCliConfig } from '../../local/harness/terraform';
 import { TerraformWorkspace } from '../../local/harness/terraform-workspace';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { CreatePermissionSetCommand, ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { rawConfig } from '../../config';
 import { AwsEmulator } from '../../local/emulators/aws';
 import { activeAccountsUnder, BuiltOrganization, buildOrganization } from '../../local/rehearsal/organization';
@@ -112,10 +112,7 @@ describe('terraform plan of an access stack against the AWS emulator (issue 15)'
     const aws = { region: 'us-east-1', endpoint: emulator.endpoint, credentials: { accessKeyId: emulatorAccessKey('aws'), secretAccessKey: 'emulator' } };
     organization = await buildOrganization(new OrganizationsClient(aws), { organizationalUnits: ['Workloads', 'Workloads/Prod', 'Sandbox'], accounts: 6, suspended: 2 });
     const ssoAdmin = new SSOAdminClient(aws);
-    const { InstanceArn, IdentityStoreId } = (await ssoAdmin.send(new ListInstancesCommand({}))).Instances![0];
-    // The base stack's permission sets, which the access stack reads by name. With a session duration, as the
-    // base stack creates them: moto 5.2.1 answers a defaulted one as a number, which the provider cannot decode.
-    for (const Name of ['BaseViewOnly', 'RegionalAdmin']) await ssoAdmin.send(new CreatePermissionSetCommand({ InstanceArn, Name, SessionDuration: 'PT4H' }));
+    const { IdentityStoreId } = (await ssoAdmin.send(new ListInstancesCommand({}))).Instances![0];
     // AWS-Base as Entra's provisioning creates it: by SCIM, with the Entra object id as externalId.
     const consoleApi = new SignedJsonClient(aws);
     const { ProvisioningTenant } = await consoleApi.call(IDENTITY_STORE_PROVISIONING, 'CreateProvisioningTenant', { IdentityStoreId });
@@ -127,8 +124,11 @@ describe('terraform plan of an access stack against the AWS emulator (issue 15)'
     });
     expect(created.status).toBe(201);
     workspace = TerraformWorkspace.create(emulator.endpoint, accessOn(organization.organizationalUnits.get('Workloads')!, organization.rootId));
+    // The base stack first, as cdktf deploys it: its state holds the permission sets' ARNs the access stack reads.
+    await workspace.init(instance);
+    await workspace.apply(instance);
     await workspace.init(stack);
-  }, 120_000);
+  }, 180_000);
   afterAll(() => emulator?.stop());
 
   const plannedAccounts = (plan: any, permissionSet: string) =>
@@ -153,6 +153,35 @@ describe('terraform plan of an access stack against the AWS emulator (issue 15)'
     const groupIds = plan.resource_changes.filter((c: any) => c.type === 'aws_ssoadmin_account_assignment').map((c: any) => c.change.after.principal_id);
     expect(new Set(groupIds).size).toBe(1);
   });
+
+  it('reads the permission sets from the base stack\'s state: no ListPermissionSets or DescribePermissionSet in the plan, and each ARN the base stack made', async () => {
+    const mark = emulator.requests.mark();
+    const plan = await workspace.plan(stack);
+    const calls = emulator.requests.since(mark);
+    const ssoAdmin = calls.filter((c) => c.service === 'sso-admin').map((c) => c.operation);
+    expect(ssoAdmin).toContain('ListInstances');
+    expect(ssoAdmin).not.toContain('ListPermissionSets');
+    expect(ssoAdmin).not.toContain('DescribePermissionSet');
+    expect(ssoAdmin).not.toContain('ListTagsForResource');
+    const arns = JSON.parse((await workspace.run(instance, ['output', '-json', 'permission_set_arns'])).stdout);
+    for (const permissionSet of ['BaseViewOnly', 'RegionalAdmin']) {
+      const planned = plan.resource_changes.filter((c: any) => c.type === 'aws_ssoadmin_account_assignment' && c.address.includes(`group_AWS-Base_${permissionSet}`));
+      expect(planned.length).toBeGreaterThan(0);
+      for (const change of planned) expect(change.change.after.permission_set_arn).toBe(arns[permissionSet]);
+    }
+  });
+
+  it('applies, and plans 0 changes afterwards, again without reading any permission set', async () => {
+    await workspace.apply(stack, ['-parallelism=15']);
+    const mark = emulator.requests.mark();
+    const plan = await workspace.plan(stack);
+    expect(plan.resource_changes.filter((c: any) => !c.change.actions.includes('no-op'))).toEqual([]);
+    expect(plan.resource_changes.filter((c: any) => c.type === 'aws_ssoadmin_account_assignment').length).toBeGreaterThan(0);
+    const operations = emulator.requests.since(mark).map((c) => c.operation);
+    expect(operations).toContain('ListAccountAssignments');
+    expect(operations).not.toContain('ListPermissionSets');
+    expect(operations).not.toContain('DescribePermissionSet');
+  }, 180_000);
 
   it('stops with a message naming a group that SCIM has not provisioned, and the step to run', async () => {
     const raw = accessOn(organization.organizationalUnits.get('Workloads')!, organization.rootId) as any;
