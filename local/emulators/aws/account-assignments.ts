@@ -1,14 +1,12 @@
 import { Call, Forwarded, Handler } from './json-service';
 import { AwsError } from './protocol';
+import { TokenBucket } from './token-bucket';
 
 /**
  * IAM Identity Center user guide, "IAM Identity Center quotas" (limits.md), throttle limits: the
  * sso-admin API has a collective limit of 20 transactions per second, and its write operations at
  * most 15 outstanding asynchronous calls (not adjustable). Tests of other rules lift them.
- * How the rate is enforced is applied as AWS documents it for its APIs: a token bucket whose refill
- * rate is the sustained rate and whose capacity is the burst ("Request throttling for the Amazon EC2
- * API", "… for the Amazon ECS API": "uses the token bucket algorithm"). unverified: sso-admin's own
- * burst is not published; the emulator allows one second's worth (20), the least any bucket allows.
+ * The rate is a token bucket (./token-bucket.ts).
  */
 export const SSO_ADMIN_LIMITS = { tps: 20, outstanding: 15 };
 
@@ -40,20 +38,15 @@ export class AccountAssignmentRequests {
    */
   inProgressMs = 3000;
   private readonly requests = new Map<string, AsyncRequest>();
-  private bucket: { tokens: number; at: number };
+  private readonly bucket: TokenBucket;
 
   constructor(private readonly clock: () => number = Date.now) {
-    this.bucket = { tokens: SSO_ADMIN_LIMITS.tps, at: clock() };
+    this.bucket = new TokenBucket(clock);
   }
 
-  /** Takes a token for every sso-admin call; with none left, ThrottlingException (a refused call takes none). */
+  /** Every sso-admin call takes a token; with none left, ThrottlingException. */
   admit(): void {
-    const { tps } = this.limits;
-    if (tps === Infinity) return;
-    const now = this.clock();
-    this.bucket = { tokens: Math.min(tps, this.bucket.tokens + ((now - this.bucket.at) / 1000) * tps), at: now };
-    if (this.bucket.tokens < 1) throw throttling('Rate exceeded');
-    this.bucket.tokens -= 1;
+    if (!this.bucket.take(this.limits.tps)) throw throttling('Rate exceeded');
   }
 
   /** Requests still IN_PROGRESS, creations and deletions together (both are asynchronous writes). */

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-identitystore';
 import { GroupOverlay, Overlays, UserOverlay } from './identity-store';
 import { ProvisioningTenant, ProvisioningTenants, scimIssuer } from './provisioning';
+import { TokenBucket } from './token-bucket';
 
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -54,8 +55,8 @@ interface TenantStore {
   groups: Map<string, GroupRecord>;
   /** Users SCIM found in the identity store rather than created (NikkiWolf, made by Terraform). */
   adopted: Set<string>;
-  /** Requests of the current second, by kind, for the rate limit. */
-  window: { second: number; write: number; read: number };
+  /** The rate limits, by kind of request (./token-bucket.ts). */
+  buckets: { write: TokenBucket; read: TokenBucket };
 }
 
 export interface ScimResponse {
@@ -107,7 +108,7 @@ export class ScimServer {
   async handle(method: string, tenantId: string, resourcePath: string, query: URLSearchParams, authorization: string | undefined, body: any): Promise<ScimResponse> {
     const tenant = this.tenants.authorize(tenantId, /^Bearer (.+)$/.exec(authorization ?? '')?.[1]);
     if (!tenant) throw new ScimError(401, 'The bearer token is not valid for this SCIM endpoint');
-    if (!this.stores.has(tenantId)) this.stores.set(tenantId, { users: new Map(), groups: new Map(), adopted: new Set(), window: { second: 0, write: 0, read: 0 } });
+    if (!this.stores.has(tenantId)) this.stores.set(tenantId, { users: new Map(), groups: new Map(), adopted: new Set(), buckets: { write: new TokenBucket(), read: new TokenBucket() } });
     const store = this.stores.get(tenantId)!;
     throttle(store, method === 'GET' ? 'read' : 'write', this.rates);
     const [kind, ...rest] = resourcePath.split('/');
@@ -237,12 +238,9 @@ export class ScimServer {
   }
 }
 
-/** Counts a request in its second; past the documented rate, ThrottlingException (429). */
+/** Past the documented rate, ThrottlingException (429). */
 function throttle(store: TenantStore, kind: 'write' | 'read', rates: typeof SCIM_RATES): void {
-  const second = Math.floor(Date.now() / 1000);
-  if (store.window.second !== second) store.window = { second, write: 0, read: 0 };
-  store.window[kind] += 1;
-  if (store.window[kind] > rates[kind]) throw new ScimError(429, 'Too many requests exceeded the limits');
+  if (!store.buckets[kind].take(rates[kind])) throw new ScimError(429, 'Too many requests exceeded the limits');
 }
 
 // ServiceProviderConfig page, "Example Response". unverified: the members after bulk (filter, sort,
