@@ -1,10 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, rawConfig } from '../../config';
 import { awsPolicy, graphPermissionOf, iamActionOfScriptCall, permissionFiles, stackTypes, stalePermissionFiles } from '../../scripts/permissions/generate';
 import { NO_PERMISSION_ACTIONS } from '../../scripts/permissions/catalog';
 import { scanScripts } from '../../scripts/permissions/scan';
+import { synthToDisk } from '../../scripts/synth-to-disk';
+import { INSTANCE_NAMES } from '../../app-config/schema';
+import { accessStacks } from '../../stacks/aws-access-stack';
 import { awsCallsNotAllowed, graphCallsNotCovered } from '../support/permissions';
 
 describe('generated permissions', () => {
@@ -77,6 +80,27 @@ describe('generated permissions', () => {
     const policy = awsPolicy('aws-commercial', types, [], loadConfig(split));
     expect(policy.Statement.map((s) => s.Sid)).toContain('AssignmentRolesInTheAccount');
     expect(policy).toEqual(awsPolicy('aws-commercial', stackTypes(), [], loadConfig()));
+  });
+
+  it("let the S3 state's profile read, with s3:GetObject, the base stack's state each access stack's terraform_remote_state reads", () => {
+    const withS3 = structuredClone(rawConfig) as any;
+    withS3.state.backend = 's3';
+    const stacks = synthToDisk({ AWS_ENDPOINT_URL: undefined }, { rawConfig: withS3 });
+    const config = loadConfig(withS3);
+    const reads = INSTANCE_NAMES.flatMap((instance) =>
+      accessStacks(config, instance).map(({ name }) => JSON.parse(readFileSync(join(stacks, name, 'cdk.tf.json'), 'utf8')).data.terraform_remote_state.base_state),
+    );
+    expect(reads).toHaveLength(2);
+    for (const { backend, config: read } of reads) {
+      expect(backend).toBe('s3');
+      const policy = JSON.parse(files[`${read.profile}.iam-policy.json`]);
+      const objectArn = `arn:aws:s3:::${read.bucket}/${read.key}`;
+      const granting = policy.Statement.filter(
+        (st: { Action: string[]; Resource: string | string[] }) =>
+          st.Action.includes('s3:GetObject') && [st.Resource].flat().some((r) => new RegExp(`^${r.replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`).test(objectArn)),
+      );
+      expect(granting.map((st: { Sid: string }) => st.Sid)).toEqual(['StateAndDeployRecordsWhenBackendIsS3']);
+    }
   });
 
   it('the coverage checks of the emulator tests flag a call outside the files', () => {

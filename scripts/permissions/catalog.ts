@@ -57,10 +57,13 @@ export const TERRAFORM_AWS_ACTIONS: Record<string, readonly string[]> = {
     'sso:PutPermissionsBoundaryToPermissionSet', 'sso:GetPermissionsBoundaryForPermissionSet', 'sso:DeletePermissionsBoundaryFromPermissionSet',
     'sso:ProvisionPermissionSet', 'sso:DescribePermissionSetProvisioningStatus',
   ],
-  // The access stacks' reads (stacks/aws-access-stack.ts). The permission set data source finds a name by
-  // listing and describing, and reads its tags; the organization data source lists accounts, roots and
+  // The access stacks' reads (stacks/aws-access-stack.ts). The organization data source lists accounts, roots and
   // service access from the management account; descendant accounts walk the OU tree.
-  'data.aws_ssoadmin_permission_set': ['sso:ListPermissionSets', 'sso:DescribePermissionSet', 'sso:ListTagsForResource'],
+  // terraform_remote_state (Terraform's built-in, the base stack's state with the permission sets' ARNs) calls no AWS
+  // API with local state; with the S3 backend it reads the base stack's state object (s3:GetObject on
+  // <keyPrefix>/<stack>.tfstate, no lock) with state.s3.profile, as every backend does: STATE_BACKEND_ACTIONS on
+  // <keyPrefix>/* in the state statements of that profile's policy (scripts/permissions/generate.ts) cover it.
+  'data.terraform_remote_state': [],
   'data.aws_identitystore_groups': ['identitystore:ListGroups'],
   'data.aws_identitystore_user': ['identitystore:GetUserId', 'identitystore:DescribeUser'],
   'data.aws_organizations_organization': [
