@@ -278,7 +278,12 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
       timed('Deploy again: nothing may change', async (task) => {
         const [awsMark, entraMark] = [aws!.requests.mark(), entra!.requests.mark()];
         const stacks = [...AWS_STACKS, ...accessStacks];
-        const applied = await Promise.all(stacks.map((stack) => workspace.apply(stack)));
+        // The AWS stacks before the access stacks, as cdktf orders them: an access stack reads its base stack's
+        // state (terraform_remote_state), which must not be read while that stack's apply rewrites it.
+        const applied = [
+          ...(await Promise.all(AWS_STACKS.map((stack) => workspace.apply(stack)))),
+          ...(await Promise.all(accessStacks.map((stack) => workspace.apply(stack)))),
+        ];
         const counts = await deployer.apply(provision(task));
         // counts.drift: what the azuread provider would plan after this apply (local/rehearsal/entra-deployer.ts).
         const changed = stacks.filter((_stack, i) => !applied[i].stdout.includes('Resources: 0 added, 0 changed, 0 destroyed.'));
