@@ -148,7 +148,7 @@ describe.each(INSTANCE_NAMES)('%s stack', (name) => {
   });
 
   it('outputs what the other stacks and the scripts need', () => {
-    expect(Object.keys(json.output).sort()).toEqual(['account_id', 'identity_store_id', 'instance_arn', 'partition', 'region']);
+    expect(Object.keys(json.output).sort()).toEqual(['account_id', 'identity_store_id', 'instance_arn', 'partition', 'permission_set_arns', 'region']);
   });
 });
 
