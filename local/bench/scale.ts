@@ -26,9 +26,29 @@ import { accessStackName, accessStacks } from '../../stacks/aws-access-stack';
 import { retry } from '../../scripts/retry';
 import { accessReportFigures } from './access';
 
-// The aws provider's waiter (internal/service/ssoadmin/account_assignment.go, waitAccountAssignmentCreated):
-// the first status poll 10 s after CreateAccountAssignment, then at least every 5 s.
+// The aws provider's create (internal/service/ssoadmin/account_assignment.go): ListAccountAssignments
+// to refuse a duplicate, CreateAccountAssignment, DescribeAccountAssignmentCreationStatus first 10 s
+// later (waitAccountAssignmentCreated: Delay 10 s, MinTimeout 5 s), then the read-back's
+// ListAccountAssignments: a Terraform worker holds each assignment at least 10 s, and each takes at
+// least 4 sso-admin calls.
 const WAITER_FIRST_POLL_S = 10;
+const SSO_ADMIN_CALLS_PER_ASSIGNMENT = 4;
+
+/**
+ * The most assignments a second one partition can get, the least of three bounds: Terraform's workers
+ * (stacks × -parallelism) each held 10 s by the waiter; AWS's 15 outstanding requests, each outstanding
+ * as long as AWS takes (the emulator's IN_PROGRESS time: AWS publishes none); sso-admin's 20 calls a
+ * second over 4 calls per assignment.
+ */
+function ceilingOf(size: Size, inProgressS: number): { value: number; text: string } {
+  const bounds = {
+    [`${size.stacks} stack(s) × -parallelism=${size.parallelism} / ${WAITER_FIRST_POLL_S} s waiter`]: (size.stacks * size.parallelism) / WAITER_FIRST_POLL_S,
+    [`${SSO_ADMIN_LIMITS.outstanding} outstanding / ${inProgressS} s in progress`]: SSO_ADMIN_LIMITS.outstanding / inProgressS,
+    [`${SSO_ADMIN_LIMITS.tps} calls a second / ${SSO_ADMIN_CALLS_PER_ASSIGNMENT} calls per assignment`]: SSO_ADMIN_LIMITS.tps / SSO_ADMIN_CALLS_PER_ASSIGNMENT,
+  };
+  const value = Math.min(...Object.values(bounds));
+  return { value, text: `min(${Object.entries(bounds).map(([name, bound]) => `${name} = ${bound.toFixed(2)}`).join('; ')}) = ${value.toFixed(2)} assignments/s` };
+}
 const credentials = { accessKeyId: 'AKIABENCHSCALE', secretAccessKey: 'bench' };
 
 /** Users and groups through the SCIM endpoint of a new provisioning tenant, each group with its members and an ExternalId. */
@@ -115,8 +135,8 @@ async function main(): Promise<void> {
       await provisionBySCIM(emulator, rawConfig.aws[instance].region, size, Array.from({ length: size.groups }, (_, g) => g));
       for (const stack of stacksOf(instance)) await workspace.init(stack);
     }));
-    const ceiling = Math.min(SSO_ADMIN_LIMITS.outstanding, size.stacks * size.parallelism) / WAITER_FIRST_POLL_S;
-    console.log(`ceiling per partition: min(${SSO_ADMIN_LIMITS.outstanding} outstanding, ${size.stacks} stack(s) × -parallelism=${size.parallelism}) / ${WAITER_FIRST_POLL_S} s first waiter poll = ${ceiling.toFixed(2)} assignments/s (20 TPS allows more)`);
+    const { value: ceiling, text } = ceilingOf(size, emulator.assignments.inProgressMs / 1000);
+    console.log(`ceiling per partition: ${text}`);
     for (const instance of size.partitions) {
       const organization = organizations.get(instance)!;
       const stacks = stacksOf(instance);
