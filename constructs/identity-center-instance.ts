@@ -1,10 +1,11 @@
-import { Annotations, App, Fn } from 'cdktf';
+import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsSsoadminInstances } from '@cdktf/provider-aws/lib/data-aws-ssoadmin-instances';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
+import { addPostconditions } from './postconditions';
 
 export interface IdentityCenterInstanceProps {
   /** The stack's label for the instance, used in error messages ("aws-govcloud"). */
@@ -26,7 +27,16 @@ export class IdentityCenterInstance extends Construct {
   constructor(scope: Construct, id: string, props: IdentityCenterInstanceProps) {
     super(scope, id);
     const provider = props.provider;
-    const instances = new DataAwsSsoadminInstances(this, 'instances', { provider, lifecycle: this.requireOneInstance(props.instanceName) });
+    const instances = new DataAwsSsoadminInstances(this, 'instances', { provider });
+    // Stops the plan with the fix when the account has no instance (in the HCL output too: addPostconditions).
+    addPostconditions(instances, [
+      {
+        condition: '${length(self.arns) > 0}',
+        errorMessage:
+          `Identity Center in ${props.instanceName} has no Organization instance: enable it in the console ` +
+          '(IAM Identity Center → Enable, in the management account and the configured region), then run again.',
+      },
+    ]);
     const partition = new DataAwsPartition(this, 'partition', { provider });
     const caller = new DataAwsCallerIdentity(this, 'caller', { provider });
     const region = new DataAwsRegion(this, 'region', { provider });
@@ -37,19 +47,4 @@ export class IdentityCenterInstance extends Construct {
     this.region = region.name;
   }
 
-  /**
-   * Stops the plan with the fix when the account has no instance. `cdktf synth --hcl` renders
-   * lifecycle conditions as an attribute list that Terraform rejects (CDKTF's HCL renderer;
-   * open-constructs/cdk-terrain issue 313), so the HCL exit leaves the check out and says so.
-   */
-  private requireOneInstance(instanceName: string) {
-    if (App.of(this).hclOutput) {
-      Annotations.of(this).addInfo(`HCL output has no Organization-instance postcondition for ${instanceName} (CDKTF cannot render it); see README "Leaving CDKTF".`);
-      return undefined;
-    }
-    const errorMessage =
-      `Identity Center in ${instanceName} has no Organization instance: enable it in the console ` +
-      '(IAM Identity Center → Enable, in the management account and the configured region), then run again.';
-    return { postcondition: [{ condition: '${length(self.arns) > 0}', errorMessage }] };
-  }
 }

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsIdentitystoreGroups } from '@cdktf/provider-aws/lib/data-aws-identitystore-groups';
 import { DataAwsIdentitystoreUser } from '@cdktf/provider-aws/lib/data-aws-identitystore-user';
+import { addPostconditions } from './postconditions';
 
 export interface IdentityCenterPrincipalsProps {
   readonly instanceName: string;
@@ -36,18 +37,16 @@ export class IdentityCenterPrincipals extends Construct {
   constructor(scope: Construct, id: string, props: IdentityCenterPrincipalsProps) {
     super(scope, id);
     const { instanceName, stackName, entraStackName, provider } = props;
-    this.groups = new DataAwsIdentitystoreGroups(this, 'groups', {
-      provider,
-      identityStoreId: props.identityStoreId,
-      lifecycle: {
-        postcondition: props.groups.map((name) => ({
-          condition: `\${length([for g in self.groups : g if g.display_name == ${hclString(name)} && length(g.external_ids) > 0]) == 1}`,
-          errorMessage:
-            `Group ${JSON.stringify(name)} is not in the ${instanceName} identity store as a group provisioned by SCIM (missing, or without ExternalIds). ` +
-            `Entra provisions it once ${entraStackName} is deployed: run \`npm run federation -- post-apply --instance ${instanceName}\` (it provisions the assigned groups on demand), then deploy ${stackName} again.`,
-        })),
-      },
-    });
+    this.groups = new DataAwsIdentitystoreGroups(this, 'groups', { provider, identityStoreId: props.identityStoreId });
+    addPostconditions(
+      this.groups,
+      props.groups.map((name) => ({
+        condition: `\${length([for g in self.groups : g if g.display_name == ${hclString(name)} && length(g.external_ids) > 0]) == 1}`,
+        errorMessage:
+          `Group ${JSON.stringify(name)} is not in the ${instanceName} identity store as a group provisioned by SCIM (missing, or without ExternalIds). ` +
+          `Entra provisions it once ${entraStackName} is deployed: run \`npm run federation -- post-apply --instance ${instanceName}\` (it provisions the assigned groups on demand), then deploy ${stackName} again.`,
+      })),
+    );
     for (const userName of props.users) {
       this.users.set(
         userName,

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { App, Fn, TerraformStack, Token } from 'cdktf';
+import { Fn, TerraformStack, Token } from 'cdktf';
 import { AccessEntry, accessStackName, AwsInstanceConfig, InstanceName } from '../app-config/schema';
 import { AwsPartitionProvider } from '../constructs/aws-partition-provider';
 import { IdentityCenterInstance } from '../constructs/identity-center-instance';
@@ -7,6 +7,7 @@ import { AccountTargets } from '../constructs/account-targets';
 import { IdentityCenterPrincipals } from '../constructs/identity-center-principals';
 import { AccessAssignment } from '../constructs/access-assignment';
 import { readStateOf } from '../constructs/state-backend';
+import { addPostconditions } from '../constructs/postconditions';
 import { PERMISSION_SET_ARNS_OUTPUT } from './aws-identity-center-stack';
 
 export { accessStackName };
@@ -95,18 +96,15 @@ export class AwsAccessStack extends TerraformStack {
     if (names.length === 0) return new Map();
     const base = readStateOf(this, 'base_state', baseStack);
     const arns = base.get(PERMISSION_SET_ARNS_OUTPUT);
-    if (!App.of(this).hclOutput) {
-      // Same reason as IdentityCenterInstance: `cdktf synth --hcl` cannot render a lifecycle condition.
-      const wanted = `[${names.map((name) => JSON.stringify(name)).join(', ')}]`;
-      base.addOverride('lifecycle.postcondition', [
-        {
-          condition: `\${alltrue([for name in ${wanted} : contains(keys(try(self.outputs.${PERMISSION_SET_ARNS_OUTPUT}, {})), name)])}`,
-          error_message:
-            `The state of ${baseStack.node.id} has no ARN for one of the permission sets ${names.join(', ')} (output ${PERMISSION_SET_ARNS_OUTPUT}): ` +
-            `deploy ${baseStack.node.id} first (npm run deploy deploys it before the access stacks), then plan ${this.node.id} again.`,
-        },
-      ]);
-    }
+    const wanted = `[${names.map((name) => JSON.stringify(name)).join(', ')}]`;
+    addPostconditions(base, [
+      {
+        condition: `\${alltrue([for name in ${wanted} : contains(keys(try(self.outputs.${PERMISSION_SET_ARNS_OUTPUT}, {})), name)])}`,
+        errorMessage:
+          `The state of ${baseStack.node.id} has no ARN for one of the permission sets ${names.join(', ')} (output ${PERMISSION_SET_ARNS_OUTPUT}): ` +
+          `deploy ${baseStack.node.id} first (npm run deploy deploys it before the access stacks), then plan ${this.node.id} again.`,
+      },
+    ]);
     return new Map(names.map((name) => [name, Token.asString(Fn.lookupNested(arns, [name]))]));
   }
 }

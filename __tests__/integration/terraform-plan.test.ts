@@ -41,8 +41,7 @@ describe('the exit from CDKTF: cdktf synth --hcl', () => {
     stacks = join(work, 'out', 'stacks');
   }, 120_000);
 
-  it.each(INSTANCE_NAMES)('%s as HCL is valid Terraform, with no JSON beside it', async (name) => {
-    const dir = join(stacks, name);
+  const validHcl = async (dir: string) => {
     expect(existsSync(join(dir, 'cdk.tf'))).toBe(true);
     expect(existsSync(join(dir, 'cdk.tf.json'))).toBe(false);
     await terraformOk(['init', '-input=false', '-backend=false'], dir, env);
@@ -50,7 +49,35 @@ describe('the exit from CDKTF: cdktf synth --hcl', () => {
     expect(validate).toMatchObject({ valid: true, error_count: 0 });
     // What is left are warnings about quoted depends_on references, which CDKTF writes in HCL.
     expect(validate.diagnostics.map((d: { summary: string }) => d.summary)).toEqual(Array(validate.warning_count).fill('Quoted references are deprecated'));
-    expect(readFileSync(join(dir, 'cdk.tf'), 'utf8')).toContain('resource "aws_ssoadmin_account_assignment"');
+    return readFileSync(join(dir, 'cdk.tf'), 'utf8');
+  };
+  /** The postcondition blocks of one block of cdk.tf (`data "<type>" "<name>"`), as Terraform would read them. */
+  const postconditions = (hcl: string, header: RegExp) => {
+    const start = hcl.search(header);
+    expect(start).toBeGreaterThanOrEqual(0);
+    const block = hcl.slice(start, hcl.indexOf('\n}', start));
+    return [...block.matchAll(/postcondition \{\s*condition\s*=\s*"(.*)"\s*error_message\s*=\s*"(.*)"\s*\}/g)].map(([, condition, message]) => ({ condition, message }));
+  };
+
+  it.each(INSTANCE_NAMES)('%s as HCL is valid Terraform, with no JSON beside it, and keeps its Organization-instance check', async (name) => {
+    const hcl = await validHcl(join(stacks, name));
+    expect(hcl).toContain('resource "aws_ssoadmin_account_assignment"');
+    expect(postconditions(hcl, /data "aws_ssoadmin_instances"/)).toEqual([{ condition: '${length(self.arns) > 0}', message: expect.stringContaining(`Identity Center in ${name} has no Organization instance`) }]);
+  });
+
+  it.each(INSTANCE_NAMES)('%s-access as HCL is valid Terraform, keeps its group and base-state checks, and reads the base stack\'s state where the base stack writes it', async (name) => {
+    const hcl = await validHcl(join(stacks, `${name}-access`));
+    expect(hcl).toContain('resource "aws_ssoadmin_account_assignment"');
+    expect(postconditions(hcl, /data "aws_identitystore_groups"/).map((c) => c.message)).toEqual(
+      ['AWS-Base', 'AWS-Admins'].map((group) => expect.stringContaining(`Group \\"${group}\\" is not in the ${name} identity store`)),
+    );
+    const [base] = postconditions(hcl, /data "terraform_remote_state" "base_state"/);
+    expect(base.message).toContain(`deploy ${name} first`);
+    // Local state: the path in the remote state's config is the path of the base stack's own backend.
+    const remotePath = /data "terraform_remote_state" "base_state" \{[^]*?config = \{\s*path = "([^"]+)"/.exec(hcl)?.[1];
+    const basePath = /backend "local" \{\s*path = "([^"]+)"/.exec(readFileSync(join(stacks, name, 'cdk.tf'), 'utf8'))?.[1];
+    expect(remotePath).toBe(join(__dirname, '..', '..', `terraform.${name}.tfstate`));
+    expect(remotePath).toBe(basePath);
   });
 });
 
