@@ -221,4 +221,29 @@ describe('terraform plan of an access stack against the AWS emulator (issue 15)'
     expect(failed).toMatch(/run `npm run federation -- post-apply --instance aws-commercial` \(it provisions the assigned groups on demand\)/);
     expect(failed).not.toMatch(/Group "AWS-Base"/);
   });
+
+  it('stops before any assignment call, naming the base stack to deploy first, when the base stack\'s state has no ARN for a permission set an entry uses', async () => {
+    // A config that adds a permission set and an entry using it, synthesized over the same state;
+    // only the access stack is planned, so the base stack's applied state predates the new permission set.
+    const raw = accessOn(organization.organizationalUnits.get('Workloads')!, organization.rootId) as any;
+    raw.identityCenter.permissionSets.push({ name: 'AuditReadOnly', description: 'Security audit, added after the base stack was deployed', sessionDuration: 'PT1H', awsManagedPolicies: ['SecurityAudit'] });
+    raw.identityCenter.access[instance].push({ group: 'AWS-Base', permissionSet: 'AuditReadOnly', accounts: ['current'] });
+    workspace.resynth(raw);
+    await workspace.init(stack);
+    // The base stack's state as applied: read through terraform_remote_state's own backend, the file.
+    const arns = JSON.parse(readFileSync(join(workspace.dir, `terraform.${instance}.tfstate`), 'utf8')).outputs.permission_set_arns.value;
+    expect(Object.keys(arns)).toEqual(expect.arrayContaining(['BaseViewOnly', 'RegionalAdmin']));
+    expect(arns).not.toHaveProperty('AuditReadOnly');
+    const mark = emulator.requests.mark();
+    // apply, not only plan: Terraform must stop at the plan and make no assignment call.
+    const failed = await workspace.apply(stack).then(() => '', (error: Error) => error.message.replace(/\s+/g, ' '));
+    expect(failed).toContain(
+      `The state of ${instance} has no ARN for one of the permission sets BaseViewOnly, RegionalAdmin, AuditReadOnly (output permission_set_arns): deploy ${instance} first (npm run deploy deploys it before the access stacks), then plan ${stack} again.`,
+    );
+    expect(failed).toMatch(/Resource postcondition failed/);
+    const operations = emulator.requests.since(mark).map((c) => c.operation);
+    expect(operations).not.toContain('CreateAccountAssignment');
+    expect(operations).not.toContain('DeleteAccountAssignment');
+    expect(operations.filter((o) => /^(Create|Delete|Put|Attach|Detach|Provision|Update)/.test(o))).toEqual([]);
+  }, 120_000);
 });
