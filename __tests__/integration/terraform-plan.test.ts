@@ -15,6 +15,25 @@ import { AwsEmulator } from '../../local/emulators/aws';
 import { activeAccountsUnder, BuiltOrganization, buildOrganization } from '../../local/rehearsal/organization';
 import { IDENTITY_STORE_PROVISIONING, SignedJsonClient } from '../../scripts/clients/signed-json-client';
 import { emulatorAccessKey } from '../../local/harness/aws-emulator-env';
+import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { stateKey } from '../../constructs/state-backend';
+
+type EmulatorClientConfig = { region: string; endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+
+/** A group as Entra's provisioning creates it: by SCIM, with the Entra object id as externalId. */
+async function provisionGroupByScim(aws: EmulatorClientConfig, displayName: string): Promise<void> {
+  const ssoAdmin = new SSOAdminClient(aws);
+  const { IdentityStoreId } = (await ssoAdmin.send(new ListInstancesCommand({}))).Instances![0];
+  const consoleApi = new SignedJsonClient(aws);
+  const { ProvisioningTenant } = await consoleApi.call(IDENTITY_STORE_PROVISIONING, 'CreateProvisioningTenant', { IdentityStoreId });
+  const token = (await consoleApi.call(IDENTITY_STORE_PROVISIONING, 'CreateBearerToken', { IdentityStoreId, TenantId: ProvisioningTenant.TenantId })).BearerToken.Token;
+  const created = await fetch(new URL('Groups', ProvisioningTenant.ScimEndpoint), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+    body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName, externalId: '0b6b7f6e-0000-4000-8000-000000000001', members: [] }),
+  });
+  expect(created.status).toBe(201);
+}
 
 describe('terraform init + validate through the offline mirror', () => {
   const work = mkdtempSync(join(tmpdir(), 'tf-validate-'));
@@ -138,18 +157,7 @@ describe('terraform plan of an access stack against the AWS emulator (issue 15)'
     emulator = await AwsEmulator.start();
     const aws = { region: 'us-east-1', endpoint: emulator.endpoint, credentials: { accessKeyId: emulatorAccessKey('aws'), secretAccessKey: 'emulator' } };
     organization = await buildOrganization(new OrganizationsClient(aws), { organizationalUnits: ['Workloads', 'Workloads/Prod', 'Sandbox'], accounts: 6, suspended: 2 });
-    const ssoAdmin = new SSOAdminClient(aws);
-    const { IdentityStoreId } = (await ssoAdmin.send(new ListInstancesCommand({}))).Instances![0];
-    // AWS-Base as Entra's provisioning creates it: by SCIM, with the Entra object id as externalId.
-    const consoleApi = new SignedJsonClient(aws);
-    const { ProvisioningTenant } = await consoleApi.call(IDENTITY_STORE_PROVISIONING, 'CreateProvisioningTenant', { IdentityStoreId });
-    const token = (await consoleApi.call(IDENTITY_STORE_PROVISIONING, 'CreateBearerToken', { IdentityStoreId, TenantId: ProvisioningTenant.TenantId })).BearerToken.Token;
-    const created = await fetch(new URL('Groups', ProvisioningTenant.ScimEndpoint), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
-      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'AWS-Base', externalId: '0b6b7f6e-0000-4000-8000-000000000001', members: [] }),
-    });
-    expect(created.status).toBe(201);
+    await provisionGroupByScim(aws, 'AWS-Base');
     workspace = TerraformWorkspace.create(emulator.endpoint, accessOn(organization.organizationalUnits.get('Workloads')!, organization.rootId));
     // The base stack first, as cdktf deploys it: its state holds the permission sets' ARNs the access stack reads.
     await workspace.init(instance);
@@ -246,4 +254,50 @@ describe('terraform plan of an access stack against the AWS emulator (issue 15)'
     expect(operations).not.toContain('DeleteAccountAssignment');
     expect(operations.filter((o) => /^(Create|Delete|Put|Attach|Detach|Provision|Update)/.test(o))).toEqual([]);
   }, 120_000);
+});
+
+describe('an access stack reading its base stack\'s state from the S3 backend (AWS emulator, moto\'s S3)', () => {
+  const instance = 'aws-commercial';
+  const stack = `${instance}-access`;
+  const raw = structuredClone(rawConfig) as any;
+  raw.state.backend = 's3';
+  raw.identityCenter.access[instance] = [{ group: 'AWS-Base', permissionSet: 'BaseViewOnly', accounts: ['current'] }];
+  const { bucket } = raw.state.s3;
+  let emulator: AwsEmulator;
+  let workspace: TerraformWorkspace;
+
+  beforeAll(async () => {
+    emulator = await AwsEmulator.start();
+    const aws = { region: 'us-east-1', endpoint: emulator.endpoint, credentials: { accessKeyId: emulatorAccessKey('aws'), secretAccessKey: 'emulator' } };
+    await new S3Client({ ...aws, forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: bucket }));
+    await provisionGroupByScim(aws, 'AWS-Base');
+    // No -backend-config: the synthesized backend and remote state blocks as a real deploy has them.
+    // Only the environment (the AWS_ENDPOINT_URL every test workspace sets) points them at the emulator.
+    workspace = TerraformWorkspace.create(emulator.endpoint, raw);
+    await workspace.init(instance);
+    await workspace.apply(instance);
+    await workspace.init(stack);
+  }, 180_000);
+  afterAll(() => emulator?.stop());
+
+  it('plans each assignment with the ARN the base stack wrote to its S3 state, read from S3 by the access stack\'s plan', async () => {
+    const baseKey = stateKey(raw.state, instance);
+    const state = JSON.parse(await (await new S3Client({ region: 'us-east-1', endpoint: emulator.endpoint, forcePathStyle: true, credentials: { accessKeyId: emulatorAccessKey('aws'), secretAccessKey: 'emulator' } }).send(new GetObjectCommand({ Bucket: bucket, Key: baseKey }))).Body!.transformToString());
+    const arn = state.outputs.permission_set_arns.value.BaseViewOnly;
+    expect(arn).toMatch(/^arn:aws:sso:::.*\/ps-/);
+    expect(existsSync(join(workspace.dir, `terraform.${instance}.tfstate`))).toBe(false);
+
+    const mark = emulator.requests.mark();
+    const plan = await workspace.plan(stack);
+    const assignments = plan.resource_changes.filter((c: any) => c.type === 'aws_ssoadmin_account_assignment');
+    expect(assignments.length).toBe(1);
+    expect(assignments[0].change.after.permission_set_arn).toBe(arn);
+    // Path style without being told: the endpoint's host is an IP address. Signed with the state profile's key.
+    const reads = emulator.requests.since(mark).filter((c) => c.service === 's3' && c.operation === `GET /${bucket}/${baseKey}`);
+    expect(reads.map((c) => c.caller)).toEqual([emulatorAccessKey('aws')]);
+    // The product's remote state names no endpoint: the environment alone sent the read to the emulator.
+    const remote = JSON.parse(readFileSync(join(workspace.stackDir(stack), 'cdk.tf.json'), 'utf8')).data.terraform_remote_state.base_state;
+    expect(remote).toMatchObject({ backend: 's3', config: { bucket, key: baseKey, region: 'us-east-1', profile: 'aws-commercial', encrypt: true } });
+    expect(JSON.stringify(remote)).not.toMatch(/endpoint|127\.0\.0\.1|path_style/);
+  });
 });
