@@ -7,7 +7,9 @@
  * stacks in assignments per second beside the ceiling AWS's limits and the provider's waiter allow,
  * the time of a no-change plan, the API calls made, the access report's time and calls (local/bench/access.ts),
  * and what adding one group to one OU plans. --stacks N splits the groups' access over N access stacks per
- * partition (group g in <instance>-access-part-<g mod N + 1>), applied and planned side by side.
+ * partition (group g in <instance>-access-part-<g mod N + 1>), applied one after another as cdktf deploys
+ * them (main.ts chains a partition's access stacks) and planned side by side, as the pull request's
+ * per-stack diffs run.
  * Figures, not pass/fail. --full is the issue's size: 50 accounts in 10 OUs, 20 groups of 50 members,
  * 10 permission sets, 1,000 assignments per partition.
  */
@@ -36,13 +38,13 @@ const SSO_ADMIN_CALLS_PER_ASSIGNMENT = 4;
 
 /**
  * The most assignments a second one partition can get, the least of three bounds: Terraform's workers
- * (stacks × -parallelism) each held 10 s by the waiter; AWS's 15 outstanding requests, each outstanding
+ * (-parallelism; a partition's access stacks apply one after another) each held 10 s by the waiter; AWS's 15 outstanding requests, each outstanding
  * as long as AWS takes (the emulator's IN_PROGRESS time: AWS publishes none); sso-admin's 20 calls a
  * second over 4 calls per assignment.
  */
 function ceilingOf(size: Size, inProgressS: number): { value: number; text: string } {
   const bounds = {
-    [`${size.stacks} stack(s) × -parallelism=${size.parallelism} / ${WAITER_FIRST_POLL_S} s waiter`]: (size.stacks * size.parallelism) / WAITER_FIRST_POLL_S,
+    [`-parallelism=${size.parallelism} / ${WAITER_FIRST_POLL_S} s waiter`]: size.parallelism / WAITER_FIRST_POLL_S,
     [`${SSO_ADMIN_LIMITS.outstanding} outstanding / ${inProgressS} s in progress`]: SSO_ADMIN_LIMITS.outstanding / inProgressS,
     [`${SSO_ADMIN_LIMITS.tps} calls a second / ${SSO_ADMIN_CALLS_PER_ASSIGNMENT} calls per assignment`]: SSO_ADMIN_LIMITS.tps / SSO_ADMIN_CALLS_PER_ASSIGNMENT,
   };
@@ -89,6 +91,13 @@ async function timedPlans(workspace: TerraformWorkspace, stacks: string[], flags
   const [, seconds] = await timed(() => Promise.all(stacks.map((stack) => workspace.run(stack, ['plan', '-input=false', '-out=plan.bin', ...flags]))));
   const plans = await Promise.all(stacks.map(async (stack) => JSON.parse((await workspace.run(stack, ['show', '-json', 'plan.bin'])).stdout)));
   return [plans, seconds];
+}
+
+/** `work` on each item, one after another. */
+async function inOrder<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (const item of items) results.push(await work(item));
+  return results;
 }
 
 async function timed<T>(work: () => Promise<T> | T): Promise<[T, number]> {
@@ -143,7 +152,7 @@ async function main(): Promise<void> {
       const stacks = stacksOf(instance);
       const expected = expectedAssignments(size, organization);
       const mark = emulator.requests.mark();
-      const [applied, applySeconds] = await timed(() => Promise.all(stacks.map((stack) => workspace.apply(stack, planFlags))));
+      const [applied, applySeconds] = await timed(() => inOrder(stacks, (stack) => workspace.apply(stack, planFlags)));
       const added = applied.reduce((sum, result) => sum + Number(/(\d+) added/.exec(result.stdout)?.[1] ?? 0), 0);
       const rate = expected / applySeconds;
       console.log(`\n${stacks.join(', ')}: apply created ${added} resources (${expected} assignments expected from the Organization) in ${applySeconds.toFixed(1)} s = ${rate.toFixed(2)} assignments/s, ${((100 * rate) / ceiling).toFixed(0)}% of the ceiling`);
