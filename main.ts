@@ -39,8 +39,14 @@ export function buildApp(app: App = new App(), options: BuildOptions = {}): App 
   // After azure-id: its federation link provisions the groups these stacks look up (stacks/aws-access-stack.ts);
   // and after their partition's base stack, whose state holds the permission sets' ARNs they read.
   // One stack per access stack name of the partition (an entry's `stack` splits them, for plan time at scale).
-  const access = INSTANCE_NAMES.flatMap((name, i) =>
-    accessStacks(config, name).map(({ name: stackName, entries }) => {
+  // Each after the one before it in its partition: cdktf deploys independent stacks side by side, each
+  // `terraform apply` with 10 workers, and IAM Identity Center allows 15 outstanding asynchronous write
+  // calls (CreateAccountAssignment, …) per instance, not adjustable (its quotas page). Chained, one
+  // Terraform process at a time writes to an instance; the partitions still deploy side by side, destroy
+  // runs in reverse, and `cdktf diff <stack>` of one stack plans alone.
+  const access = INSTANCE_NAMES.flatMap((name, i) => {
+    let previous: TerraformStack | undefined;
+    return accessStacks(config, name).map(({ name: stackName, entries }) => {
       const stack = new AwsAccessStack(app, stackName, {
         instanceName: name,
         instance: config.aws[name],
@@ -50,9 +56,11 @@ export function buildApp(app: App = new App(), options: BuildOptions = {}): App 
         baseStack: awsStacks[i],
       });
       stack.addDependency(entra);
+      if (previous) stack.addDependency(previous);
+      previous = stack;
       return withState(stack);
-    }),
-  );
+    });
+  });
   const stacks = [...awsStacks, entra, ...access];
   if (isExampleContext(context)) {
     stacks.forEach((stack) => Annotations.of(stack).addWarning(`federation.context.json holds example values; run \`${LOOKUP_COMMAND}\` before deploying to real accounts.`));

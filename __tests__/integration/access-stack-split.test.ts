@@ -29,9 +29,14 @@ describe('access entries split over stacks, synthesized to disk', () => {
     expect(Object.keys(manifest.stacks).sort()).toEqual(
       ['aws-commercial', 'aws-commercial-access', 'aws-commercial-access-admin', 'aws-govcloud', 'aws-govcloud-access', 'aws-govcloud-access-base', rawConfig.entra.shortName].sort(),
     );
-    for (const name of ['aws-commercial-access', 'aws-commercial-access-admin', 'aws-govcloud-access', 'aws-govcloud-access-base']) {
+    for (const name of ['aws-commercial-access', 'aws-govcloud-access']) {
       expect(manifest.stacks[name].dependencies).toEqual([name.startsWith('aws-govcloud') ? 'aws-govcloud' : 'aws-commercial', rawConfig.entra.shortName]);
     }
+  });
+
+  it('makes each later access stack of a partition depend on the one before it (at most 15 outstanding assignment creations per instance)', () => {
+    expect(manifest.stacks['aws-commercial-access-admin'].dependencies).toEqual(['aws-commercial', rawConfig.entra.shortName, 'aws-commercial-access']);
+    expect(manifest.stacks['aws-govcloud-access-base'].dependencies).toEqual(['aws-govcloud', rawConfig.entra.shortName, 'aws-govcloud-access']);
   });
 
   it('puts only its entries in the split stack, and leaves the original stack without them', () => {
@@ -62,19 +67,26 @@ describe('access entries split over stacks, synthesized to disk', () => {
  * (@cdktf/cli-core src/lib/helpers/stack-helpers.js, the same logic the CLI bundle holds; importing it
  * asks `terraform version`, hence this tier) over the split app's manifest, as `execute` drives them:
  * every stack that is ready starts at once (no --parallelism), the others wait for one to finish.
+ * Three access stacks per partition (access, access-a, access-b): they must run one after another within
+ * a partition, since Identity Center allows 15 outstanding assignment creations per instance.
  */
 describe("cdktf deploy '*' and destroy '*' over split access stacks", () => {
   const helpers = require('@cdktf/cli-core/src/lib/helpers/stack-helpers');
   const split = structuredClone(rawConfig) as any;
-  for (const entries of Object.values(split.identityCenter.access) as any[]) entries.filter((e: any) => e.group === 'AWS-Admins').forEach((e: any) => (e.stack = 'admin'));
+  // Per partition: AWS-Base in <instance>-access, AWS-Admins in -access-a, a user's entry in -access-b (listed first: order is by name).
+  for (const entries of Object.values(split.identityCenter.access) as any[]) {
+    entries.filter((e: any) => e.group === 'AWS-Admins').forEach((e: any) => (e.stack = 'a'));
+    entries.unshift({ user: 'NikkiWolf', permissionSet: 'BaseViewOnly', accounts: ['123456789012'], stack: 'b' });
+  }
   const stacksDir = synthToDisk({ AWS_ENDPOINT_URL: undefined }, { rawConfig: split });
   const manifest = JSON.parse(readFileSync(join(stacksDir, '..', 'manifest.json'), 'utf8'));
   const synthesized = Object.values(manifest.stacks).map((s: any) => ({ name: s.name, dependencies: s.dependencies }));
   const entra = rawConfig.entra.shortName;
-  const access = ['aws-commercial-access', 'aws-commercial-access-admin', 'aws-govcloud-access', 'aws-govcloud-access-admin'];
+  const chains = ['aws-commercial', 'aws-govcloud'].map((instance) => ['', '-a', '-b'].map((suffix) => `${instance}-access${suffix}`));
+  const access = chains.flat();
 
-  /** Runs the selected stacks as CdktfProject.execute does; returns, per stack, the stacks done when it started. */
-  async function run(method: 'deploy' | 'destroy'): Promise<Map<string, string[]>> {
+  /** Runs the selected stacks as CdktfProject.execute does; returns, per stack, the stacks done when it started (`running`: those in progress then). */
+  async function run(method: 'deploy' | 'destroy', running = new Map<string, string[]>()): Promise<Map<string, string[]>> {
     const selected = helpers.getMultipleStacks(synthesized, ['*'], method);
     if (method === 'deploy') helpers.checkIfAllDependenciesAreIncluded(selected);
     else helpers.checkIfAllDependantsAreIncluded(selected, synthesized);
@@ -86,6 +98,7 @@ describe("cdktf deploy '*' and destroy '*' over split access stacks", () => {
       const executor = await next();
       if (!executor) break;
       doneAtStart.set(executor.stack.name, executors.filter((e: any) => e.currentState === 'done').map((e: any) => e.stack.name));
+      running.set(executor.stack.name, executors.filter((e: any) => e.currentState === 'running').map((e: any) => e.stack.name));
       Object.assign(executor, { isPending: false, currentState: 'running' });
       executor.currentWorkPromise = new Promise<void>((resolve) => setTimeout(resolve, 5)).then(() => Object.assign(executor, { currentState: 'done', currentWorkPromise: undefined }));
       work.push(executor.currentWorkPromise);
@@ -105,10 +118,32 @@ describe("cdktf deploy '*' and destroy '*' over split access stacks", () => {
     for (const stack of access) expect(doneAtStart.get(stack)).toContain(entra);
   });
 
-  it('destroys every access stack, then azure-id, then the AWS stacks', async () => {
-    const doneAtStart = await run('destroy');
+  it('deploys the access stacks of a partition one after another (access, access-a, access-b), the partitions side by side', async () => {
+    const running = new Map<string, string[]>();
+    const doneAtStart = await run('deploy', running);
+    for (const chain of chains) {
+      const within = (stacks: string[]) => stacks.filter((stack) => chain.includes(stack));
+      chain.forEach((stack, i) => {
+        expect(within(doneAtStart.get(stack)!).sort()).toEqual(chain.slice(0, i).sort());
+        expect(within(running.get(stack)!)).toEqual([]);
+      });
+    }
+    // The other partition's access stack is in progress when one partition's starts.
+    expect([0, 1].some((i) => running.get(chains[i][0])!.includes(chains[1 - i][0]))).toBe(true);
+  });
+
+  it('destroys the access stacks of a partition in reverse order, one after another, then azure-id, then the AWS stacks', async () => {
+    const running = new Map<string, string[]>();
+    const doneAtStart = await run('destroy', running);
     expect([...doneAtStart.keys()].sort()).toEqual(['aws-commercial', 'aws-govcloud', entra, ...access].sort());
-    for (const stack of access) expect(doneAtStart.get(stack)).toEqual([]);
+    // In reverse: access-b first, then access-a, then access; never two of one partition at once.
+    for (const chain of chains) {
+      const within = (stacks: string[]) => stacks.filter((stack) => chain.includes(stack));
+      chain.forEach((stack, i) => {
+        expect(within(doneAtStart.get(stack)!).sort()).toEqual(chain.slice(i + 1).sort());
+        expect(within(running.get(stack)!)).toEqual([]);
+      });
+    }
     expect(doneAtStart.get(entra)).toEqual(expect.arrayContaining(access));
     for (const stack of ['aws-commercial', 'aws-govcloud']) expect(doneAtStart.get(stack)).toEqual(expect.arrayContaining([...access, entra]));
   });

@@ -203,10 +203,12 @@ describe('access split over stacks (issue 15, at scale)', () => {
     expect(accessStacks(loadConfig(allMoved), 'aws-govcloud')).toEqual([{ name: 'aws-govcloud-access', entries: [] }, { name: 'aws-govcloud-access-all', entries: loadConfig(allMoved).identityCenter.access['aws-govcloud'] }]);
   });
 
-  it('builds one access stack per name, each after its base stack and azure-id', () => {
+  it('builds one access stack per name, each after its base stack, azure-id and the access stack before it in its partition', () => {
     const app = withEnv(NO_ENDPOINT, () => synthApp(split));
+    // One after another per partition: Identity Center allows 15 outstanding assignment creations per instance.
+    const previous = { 'aws-commercial-access-admin': ['aws-commercial-access'], 'aws-commercial-access-workloads': ['aws-commercial-access-admin'] } as Record<string, string[]>;
     for (const name of [...names(split, 'aws-commercial'), 'aws-govcloud-access']) {
-      expect(stackOf(app, name).dependencies.map((d) => d.node.id)).toEqual([name.startsWith('aws-govcloud') ? 'aws-govcloud' : 'aws-commercial', rawConfig.entra.shortName]);
+      expect(stackOf(app, name).dependencies.map((d) => d.node.id)).toEqual([name.startsWith('aws-govcloud') ? 'aws-govcloud' : 'aws-commercial', rawConfig.entra.shortName, ...(previous[name] ?? [])]);
     }
   });
 
