@@ -56,7 +56,9 @@ const CYCLE_MS = 500;
 export async function runRehearsal(options: RehearsalOptions = {}): Promise<Report> {
   const faults = new Set(options.faults ?? []);
   const full = (options.scope ?? 'full') === 'full';
-  // The access stacks of the rehearsal config (stacks/aws-access-stack.ts decides them), known once it is built.
+  // The access stacks of the rehearsal config (stacks/aws-access-stack.ts decides them), known once it is built:
+  // per partition in accessStacks order, the order cdktf applies them in (main.ts chains them), and all of them in deploy order.
+  let accessChains: string[][] = [];
   let accessStacks: string[] = [];
   const only = (wanted: boolean, ...tasks: ListrTask[]) => (wanted ? tasks : []);
   const report = new Report();
@@ -85,17 +87,30 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
     rendererOptions: { persistentOutput: true },
   });
 
-  /** terraform init + apply of stacks side by side, counting what each created (listed in the order given, not of completion). */
-  const deployStacks = (stacks: readonly string[], task: any) => {
-    stacks.forEach((stack) => (report.resources[stack] = { created: 0, destroyed: 0 }));
-    return Promise.all(
-      stacks.map(async (stack) => {
-        await workspace.init(stack);
-        const applied = await workspace.apply(stack);
-        task.output = `${stack}: ${/Apply complete! (.*)/.exec(applied.stdout)?.[1] ?? 'applied'}`;
-        report.resources[stack] = { created: Number(/(\d+) added/.exec(applied.stdout)?.[1] ?? 0), destroyed: 0 };
+  /**
+   * Runs `run` over chains of stacks as `cdktf deploy '*'` orders them: the chains side by side, the
+   * stacks of one chain one after another (destroy: each chain in reverse). Results in the order of
+   * `chains.flat()`, not of completion.
+   */
+  const inChains = async <T>(chains: readonly (readonly string[])[], run: (stack: string) => Promise<T>, reverse = false): Promise<T[]> => {
+    const results = new Map<string, T>();
+    await Promise.all(
+      chains.map(async (chain) => {
+        for (const stack of reverse ? [...chain].reverse() : chain) results.set(stack, await run(stack));
       }),
     );
+    return chains.flat().map((stack) => results.get(stack)!);
+  };
+
+  /** terraform init of every stack at once (no call to AWS), then apply in chains, counting what each created (listed in deploy order). */
+  const deployStacks = async (chains: readonly (readonly string[])[], task: any) => {
+    chains.flat().forEach((stack) => (report.resources[stack] = { created: 0, destroyed: 0 }));
+    await Promise.all(chains.flat().map((stack) => workspace.init(stack)));
+    await inChains(chains, async (stack) => {
+      const applied = await workspace.apply(stack);
+      task.output = `${stack}: ${/Apply complete! (.*)/.exec(applied.stdout)?.[1] ?? 'applied'}`;
+      report.resources[stack] = { created: Number(/(\d+) added/.exec(applied.stdout)?.[1] ?? 0), destroyed: 0 };
+    });
   };
 
   /** Terraform's part for a federation link: run its provisioner, showing each labelled step. */
@@ -119,7 +134,8 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
         organizations = await buildOrganizations(aws!.endpoint, credentials);
         config = rehearsalConfig(organizations);
         const parsed = loadConfig(config);
-        accessStacks = INSTANCE_NAMES.flatMap((instance) => accessStacksOf(parsed, instance).map((s) => s.name));
+        accessChains = INSTANCE_NAMES.map((instance) => accessStacksOf(parsed, instance).map((s) => s.name));
+        accessStacks = accessChains.flat();
         task.output = [...organizations].map(([instance, o]) => `${instance}: ${o.accounts.length} accounts under ${o.rootId}`).join('; ');
       }),
       ),
@@ -129,7 +145,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
         deployer = new EntraStackDeployer(stack, entra!.endpoint, defaultCredential(process.env), join(dir, 'azure-id.state.json'));
         task.output = [...AWS_STACKS, ENTRA_STACK, ...accessStacks].join(', ');
       }),
-      timed('Deploy aws-commercial and aws-govcloud (terraform apply, side by side)', (task) => deployStacks(AWS_STACKS, task)),
+      timed('Deploy aws-commercial and aws-govcloud (terraform apply, side by side)', (task) => deployStacks(AWS_STACKS.map((stack) => [stack]), task)),
       timed(`Deploy ${ENTRA_STACK} through the Entra emulator (no azuread provider binary here), with the federation links' post-apply steps`, async (task) => {
         const armed = armFaults(faults, aws!, entra!);
         if (faults.has('interrupted')) {
@@ -156,7 +172,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
       }),
       ...only(
         full,
-      timed('Deploy every access stack of both partitions (terraform apply, side by side): group assignments across the Organization', (task) => deployStacks(accessStacks, task)),
+      timed('Deploy every access stack (terraform apply, one after another per partition as cdktf orders them, the partitions side by side): group assignments across the Organization', (task) => deployStacks(accessChains, task)),
       timed('Verify groups across accounts: SCIM groups and members, assignments, NikkiWolf through her group', async (task) => {
         for (const input of deployer.linkInputs()) {
           const aws_ = { region: input.region, endpoint: aws!.endpoint, credentials };
@@ -280,11 +296,12 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
       timed('Deploy again: nothing may change', async (task) => {
         const [awsMark, entraMark] = [aws!.requests.mark(), entra!.requests.mark()];
         const stacks = [...AWS_STACKS, ...accessStacks];
-        // The AWS stacks before the access stacks, as cdktf orders them: an access stack reads its base stack's
-        // state (terraform_remote_state), which must not be read while that stack's apply rewrites it.
+        // The AWS stacks before the access stacks, and a partition's access stacks one after another, as cdktf
+        // orders them: an access stack reads its base stack's state (terraform_remote_state), which must not be
+        // read while that stack's apply rewrites it.
         const applied = [
           ...(await Promise.all(AWS_STACKS.map((stack) => workspace.apply(stack)))),
-          ...(await Promise.all(accessStacks.map((stack) => workspace.apply(stack)))),
+          ...(await inChains(accessChains, (stack) => workspace.apply(stack))),
         ];
         const counts = await deployer.apply(provision(task));
         // counts.drift: what the azuread provider would plan after this apply (local/rehearsal/entra-deployer.ts).
@@ -295,7 +312,8 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
         report.check('second deploy: 0 changes and 0 write calls', unchanged && writes.length === 0, `${terraform}; ${counts.created} Entra changes; planned Entra drift: ${counts.drift.join(', ') || 'none'}; writes: ${writes.map((w) => `${w.service} ${w.operation}`).join(', ') || 'none'}`);
       }),
       timed('Destroy: pre-destroy steps, then every stack', async (task) => {
-        const destroyedAccess = await Promise.all(accessStacks.map((stack) => workspace.destroy(stack)));
+        // In reverse of deploy, as cdktf destroy '*' orders the chained access stacks.
+        const destroyedAccess = await inChains(accessChains, (stack) => workspace.destroy(stack), true);
         accessStacks.forEach((stack, i) => (report.resources[stack].destroyed = Number(/(\d+) destroyed/.exec(destroyedAccess[i].stdout)?.[1] ?? 0)));
         const counts = await deployer.destroy(provision(task));
         report.resources[ENTRA_STACK].destroyed = counts.destroyed;
