@@ -19,7 +19,7 @@ export interface Size {
   partitions: InstanceName[];
 }
 
-export const SMALL: Size = { ous: 4, accounts: 8, groups: 4, members: 5, permissionSets: 4, parallelism: 15, stacks: 1, partitions: [...INSTANCE_NAMES] };
+const SMALL: Size = { ous: 4, accounts: 8, groups: 4, members: 5, permissionSets: 4, parallelism: 15, stacks: 1, partitions: [...INSTANCE_NAMES] };
 export const FULL: Size = { ...SMALL, ous: 10, accounts: 50, groups: 20, members: 50, permissionSets: 10 };
 
 export function parseSize(argv: string[]): Size {
@@ -35,7 +35,7 @@ export function parseSize(argv: string[]): Size {
 
 export const ouName = (k: number) => `OU-${String(k + 1).padStart(2, '0')}`;
 export const groupName = (g: number) => `Bench-Group-${String(g + 1).padStart(2, '0')}`;
-export const permissionSetName = (p: number) => `Bench-PS-${String(p + 1).padStart(2, '0')}`;
+const permissionSetName = (p: number) => `Bench-PS-${String(p + 1).padStart(2, '0')}`;
 export const userName = (u: number) => `BenchUser${String(u + 1).padStart(3, '0')}`;
 
 /** With --stacks N, a group's entries all go to one stack, so no principal and permission set straddles two. */
