@@ -63,11 +63,16 @@ export class FederationLink extends Construct {
     const script = (command: string) => `npm run --silent federation -- ${command} --instance ${input.instance}`;
     const environment = { FEDERATION_INPUT: '${jsonencode(self.input)}' };
     const labelled = { label: NOT_PURE_TERRAFORM_LABEL, postApplySteps: POST_APPLY_STEPS.map((s) => s.label), preDestroySteps: PRE_DESTROY_STEPS.map((s) => s.label), ...input };
+    // `when` is a keyword in HCL (`when = destroy`) and a string in Terraform JSON ("destroy"). CDKTF's HCL
+    // renderer (node_modules/cdktf/lib/hcl/render.js, renderProvisionerBlock → renderAttributes) quotes a
+    // plain string (renderFuzzyJsonExpression), which Terraform 1.11 flags as a deprecated quoted keyword,
+    // but writes a value given as `{ value, type: "reference" }` bare (its `type === "reference"` branch).
+    const destroy = (App.of(this).hclOutput ? { value: 'destroy', type: 'reference' } : 'destroy') as 'destroy';
 
     this.resource = new DataResource(this, 'link', {
       input: labelled,
       triggersReplace: { instanceArn: input.instanceArn, servicePrincipalId: input.servicePrincipalId },
-      provisioners: [{ type: 'local-exec', when: 'destroy', command: script('pre-destroy'), workingDir, environment }],
+      provisioners: [{ type: 'local-exec', when: destroy, command: script('pre-destroy'), workingDir, environment }],
     });
     this.postApply = new DataResource(this, 'post_apply', {
       input: labelled,

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +97,31 @@ describe('the exit from CDKTF: cdktf synth --hcl', () => {
     const basePath = /backend "local" \{\s*path = "([^"]+)"/.exec(readFileSync(join(stacks, name, 'cdk.tf'), 'utf8'))?.[1];
     expect(remotePath).toBe(join(__dirname, '..', '..', `terraform.${name}.tfstate`));
     expect(remotePath).toBe(basePath);
+  });
+
+  it('azure-id as HCL writes the federation link\'s destroy-time provisioners with the keyword `when = destroy`, valid Terraform; its JSON keeps the string "destroy"', async () => {
+    // The azuread provider is not in the offline mirror, so the whole stack cannot be validated here.
+    // The terraform_data blocks need only Terraform's built-in provider: they are taken out of cdk.tf as
+    // written, and only their values that read other resources (`"${…}"` not about `self`) become literals.
+    const hcl = readFileSync(join(stacks, 'azure-id', 'cdk.tf'), 'utf8');
+    const blocks = [...hcl.matchAll(/^resource "terraform_data" "[^"]+" \{\n[^]*?\n\}$/gm)].map(([block]) => block);
+    expect(blocks).toHaveLength(2 * INSTANCE_NAMES.length);
+    const links = blocks.filter((block) => /^resource "terraform_data" "[^"]+_federation_link_/.test(block));
+    expect(links).toHaveLength(INSTANCE_NAMES.length);
+    for (const link of links) expect(link).toMatch(/^ {4}when {8}= destroy$/m);
+    const dir = join(work, 'azure-id-terraform-data');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'main.tf'), blocks.map((block) => block.replace(/"\$\{(?![^"]*\bself\.)[^"]*\}"/g, '"literal"')).join('\n\n') + '\n');
+    await terraformOk(['init', '-input=false', '-backend=false'], dir, env);
+    const validate = JSON.parse((await terraformOk(['validate', '-json'], dir, env)).stdout);
+    expect(validate).toMatchObject({ valid: true, error_count: 0 });
+    expect(validate.diagnostics.map((d: { summary: string }) => d.summary)).toEqual(Array(validate.warning_count).fill('Quoted references are deprecated'));
+
+    const json = readFileSync(join(synthToDisk({ AWS_ENDPOINT_URL: undefined }), 'azure-id', 'cdk.tf.json'), 'utf8');
+    const data = JSON.parse(json).resource.terraform_data;
+    const whens = Object.values(data).flatMap((r: any) => r.provisioner.map((p: any) => p['local-exec'].when));
+    expect(whens.filter((when) => when !== undefined)).toEqual(Array(INSTANCE_NAMES.length).fill('destroy'));
+    expect(json.match(/"when": "destroy"/g)).toHaveLength(INSTANCE_NAMES.length);
   });
 });
 
