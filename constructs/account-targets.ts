@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
-import { Fn, TerraformIterator } from 'cdktf';
+import { Fn, TerraformDataSource, TerraformIterator } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
 import { DataAwsOrganizationsOrganizationalUnitDescendantAccounts } from '@cdktf/provider-aws/lib/data-aws-organizations-organizational-unit-descendant-accounts';
 import { AccessEntry } from '../app-config/schema';
+import { addPostconditions } from './postconditions';
 
 /**
  * The Organization as the access report (scripts/access) reads it at run time, for the same rule
@@ -13,19 +14,22 @@ export interface OrganizationAccounts {
   /** The account the profile resolves to. */
   readonly currentAccountId: string;
   readonly managementAccountId: string;
-  /** Every account in this OU (or root) and every OU below it, whatever its status. */
-  descendantsOf(parentId: string): Promise<{ id: string; status?: string }[]>;
-  allAccounts(): Promise<{ id: string; status?: string }[]>;
+  /**
+   * Every account in this OU (or root) and every OU below it, whatever its state: Organizations'
+   * State (AccountState), or the retired Status where State is absent; undefined when neither is given.
+   */
+  descendantsOf(parentId: string): Promise<{ id: string; state?: string }[]>;
+  allAccounts(): Promise<{ id: string; state?: string }[]>;
 }
 
 // OUs and the Organization reach their ACTIVE accounts only, and never the management account.
-const REACHABLE_STATUS = 'ACTIVE';
+export const REACHABLE_STATE = 'ACTIVE';
 
 /** The accounts an access entry reaches, by the rule AccountTargets writes into the plan. */
 export async function reachedAccountIds(entry: AccessEntry, organization: OrganizationAccounts): Promise<string[]> {
   if (entry.accounts) return entry.accounts.map((account) => (account === 'current' ? organization.currentAccountId : account));
   const pool = entry.organizationalUnits ? (await Promise.all(entry.organizationalUnits.map((ou) => organization.descendantsOf(ou)))).flat() : await organization.allAccounts();
-  return [...new Set(pool.filter((a) => a.status === REACHABLE_STATUS && a.id !== organization.managementAccountId).map((a) => a.id))];
+  return [...new Set(pool.filter((a) => a.state === REACHABLE_STATE && a.id !== organization.managementAccountId).map((a) => a.id))];
 }
 
 export interface AccountTargetsProps {
@@ -35,11 +39,31 @@ export interface AccountTargetsProps {
 }
 
 /**
+ * An account's state as Terraform reads it from an Organizations data source's `accounts`: `state`
+ * where the aws provider exposes it (its newer releases), else the retired `status` (5.100.0 exposes
+ * only that), else "UNKNOWN". try() turns the attribute a provider lacks into the fallback.
+ */
+export const stateOf = (account: string) => `coalesce(try(${account}.state, ""), try(${account}.status, ""), "UNKNOWN")`;
+
+/**
+ * AWS Organizations stopped returning an account's Status on 2026-09-09 (SDK model docs of Account:
+ * "use the State parameter"). A provider that reads only status then sees every account without a
+ * state, and an OU would expand to no account: the next plan would destroy all its assignments, and a
+ * deploy that auto-approves would apply that. The plan stops instead.
+ */
+export const UNKNOWN_ACCOUNT_STATE_MESSAGE =
+  'AWS Organizations answered with accounts that have neither State nor Status: AWS retired the account Status field on 2026-09-09, ' +
+  'and the hashicorp/aws provider in use reads only status (5.100.0 does), so organizationalUnits and allAccounts entries cannot tell ACTIVE accounts from closed ones. ' +
+  'Upgrade hashicorp/aws to 6.18.0 or later, whose Organizations data sources expose state (@cdktf/provider-aws 21.22.1 is built for 6.25.0), or target accounts by id in config.ts. ' +
+  'The plan stops here so that no assignment is destroyed for want of a field.';
+
+/**
  * The accounts an access entry reaches, as a set of account ids that Terraform computes at plan
  * time. OUs (`aws_organizations_organizational_unit_descendant_accounts`, which also lists closed
  * and suspended accounts: aws-ia/terraform-aws-permission-sets filters them) and the whole
  * Organization expand to their ACTIVE accounts without the management account; that account is
- * reached only when named in `accounts`. Each OU and the Organization are read once per stack.
+ * reached only when named in `accounts`. Each OU and the Organization are read once per stack, and
+ * each read stops the plan when an account's state cannot be read (UNKNOWN_ACCOUNT_STATE_MESSAGE).
  */
 export class AccountTargets extends Construct {
   private organization?: DataAwsOrganizationsOrganization;
@@ -62,11 +86,14 @@ export class AccountTargets extends Construct {
 
   private activeMembers(accounts: unknown): unknown {
     const management = this.theOrganization().masterAccountId;
-    return TerraformIterator.fromList(accounts as string[]).forExpressionForList(`val.id if val.status == "${REACHABLE_STATUS}" && val.id != ${management}`);
+    return TerraformIterator.fromList(accounts as string[]).forExpressionForList(`val.id if ${stateOf('val')} == "${REACHABLE_STATE}" && val.id != ${management}`);
   }
 
   private theOrganization(): DataAwsOrganizationsOrganization {
-    this.organization ??= new DataAwsOrganizationsOrganization(this, 'organization', { provider: this.props.provider });
+    if (!this.organization) {
+      this.organization = new DataAwsOrganizationsOrganization(this, 'organization', { provider: this.props.provider });
+      stopOnUnknownState(this.organization);
+    }
     return this.organization;
   }
 
@@ -74,8 +101,13 @@ export class AccountTargets extends Construct {
     let found = this.descendants.get(parentId);
     if (!found) {
       found = new DataAwsOrganizationsOrganizationalUnitDescendantAccounts(this, `descendants_${parentId}`, { parentId, provider: this.props.provider });
+      stopOnUnknownState(found);
       this.descendants.set(parentId, found);
     }
     return found;
   }
+}
+
+function stopOnUnknownState(source: TerraformDataSource): void {
+  addPostconditions(source, [{ condition: `\${alltrue([for account in self.accounts : ${stateOf('account')} != "UNKNOWN"])}`, errorMessage: UNKNOWN_ACCOUNT_STATE_MESSAGE }]);
 }

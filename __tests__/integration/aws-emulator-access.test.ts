@@ -7,6 +7,7 @@ import {
   IdentitystoreClient,
 } from '@aws-sdk/client-identitystore';
 import {
+  DescribeAccountCommand,
   ListAccountsCommand,
   ListAccountsForParentCommand,
   ListAWSServiceAccessForOrganizationCommand,
@@ -66,20 +67,36 @@ describe('AWS emulator: Organizations, account assignments and their limits, SCI
   // The calls of the aws provider's data sources (internal/service/organizations/organization_data_source.go:
   // DescribeOrganization, ListAccounts, ListRoots, ListAWSServiceAccessForOrganization;
   // organizational_unit_descendant_accounts_data_source.go: ListAccountsForParent and
-  // ListOrganizationalUnitsForParent, recursively), answered by moto through the gateway in each partition.
-  it.each([['us-east-1', 'aws'], ['us-gov-west-1', 'aws-us-gov']])('answers what the provider reads of an Organization in %s, SUSPENDED accounts included', async (region, partition) => {
+  // ListOrganizationalUnitsForParent, recursively), answered by moto through the gateway in each partition,
+  // as AWS answers since it retired the account's Status on 2026-09-09: State only.
+  it.each([['us-east-1', 'aws'], ['us-gov-west-1', 'aws-us-gov']])('answers what the provider reads of an Organization in %s, SUSPENDED accounts included, with State and without the retired Status', async (region, partition) => {
     const organizations = new OrganizationsClient(client(region, emulator.endpoint));
     const built = await buildOrganization(organizations, { organizationalUnits: ['Workloads', 'Workloads/Prod', 'Sandbox'], accounts: 5, suspended: 1 });
     const organization = (await organizations.send(new DescribeOrganizationCommand({}))).Organization!;
     expect(organization.Arn).toMatch(new RegExp(`^arn:${partition}:organizations::`));
-    expect((await organizations.send(new ListAccountsCommand({}))).Accounts).toHaveLength(built.accounts.length + 1);
+    const listed = (await organizations.send(new ListAccountsCommand({}))).Accounts!;
+    expect(listed).toHaveLength(built.accounts.length + 1);
     await organizations.send(new ListAWSServiceAccessForOrganizationCommand({}));
     const descendants = await descendantAccounts(organizations, built.organizationalUnits.get('Workloads')!);
     const under = built.accounts.filter((a) => a.ou.startsWith('Workloads'));
     expect(descendants.map((a) => a.Id).sort()).toEqual(under.map((a) => a.id).sort());
-    // The provider returns every status: the ACTIVE filter is the product's job (aws-ia/terraform-aws-permission-sets).
-    expect(descendants.filter((a) => a.Status === 'ACTIVE').map((a) => a.Id).sort()).toEqual(activeAccountsUnder(built, 'Workloads').sort());
-    expect(descendants.some((a) => a.Status === 'SUSPENDED')).toBe(true);
+    const described = (await organizations.send(new DescribeAccountCommand({ AccountId: under[0].id }))).Account!;
+    for (const account of [...listed, ...descendants, described]) expect(account).not.toHaveProperty('Status');
+    // Every state is returned: the ACTIVE filter is the product's job (aws-ia/terraform-aws-permission-sets).
+    expect(descendants.filter((a) => a.State === 'ACTIVE').map((a) => a.Id).sort()).toEqual(activeAccountsUnder(built, 'Workloads').sort());
+    expect(descendants.some((a) => a.State === 'SUSPENDED')).toBe(true);
+  });
+
+  it('answers Status beside State when told to answer as AWS did before 2026-09-09', async () => {
+    const organizations = new OrganizationsClient(client('us-east-1', emulator.endpoint));
+    emulator.answerAccountStatus('both');
+    try {
+      const { Accounts = [] } = await organizations.send(new ListAccountsCommand({}));
+      expect(Accounts.length).toBeGreaterThan(0);
+      expect(Accounts.every((a) => a.Status !== undefined && a.State !== undefined)).toBe(true);
+    } finally {
+      emulator.answerAccountStatus('retired');
+    }
   });
 
   it('creates a group assignment asynchronously: IN_PROGRESS, then SUCCEEDED', async () => {
@@ -159,7 +176,7 @@ describe('AWS emulator: Organizations, account assignments and their limits, SCI
 });
 
 /** ListAccountsForParent and ListOrganizationalUnitsForParent, recursively, as the provider's data source walks. */
-async function descendantAccounts(organizations: OrganizationsClient, parentId: string): Promise<{ Id?: string; Status?: string }[]> {
+async function descendantAccounts(organizations: OrganizationsClient, parentId: string): Promise<{ Id?: string; Status?: string; State?: string }[]> {
   const { Accounts = [] } = await organizations.send(new ListAccountsForParentCommand({ ParentId: parentId }));
   const { OrganizationalUnits = [] } = await organizations.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parentId }));
   const below = await Promise.all(OrganizationalUnits.map((ou) => descendantAccounts(organizations, ou.Id!)));

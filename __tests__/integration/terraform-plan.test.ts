@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { rawConfig } from '../../config';
 import { AwsEmulator } from '../../local/emulators/aws';
+import { stateOf, UNKNOWN_ACCOUNT_STATE_MESSAGE } from '../../constructs/account-targets';
 import { activeAccountsUnder, BuiltOrganization, buildOrganization } from '../../local/rehearsal/organization';
 import { IDENTITY_STORE_PROVISIONING, SignedJsonClient } from '../../scripts/clients/signed-json-client';
 import { emulatorAccessKey } from '../../local/harness/aws-emulator-env';
@@ -46,6 +47,26 @@ describe('terraform init + validate through the offline mirror', () => {
     expect(init.stdout).toMatch(/Installed hashicorp\/aws v5\.100\.0|Using hashicorp\/aws v5\.100\.0/);
     const validate = await terraformOk(['validate', '-json'], dir, env);
     expect(JSON.parse(validate.stdout)).toMatchObject({ valid: true, error_count: 0 });
+  });
+});
+
+/**
+ * The state an access stack reads from an account of an Organizations data source, whichever shape the
+ * provider gives it: newer hashicorp/aws releases add `state`, 5.100.0 has `status` only, and since
+ * 2026-09-09 AWS fills only State. Evaluated by Terraform itself (terraform console, no provider).
+ */
+describe('the account state Terraform reads (constructs/account-targets.ts)', () => {
+  it.each([
+    ['state only (a provider that exposes state, after the retirement)', '{ id = "1", state = "ACTIVE" }', 'ACTIVE'],
+    ['a closed account, state only', '{ id = "1", state = "CLOSED" }', 'CLOSED'],
+    ['state and an empty status', '{ id = "1", state = "SUSPENDED", status = "" }', 'SUSPENDED'],
+    ['status only (5.100.0 before the retirement)', '{ id = "1", status = "ACTIVE" }', 'ACTIVE'],
+    ['an empty status only (5.100.0 after the retirement)', '{ id = "1", status = "" }', 'UNKNOWN'],
+  ])('%s', async (_shape, account, expected) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tf-state-'));
+    writeFileSync(join(dir, 'main.tf'), `locals {\n  account = ${account}\n}\n`);
+    const answer = execFileSync('terraform', ['console'], { cwd: dir, input: stateOf('local.account'), env: { ...process.env, CHECKPOINT_DISABLE: '1' }, encoding: 'utf8' });
+    expect(answer.trim()).toBe(JSON.stringify(expected));
   });
 });
 
@@ -179,7 +200,9 @@ describe('terraform plan of an access stack against the AWS emulator (issue 15)'
   };
 
   beforeAll(async () => {
-    emulator = await AwsEmulator.start();
+    // hashicorp/aws 5.100.0, the only provider here, reads an account's status alone: Organizations answers as
+    // before 2026-09-09 (Status beside State) until the test below answers as AWS does since.
+    emulator = await AwsEmulator.start({ accountStatusField: 'both' });
     const aws = { region: 'us-east-1', endpoint: emulator.endpoint, credentials: { accessKeyId: emulatorAccessKey('aws'), secretAccessKey: 'emulator' } };
     organization = await buildOrganization(new OrganizationsClient(aws), { organizationalUnits: ['Workloads', 'Workloads/Prod', 'Sandbox'], accounts: 6, suspended: 2 });
     await provisionGroupByScim(aws, 'AWS-Base');
@@ -242,6 +265,23 @@ describe('terraform plan of an access stack against the AWS emulator (issue 15)'
     expect(operations).not.toContain('ListPermissionSets');
     expect(operations).not.toContain('DescribePermissionSet');
   }, 180_000);
+
+  it('once Organizations answers without Status (AWS since 2026-09-09), stops the deploy with the upgrade message and deletes no assignment', async () => {
+    const assignedInState = () => JSON.parse(readFileSync(join(workspace.dir, `terraform.${stack}.tfstate`), 'utf8')).resources.filter((r: any) => r.type === 'aws_ssoadmin_account_assignment').flatMap((r: any) => r.instances.map((i: any) => `${r.name}[${i.index_key}]`));
+    const assigned = assignedInState();
+    expect(assigned.length).toBeGreaterThan(0);
+    emulator.answerAccountStatus('retired');
+    try {
+      const mark = emulator.requests.mark();
+      // apply, as the deploy on merge auto-approves: the plan must stop before it could shrink the OUs to no account.
+      const failed = await workspace.apply(stack).then(() => '', (error: Error) => error.message.replace(/\s+/g, ' '));
+      expect(failed).toContain(UNKNOWN_ACCOUNT_STATE_MESSAGE);
+      expect(emulator.requests.since(mark).map((c) => c.operation)).not.toContain('DeleteAccountAssignment');
+      expect(assignedInState()).toEqual(assigned);
+    } finally {
+      emulator.answerAccountStatus('both');
+    }
+  }, 120_000);
 
   it('stops with a message naming a group that SCIM has not provisioned, and the step to run', async () => {
     const raw = accessOn(organization.organizationalUnits.get('Workloads')!, organization.rootId) as any;

@@ -9,6 +9,10 @@ import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-a
 import { loadConfig, rawConfig } from '../../config';
 import { INSTANCE_NAMES } from '../../app-config/schema';
 import { accessStackName, accessStacks } from '../../stacks/aws-access-stack';
+import { UNKNOWN_ACCOUNT_STATE_MESSAGE } from '../../constructs/account-targets';
+
+// The state Terraform reads: the newer providers' state, else the retired status (aws 5.100.0), else UNKNOWN.
+const STATE_OF_VAL = 'coalesce(try(val.state, ""), try(val.status, ""), "UNKNOWN")';
 import { buildApp } from '../../main';
 import { parsed, stackOf, synthApp, synthStack, withEnv } from '../support/synth';
 
@@ -96,10 +100,23 @@ describe('organization targets', () => {
   it('expands OUs and allAccounts to ACTIVE accounts without the management account', () => {
     const [[, byOu]] = assignmentsOf('RegionalAdmin').filter(([, a]) => a.principal_id.includes('"AWS-Base"'));
     expect(byOu.for_each).toMatch(/toset\(data\.aws_organizations_organizational_unit_descendant_accounts\.targets_descendants_ou-ab12-cdef3456_\w+\.accounts\): val\.id if/);
-    expect(byOu.for_each).toMatch(/val\.status == "ACTIVE" && val\.id != data\.aws_organizations_organization\.targets_organization_\w+\.master_account_id/);
+    expect(byOu.for_each).toContain(`val.id if ${STATE_OF_VAL} == "ACTIVE" && val.id != `);
+    expect(byOu.for_each).toMatch(/ && val\.id != data\.aws_organizations_organization\.targets_organization_\w+\.master_account_id/);
     expect((byOu.for_each.match(/descendant_accounts\./g) ?? []).length).toBe(2);
     const [[, byOrganization]] = assignmentsOf('RegionalAdmin').filter(([, a]) => a.principal_id.includes('"AWS-Admins"'));
-    expect(byOrganization.for_each).toMatch(/toset\(data\.aws_organizations_organization\.targets_organization_\w+\.accounts\): val\.id if val\.status == "ACTIVE" && val\.id != data\.aws_organizations_organization\.targets_organization_\w+\.master_account_id/);
+    expect(byOrganization.for_each).toMatch(/toset\(data\.aws_organizations_organization\.targets_organization_\w+\.accounts\): val\.id if coalesce/);
+    expect(byOrganization.for_each).toContain(`val.id if ${STATE_OF_VAL} == "ACTIVE" && val.id != `);
+  });
+
+  // Organizations retired the account Status on 2026-09-09; a read that cannot tell an account's state must stop the plan, not shrink it.
+  it('stops the plan when an Organizations read holds an account with neither state nor status', () => {
+    const reads = [...Object.values(json.data.aws_organizations_organizational_unit_descendant_accounts), ...Object.values(json.data.aws_organizations_organization)] as any[];
+    expect(reads).toHaveLength(3);
+    for (const read of reads) {
+      expect(read.lifecycle.postcondition).toEqual([
+        { condition: `\${alltrue([for account in self.accounts : ${STATE_OF_VAL.replace(/val/g, 'account')} != "UNKNOWN"])}`, error_message: UNKNOWN_ACCOUNT_STATE_MESSAGE },
+      ]);
+    }
   });
 
   it('names explicit accounts as given, and the current one by the caller identity', () => {

@@ -8,6 +8,7 @@ import { ProvisioningTenants } from './provisioning';
 import { SamlAcs } from './saml-acs';
 import { ScimServer } from './scim';
 import { ssoAdminExtensions } from './sso-admin';
+import { AccountStatusField, organizationsService } from './organizations';
 
 /** What the emulator holds beyond moto, for "nothing left behind" checks. */
 export interface EmulatorLeftovers {
@@ -31,9 +32,10 @@ export class AwsEmulator {
     readonly scim: ScimServer,
     /** Account assignment requests and the sso-admin limits (tests may lift them). */
     readonly assignments: AccountAssignmentRequests,
+    private readonly organizations: { statusField: AccountStatusField },
   ) {}
 
-  static async start(options: { port?: number } = {}): Promise<AwsEmulator> {
+  static async start(options: { port?: number; accountStatusField?: AccountStatusField } = {}): Promise<AwsEmulator> {
     const moto = await MotoServer.start();
     try {
       let endpoint = '';
@@ -44,10 +46,17 @@ export class AwsEmulator {
       const scim = new ScimServer(provisioning, overlays, moto.endpoint);
       provisioning.onTenantDeleted = (tenantId) => scim.forgetTenant(tenantId);
       const forget = { user: (userId: string) => scim.forgetUser(userId), group: (groupId: string) => scim.forgetGroup(groupId) };
-      const services = [ssoAdminExtensions(assignments, moto.endpoint), identityStoreService(overlays, forget), provisioning.service(), appsAuth.service()];
+      const organizations = { statusField: options.accountStatusField ?? 'retired' };
+      const services = [
+        ssoAdminExtensions(assignments, moto.endpoint),
+        identityStoreService(overlays, forget),
+        provisioning.service(),
+        appsAuth.service(),
+        organizationsService(() => organizations.statusField),
+      ];
       const gateway = new Gateway(moto.endpoint, services, scim, new SamlAcs(appsAuth, moto.endpoint));
       endpoint = await gateway.listen(options.port);
-      return new AwsEmulator(endpoint, moto, gateway, provisioning, appsAuth, scim, assignments);
+      return new AwsEmulator(endpoint, moto, gateway, provisioning, appsAuth, scim, assignments, organizations);
     } catch (error) {
       await moto.stop();
       throw error;
@@ -61,6 +70,11 @@ export class AwsEmulator {
   /** Faults to inject on chosen requests, and what their callers did next. */
   get faults(): FaultLedger {
     return this.gateway.faults;
+  }
+
+  /** Whether Organizations still returns the account's retired `Status` beside `State` (local/emulators/aws/organizations.ts). */
+  answerAccountStatus(field: AccountStatusField): void {
+    this.organizations.statusField = field;
   }
 
   leftovers(): EmulatorLeftovers {
