@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateGroupCommand, CreateGroupMembershipCommand, CreateUserCommand, DeleteGroupCommand } from '@aws-sdk/client-identitystore';
+import { MoveAccountCommand } from '@aws-sdk/client-organizations';
 import { AttachCustomerManagedPolicyReferenceToPermissionSetCommand, CreateAccountAssignmentCommand, CreatePermissionSetCommand, ListInstancesCommand, ProvisionPermissionSetCommand } from '@aws-sdk/client-sso-admin';
 import { rawConfig } from '../../config';
 import { loadConfig } from '../../config';
@@ -30,8 +31,8 @@ describe('npm run access against the AWS emulator', () => {
   });
   afterAll(() => emulator?.stop());
 
-  it('resolves every assignment to names, marks what the config means, finds the orphan and the unmanaged one', async () => {
-    const organization = await buildOrganization(clients.organizations, { organizationalUnits: ['Workloads', 'Workloads/Prod'], accounts: 3, suspended: 1 });
+  it('resolves every assignment to names, marks what the config means, finds the orphan, the unmanaged one, what a closed or moved account leaves, and what is missing', async () => {
+    const organization = await buildOrganization(clients.organizations, { organizationalUnits: ['Workloads', 'Workloads/Prod'], accounts: 4, suspended: 1 });
     const workloads = organization.organizationalUnits.get('Workloads')!;
     const config = loadConfig({ ...rawConfig, identityCenter: { ...rawConfig.identityCenter, access: { ...rawConfig.identityCenter.access, 'aws-commercial': [{ group: 'AWS-Base', permissionSet: 'BaseViewOnly', organizationalUnits: [workloads] }] } } });
     const { ssoAdmin, identityStore } = clients;
@@ -43,11 +44,15 @@ describe('npm run access against the AWS emulator', () => {
     const { GroupId: goneId } = await identityStore.send(new CreateGroupCommand({ IdentityStoreId, DisplayName: 'Recreated' }));
     const assign = (AccountId: string, PrincipalType: 'USER' | 'GROUP', PrincipalId: string) =>
       ssoAdmin.send(new CreateAccountAssignmentCommand({ InstanceArn, PermissionSetArn, TargetId: AccountId, TargetType: 'AWS_ACCOUNT', PrincipalType, PrincipalId }));
-    const active = organization.accounts.filter((a) => a.active).map((a) => a.id);
-    for (const account of active) await assign(account, 'GROUP', GroupId!);
+    const [closed, ...active] = organization.accounts.map((a) => a.id);
+    // The entry's assignments as its stack made them while member-1 was ACTIVE and member-4 in the OU.
+    for (const account of [closed, ...active]) await assign(account, 'GROUP', GroupId!);
     await assign(active[0], 'USER', UserId!);
     await assign(active[1], 'GROUP', goneId!);
     await identityStore.send(new DeleteGroupCommand({ IdentityStoreId, GroupId: goneId }));
+    const moved = organization.accounts[3];
+    await clients.organizations.send(new MoveAccountCommand({ AccountId: moved.id, SourceParentId: organization.organizationalUnits.get(moved.ou), DestinationParentId: organization.rootId }));
+    const inOu = active.filter((a) => a !== moved.id);
 
     const records = { location: 'nowhere', read: async () => undefined, write: async () => undefined, remove: async () => undefined };
     const report = await buildAccessReport({ instances: ['aws-commercial'], config, entraDomain: DOMAIN, records, awsClientsFor: () => clients, graph });
@@ -57,20 +62,39 @@ describe('npm run access against the AWS emulator', () => {
     const rows = instance.assignments.map((r) => `${r.accountId} ${r.permissionSet} ${r.principalType} ${r.principal ?? '(deleted)'} ${r.origin} managed=${r.managedByTerraform} [${r.members?.join(',') ?? ''}]`);
     expect(rows.sort()).toEqual(
       [
-        ...active.map((a) => `${a} BaseViewOnly GROUP AWS-Base aws managed=true [NikkiWolf@${DOMAIN}]`),
+        ...inOu.map((a) => `${a} BaseViewOnly GROUP AWS-Base aws managed=true [NikkiWolf@${DOMAIN}]`),
+        ...[closed, moved.id].map((a) => `${a} BaseViewOnly GROUP AWS-Base aws managed=false [NikkiWolf@${DOMAIN}]`),
         `${active[0]} BaseViewOnly USER NikkiWolf@${DOMAIN} aws managed=false []`,
         `${active[1]} BaseViewOnly GROUP (deleted) null managed=false []`,
       ].sort(),
     );
     // No provisioning request failed: ListPermissionSetProvisioningStatus (the gateway's) lists none FAILED.
-    expect(instance.findings.map((f) => `${f.kind}${f.needsAction ? '!' : ''}: ${f.subject}`)).toEqual([
-      `orphan!: GROUP ${goneId} on account ${active[1]} (member-3) / BaseViewOnly`,
-      `unmanaged!: USER NikkiWolf@${DOMAIN} on account ${active[0]} (member-2) / BaseViewOnly`,
-    ]);
+    // The management account carries the base stack's assignments (config.ts identityCenter.assignments), not made here.
+    const management = `account ${organization.managementAccountId} (master)`;
+    expect(instance.findings.map((f) => `${f.kind}${f.needsAction ? '!' : ''}: ${f.subject}`).sort()).toEqual(
+      [
+        `orphan!: GROUP ${goneId} on account ${active[1]} (member-3) / BaseViewOnly`,
+        `unmanaged!: USER NikkiWolf@${DOMAIN} on account ${active[0]} (member-2) / BaseViewOnly`,
+        `out-of-scope!: GROUP AWS-Base on account ${closed} (member-1) / BaseViewOnly`,
+        `out-of-scope!: GROUP AWS-Base on account ${moved.id} (member-4) / BaseViewOnly`,
+        `missing!: USER NikkiWolf@${DOMAIN} on ${management} / RegionalAdmin`,
+        `missing!: USER NikkiWolf@${DOMAIN} on ${management} / AdministratorAccess`,
+      ].sort(),
+    );
+    const outOfScope = instance.findings.filter((f) => f.kind === 'out-of-scope');
+    const detailOf = (accountId: string) => outOfScope.find((f) => f.subject.includes(accountId))?.detail;
+    expect(detailOf(closed)).toMatch(/^account \d{12} \(member-1\) is no longer ACTIVE \(State SUSPENDED\)/);
+    expect(detailOf(moved.id)).toMatch(new RegExp(`^account \\d{12} \\(member-4\\) is no longer in OU ${workloads} and the OUs below it`));
+    expect(outOfScope.every((f) => f.action?.startsWith('the next deploy of aws-commercial-access (npm run deploy) deletes this assignment'))).toBe(true);
+    expect(instance.findings.filter((f) => f.kind === 'missing').map((f) => f.action)).toEqual(['deploy aws-commercial (npm run deploy)', 'deploy aws-commercial (npm run deploy)']);
     expect(report.needsAction).toBe(true);
     // Every listing went through the paced clients, and sso-admin was asked per provisioned account.
     expect(calls.get('ssoAdmin.ListAccountAssignments')).toBeGreaterThanOrEqual(active.length);
     expect(calls.get('sts.GetCallerIdentity')).toBe(1);
+    // Answered as before 2026-09-09, Status beside State: the same report.
+    emulator.answerAccountStatus('both');
+    const before = await buildAccessReport({ instances: ['aws-commercial'], config, entraDomain: DOMAIN, records, awsClientsFor: () => clients, graph }).finally(() => emulator.answerAccountStatus('retired'));
+    expect(before.instances).toEqual(report.instances);
   });
 
   it('reports a permission set whose provisioning failed in an account where its customer-managed policy is missing, and not where it exists', async () => {

@@ -10,7 +10,7 @@ const aws: AwsSnapshot = {
   instance: 'aws-govcloud',
   instanceArn: 'arn:aws-us-gov:sso:::instance/ssoins-1',
   identityStoreId: 'd-1234567890',
-  accounts: [{ id: '111111111111', name: 'member-1' }],
+  accounts: [{ id: '111111111111', name: 'member-1', state: 'ACTIVE' }],
   permissionSets: [{ arn: PS, name: 'BaseViewOnly' }],
   assignments: [
     { accountId: '111111111111', permissionSetArn: PS, principalType: 'GROUP', principalId: 'g-1' },
@@ -19,7 +19,7 @@ const aws: AwsSnapshot = {
   users: [{ id: 'u-rich', userName: 'RichRoe@contoso.com', externalIds: SCIM }],
   groups: [{ id: 'g-1', displayName: 'AWS-Base', externalIds: SCIM, memberIds: ['u-rich'] }],
   provisioningFailures: readable([]),
-  managed: readable(['111111111111|BaseViewOnly|GROUP|AWS-Base']),
+  meant: readable([{ principalType: 'GROUP', principal: 'AWS-Base', permissionSet: 'BaseViewOnly', stack: 'aws-govcloud-access', scope: 'accounts 111111111111', accountIds: ['111111111111'] }]),
 };
 const fakeGraph = (pim: () => Promise<never> | Promise<any[]>) => ({
   groupMemberNames: async () => ['RichRoe@contoso.com'],

@@ -19,14 +19,14 @@ import {
   SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { AppConfig, InstanceName } from '../../app-config/schema';
+import { AccessEntry, accessStackName, AppConfig, InstanceName } from '../../app-config/schema';
 import { OrganizationAccounts, reachedAccountIds } from '../../constructs/account-targets';
 import { GraphApi, PimSchedule } from '../clients/graph';
 import { pollUntil, rateLimiter } from '../retry';
 import { explain } from '../runner';
 import { all as pages } from '../steps/identity-store-users';
 import { entraObjectId } from './findings';
-import { Assignment, assignmentKey, AwsSnapshot, EntraSnapshot, IdentityGroup, PimGroup, ProvisioningFailure, Readable, readable, unreadable } from './model';
+import { AccountInfo, Assignment, AwsSnapshot, EntraSnapshot, IdentityGroup, MeantAccess, PimGroup, ProvisioningFailure, Readable, readable, unreadable } from './model';
 
 // IAM Identity Center quotas (limits.md): sso-admin 20 TPS in all, the identity store 20 TPS per API.
 export const REQUESTS_PER_SECOND = 20;
@@ -133,16 +133,21 @@ async function provisioningFailures(ssoAdmin: SSOAdminClient, InstanceArn: strin
   );
 }
 
-/** The Organization as the stacks' data sources read it: OUs walked to every depth, every page. */
-export async function readOrganization(organizations: OrganizationsClient, sts: STSClient): Promise<OrganizationAccounts & { names: Map<string, string> }> {
+/**
+ * The Organization as the stacks' data sources read it: OUs walked to every depth, every page. An
+ * account's state is its State; Status only where State is absent (Organizations API reference,
+ * Account: "The Status parameter in the Account object will be retired on September 9, 2026 ... use
+ * the State parameter"). With neither, the state stays undefined for the report to name.
+ */
+export async function readOrganization(organizations: OrganizationsClient, sts: STSClient): Promise<OrganizationAccounts & { accounts: AccountInfo[] }> {
   const { Organization } = await organizations.send(new DescribeOrganizationCommand({}));
   const { Account } = await sts.send(new GetCallerIdentityCommand({}));
   const accounts = await pages(async (NextToken) => {
     const a = await organizations.send(new ListAccountsCommand({ NextToken }));
     return { items: a.Accounts, next: a.NextToken };
   });
-  const asAccount = (a: { Id?: string; Status?: string }) => ({ id: a.Id!, status: a.Status });
-  const descendantsOf = async (ParentId: string): Promise<{ id: string; status?: string }[]> => {
+  const asAccount = (a: { Id?: string; State?: string; Status?: string }) => ({ id: a.Id!, state: a.State ?? a.Status });
+  const descendantsOf = async (ParentId: string): Promise<{ id: string; state?: string }[]> => {
     const direct = await pages(async (NextToken) => {
       const a = await organizations.send(new ListAccountsForParentCommand({ ParentId, NextToken }));
       return { items: a.Accounts, next: a.NextToken };
@@ -161,25 +166,40 @@ export async function readOrganization(organizations: OrganizationsClient, sts: 
     managementAccountId: Organization!.MasterAccountId!,
     descendantsOf: (ParentId: string) => walked.get(ParentId) ?? walked.set(ParentId, descendantsOf(ParentId)).get(ParentId)!,
     allAccounts: async () => accounts.map(asAccount),
-    names: new Map(accounts.map((a) => [a.Id!, a.Name ?? ''])),
+    accounts: accounts.map((a) => ({ ...asAccount(a), name: a.Name })),
   };
 }
 
+/** An access entry's targets in words, for findings. */
+function scopeOf(entry: AccessEntry): string {
+  if (entry.accounts) return `the accounts it names (${entry.accounts.join(', ')})`;
+  const ous = entry.organizationalUnits;
+  if (ous) return ous.length > 1 ? `OUs ${ous.join(', ')} and the OUs below them` : `OU ${ous[0]} and the OUs below it`;
+  return "the Organization's member accounts";
+}
+
 /**
- * What the config means in this instance, as assignment keys: the base stack's assignments on the
- * current account, and each access entry on the accounts the stacks' rule reaches. Users by their
- * identity store UserName (<userName>@<Entra default domain>), as the stacks look them up.
+ * What the config means in this instance: the base stack's assignments on the current account, and
+ * each access entry on the accounts the stacks' rule reaches. Users by their identity store UserName
+ * (<userName>@<Entra default domain>), as the stacks look them up.
  */
-export async function managedKeys(config: AppConfig, instance: InstanceName, organization: OrganizationAccounts, entraDomain: string): Promise<string[]> {
+export async function meantAccess(config: AppConfig, instance: InstanceName, organization: OrganizationAccounts, entraDomain: string): Promise<MeantAccess[]> {
   const userName = (name: string) => `${name}@${entraDomain}`;
-  const base = config.identityCenter.assignments.map((a) => assignmentKey(organization.currentAccountId, a.permissionSet, 'USER', userName(a.user)));
-  const access = await Promise.all(
-    config.identityCenter.access[instance].map(async (entry) => {
-      const [type, name] = entry.group ? ['GROUP', entry.group] : ['USER', userName(entry.user!)];
-      return (await reachedAccountIds(entry, organization)).map((account) => assignmentKey(account, entry.permissionSet, type, name));
-    }),
+  const base = config.identityCenter.assignments.map(
+    (a): MeantAccess => ({ principalType: 'USER', principal: userName(a.user), permissionSet: a.permissionSet, stack: instance, accountIds: [organization.currentAccountId] }),
   );
-  return [...base, ...access.flat()];
+  const access = await Promise.all(
+    config.identityCenter.access[instance].map(
+      async (entry): Promise<MeantAccess> => ({
+        ...(entry.group ? { principalType: 'GROUP', principal: entry.group } : { principalType: 'USER', principal: userName(entry.user!) }),
+        permissionSet: entry.permissionSet,
+        stack: accessStackName(instance, entry.stack),
+        scope: scopeOf(entry),
+        accountIds: await reachedAccountIds(entry, organization),
+      }),
+    ),
+  );
+  return [...base, ...access];
 }
 
 async function attempt<T>(read: () => Promise<T>): Promise<Readable<T>> {
@@ -207,12 +227,12 @@ export async function collectAws(clients: AccessAwsClients, read: AwsRead): Prom
     instance: read.instance,
     instanceArn: InstanceArn,
     identityStoreId: IdentityStoreId,
-    accounts: organization.readable ? [...organization.value.names].map(([id, name]) => ({ id, name })) : [],
+    accounts: organization.readable ? organization.value.accounts : [],
     permissionSets: sets,
     assignments: await assignments(ssoAdmin, InstanceArn, sets.map((s) => s.arn)),
     ...(await identityStoreContents(identityStore, IdentityStoreId)),
     provisioningFailures: await attempt(() => provisioningFailures(ssoAdmin, InstanceArn)),
-    managed: organization.readable ? await attempt(() => managedKeys(read.config, read.instance, organization.value, read.entraDomain)) : unreadable(organization.reason),
+    meant: organization.readable ? await attempt(() => meantAccess(read.config, read.instance, organization.value, read.entraDomain)) : unreadable(organization.reason),
   };
 }
 

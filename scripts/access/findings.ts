@@ -1,11 +1,13 @@
 /**
  * The access report's findings, each a pure function of the snapshots (model.ts) with what to do.
- * Orphans, unmanaged assignments and failed provisioning come from the AWS side alone; membership
- * drift compares each SCIM group with its Entra group's direct members, dated by the provisioning
- * job's last cycle so that a change still on its way (lag) is not called drift.
+ * Orphans, unmanaged, out-of-scope and missing assignments and failed provisioning come from the
+ * AWS side and the config; membership drift compares each SCIM group with its Entra group's direct
+ * members, dated by the provisioning job's last cycle so that a change still on its way (lag) is
+ * not called drift.
  */
 import { createdByTenants } from '../steps/identity-store-users';
-import { AccessFinding, Assignment, assignmentKey, AwsSnapshot, EntraSnapshot, IdentityGroup } from './model';
+import { REACHABLE_STATE } from '../../constructs/account-targets';
+import { AccessFinding, Assignment, assignmentKey, AwsSnapshot, EntraSnapshot, IdentityGroup, MeantAccess } from './model';
 
 // Entra provisions about every 40 minutes after the first cycle, not configurable (Microsoft Entra
 // "How application provisioning works", incremental cycles).
@@ -30,11 +32,33 @@ export function accountLabel(aws: AwsSnapshot, accountId: string): string {
   return name ? `account ${accountId} (${name})` : `account ${accountId}`;
 }
 
+/** What the config says of the same principal and permission set as this assignment. */
+function sameAccess(aws: AwsSnapshot, a: Assignment): MeantAccess[] {
+  const name = principalName(aws, a);
+  const permissionSet = permissionSetName(aws, a.permissionSetArn);
+  return aws.meant.readable ? aws.meant.value.filter((m) => m.principalType === a.principalType && m.principal === name && m.permissionSet === permissionSet) : [];
+}
+
+/**
+ * How the config sees an assignment: meant (Terraform manages it); out of scope (an access entry
+ * names its principal and permission set, but no longer reaches its account); unmanaged (nothing
+ * names that pair: made outside Terraform); an orphan; or unknown, when the config comparison or
+ * the account's state could not be read.
+ */
+function standing(aws: AwsSnapshot, a: Assignment): 'meant' | 'out-of-scope' | 'unmanaged' | 'orphan' | 'unknown' {
+  if (!aws.meant.readable) return 'unknown';
+  if (principalName(aws, a) === undefined) return 'orphan';
+  const same = sameAccess(aws, a);
+  if (same.some((m) => m.accountIds.includes(a.accountId))) return 'meant';
+  if (!same.some((m) => m.scope)) return 'unmanaged';
+  // An account without a state may or may not be reached: its own finding says so.
+  return aws.accounts.some((x) => x.id === a.accountId && x.state === undefined) ? 'unknown' : 'out-of-scope';
+}
+
 /** Whether the config means this assignment (so Terraform manages it); undefined when that could not be read. */
 export function isManaged(aws: AwsSnapshot, a: Assignment): boolean | undefined {
-  const name = principalName(aws, a);
-  if (!aws.managed.readable || name === undefined) return aws.managed.readable ? false : undefined;
-  return aws.managed.value.includes(assignmentKey(a.accountId, permissionSetName(aws, a.permissionSetArn), a.principalType, name));
+  const is = standing(aws, a);
+  return is === 'unknown' ? undefined : is === 'meant';
 }
 
 const deleteCommand = (aws: AwsSnapshot, a: Assignment) =>
@@ -58,7 +82,7 @@ function orphans(aws: AwsSnapshot): AccessFinding[] {
 
 function unmanaged(aws: AwsSnapshot): AccessFinding[] {
   return aws.assignments
-    .filter((a) => isManaged(aws, a) === false && principalName(aws, a) !== undefined)
+    .filter((a) => standing(aws, a) === 'unmanaged')
     .map((a) => ({
       kind: 'unmanaged',
       instance: aws.instance,
@@ -67,6 +91,52 @@ function unmanaged(aws: AwsSnapshot): AccessFinding[] {
       action: `if it is wanted, add it to config.ts (identityCenter.access['${aws.instance}']) and deploy, so Terraform manages it; or delete it (${deleteCommand(aws, a)})`,
       needsAction: true,
     }));
+}
+
+// An account moved out of an entry's OU, or closed: the stacks' rule no longer reaches it, so the
+// access stack's next plan destroys the assignment it made there.
+function outOfScope(aws: AwsSnapshot): AccessFinding[] {
+  return aws.assignments
+    .filter((a) => standing(aws, a) === 'out-of-scope')
+    .map((a) => {
+      const entries = sameAccess(aws, a).filter((m) => m.scope);
+      const scope = entries.map((m) => m.scope).join(' or ');
+      const account = aws.accounts.find((x) => x.id === a.accountId);
+      const why = !account ? 'is no longer in the Organization' : account.state !== REACHABLE_STATE ? `is no longer ${REACHABLE_STATE} (State ${account.state})` : `is no longer in ${scope}`;
+      const who = `${a.principalType} ${principalName(aws, a)}`;
+      return {
+        kind: 'out-of-scope',
+        instance: aws.instance,
+        subject: `${who} on ${where(aws, a)}`,
+        detail: `${accountLabel(aws, a.accountId)} ${why}: the access entry for ${who} / ${permissionSetName(aws, a.permissionSetArn)} on ${scope} no longer reaches it`,
+        action: `the next deploy of ${entries[0].stack} (npm run deploy) deletes this assignment; to keep this access, change the entry in config.ts first. Had it been made by hand, Terraform does not hold it: delete it (${deleteCommand(aws, a)})`,
+        needsAction: true,
+      };
+    });
+}
+
+function missing(aws: AwsSnapshot): AccessFinding[] {
+  if (!aws.meant.readable) return [];
+  const keyOf = (a: Assignment) => assignmentKey(a.accountId, permissionSetName(aws, a.permissionSetArn), a.principalType, principalName(aws, a) ?? '');
+  const seen = new Set(aws.assignments.map(keyOf));
+  return aws.meant.value.flatMap((m) =>
+    m.accountIds.flatMap((accountId): AccessFinding[] => {
+      const key = assignmentKey(accountId, m.permissionSet, m.principalType, m.principal);
+      if (seen.has(key)) return [];
+      seen.add(key);
+      const who = `${m.principalType} ${m.principal}`;
+      return [
+        {
+          kind: 'missing',
+          instance: aws.instance,
+          subject: `${who} on ${accountLabel(aws, accountId)} / ${m.permissionSet}`,
+          detail: `the config gives ${who} ${m.permissionSet} on ${accountLabel(aws, accountId)} (${m.scope ? `access entry on ${m.scope}` : 'identityCenter.assignments'}); the instance has no such assignment`,
+          action: `deploy ${m.stack} (npm run deploy)`,
+          needsAction: true,
+        },
+      ];
+    }),
+  );
 }
 
 function provisioningFailures(aws: AwsSnapshot): AccessFinding[] {
@@ -148,12 +218,23 @@ function pim(aws: AwsSnapshot, entra: EntraSnapshot): AccessFinding[] {
 function unreadableParts(aws: AwsSnapshot): AccessFinding[] {
   const parts: AccessFinding[] = [];
   // Without the config comparison every assignment's "managed" is unknown: the report is not complete.
-  if (!aws.managed.readable) parts.push({ kind: 'not-readable', instance: aws.instance, subject: 'which assignments Terraform manages', detail: aws.managed.reason, action: 'give the profile the Organizations read permissions (npm run permissions) and run again', needsAction: true });
+  if (!aws.meant.readable) parts.push({ kind: 'not-readable', instance: aws.instance, subject: 'which assignments Terraform manages', detail: aws.meant.reason, action: 'give the profile the Organizations read permissions (npm run permissions) and run again', needsAction: true });
+  // Without a state the stacks' rule does not reach the account, and which of its assignments an entry means is not known.
+  for (const account of aws.accounts.filter((a) => a.state === undefined)) {
+    parts.push({
+      kind: 'not-readable',
+      instance: aws.instance,
+      subject: accountLabel(aws, account.id),
+      detail: 'Organizations gave neither State nor Status for this account: whether an entry on an OU or the Organization reaches it is not known, and the stacks reach only ACTIVE accounts',
+      action: `read it (aws organizations describe-account --account-id ${account.id}) and run again`,
+      needsAction: true,
+    });
+  }
   if (!aws.provisioningFailures.readable) parts.push({ kind: 'not-readable', instance: aws.instance, subject: 'permission set provisioning', detail: aws.provisioningFailures.reason, needsAction: false });
   return parts;
 }
 
 /** Every finding of one instance, in a stable order. */
 export function accessFindings(aws: AwsSnapshot, entra: EntraSnapshot, timing: Timing): AccessFinding[] {
-  return [...orphans(aws), ...unmanaged(aws), ...membership(aws, entra, timing), ...provisioningFailures(aws), ...pim(aws, entra), ...unreadableParts(aws)];
+  return [...orphans(aws), ...unmanaged(aws), ...outOfScope(aws), ...missing(aws), ...membership(aws, entra, timing), ...provisioningFailures(aws), ...pim(aws, entra), ...unreadableParts(aws)];
 }

@@ -15,6 +15,8 @@ export const unreadable = <T>(reason: string): Readable<T> => ({ readable: false
 export interface AccountInfo {
   readonly id: string;
   readonly name?: string;
+  /** Organizations' State (Status where State is absent); undefined when it answered neither. */
+  readonly state?: string;
 }
 
 export interface Assignment {
@@ -47,6 +49,19 @@ export interface ProvisioningFailure {
 /** The key of an assignment by names: what the config says and what the instance holds are compared by it. */
 export const assignmentKey = (accountId: string, permissionSet: string, principalType: string, principalName: string) => `${accountId}|${permissionSet}|${principalType}|${principalName}`;
 
+/** One access entry or base assignment of the config, by names, with the accounts it reaches now. */
+export interface MeantAccess {
+  readonly principalType: 'USER' | 'GROUP';
+  /** A group's DisplayName or a user's UserName, as the stacks look them up. */
+  readonly principal: string;
+  readonly permissionSet: string;
+  /** The stack whose deploy creates and deletes these assignments: the instance's base stack, or the entry's access stack (accessStackName). */
+  readonly stack: string;
+  /** An access entry's targets in words ("OU ou-…"); absent for identityCenter.assignments, which reach the current account only. */
+  readonly scope?: string;
+  readonly accountIds: string[];
+}
+
 export interface AwsSnapshot {
   readonly instance: string;
   readonly instanceArn: string;
@@ -57,8 +72,8 @@ export interface AwsSnapshot {
   readonly users: IdentityUser[];
   readonly groups: IdentityGroup[];
   readonly provisioningFailures: Readable<ProvisioningFailure[]>;
-  /** assignmentKey of every assignment the config means (Terraform manages those). */
-  readonly managed: Readable<string[]>;
+  /** What the config means in this instance (Terraform manages those assignments). */
+  readonly meant: Readable<MeantAccess[]>;
 }
 
 export interface PimGroup {
@@ -81,7 +96,7 @@ export interface EntraSnapshot {
   readonly differenceSeenAt?: Record<string, string>;
 }
 
-export type FindingKind = 'orphan' | 'unmanaged' | 'drift' | 'lag' | 'provisioning-failed' | 'pim' | 'not-readable';
+export type FindingKind = 'orphan' | 'unmanaged' | 'out-of-scope' | 'missing' | 'drift' | 'lag' | 'provisioning-failed' | 'pim' | 'not-readable';
 
 export interface AccessFinding {
   readonly kind: FindingKind;
