@@ -269,11 +269,26 @@ const entraSchema = z
 // PT30M to PT23H30M in 30-minute steps, or P1D (the provider's list says P1D, not PT1D).
 export const ACTIVATION_DURATIONS = ['PT30M', ...Array.from({ length: 23 }, (_, i) => [`PT${i + 1}H`, `PT${i + 1}H30M`]).flat(), 'P1D'];
 
+// How long an eligibility lasts. azuread v3.7.0 takes any ISO 8601 `duration` for an eligibility
+// (privileged_access_group_schedule.go), but this value is also the policy's eligible_assignment_rules
+// expire_after, which group_role_management_policy_resource.go limits to these five; all are within the
+// P365D a new group's policy allows (Microsoft Graph "List roleManagementPolicyAssignments", example 4:
+// Expiration_Admin_Eligibility isExpirationRequired true, maximumDuration P365D), which matters because
+// the eligibility is created before the policy is adopted (constructs/entra-pim.ts).
+export const ELIGIBILITY_DURATIONS = ['P15D', 'P30D', 'P90D', 'P180D', 'P365D'] as const;
+
 // One privileged group: who may activate membership, and the activation policy Entra enforces.
 const privilegedGroupSchema = z.strictObject({
   group: z.string().min(1, 'name the privileged group (a group of groups[])'),
   // Eligible, not members: they activate membership for a while with `npm run elevate`.
   eligibleUsers: z.array(userName).min(1, 'make at least one user eligible'),
+  // How long each eligibility lasts before it must be renewed (Entra requires eligibilities to expire
+  // unless the policy allows permanent ones, and allows at most P365D by default). Changing it replaces
+  // each eligibility (removed, then assigned again) rather than updating it in place.
+  eligibilityDuration: z
+    .string()
+    .refine((d) => (ELIGIBILITY_DURATIONS as readonly string[]).includes(d), { message: `use ${ELIGIBILITY_DURATIONS.slice(0, -1).join(', ')} or ${ELIGIBILITY_DURATIONS.at(-1)} (azuread group_role_management_policy eligible_assignment_rules.expire_after)` })
+    .default('P365D'),
   activation: z.strictObject({
     maximumDuration: z.string().refine((d) => ACTIVATION_DURATIONS.includes(d), { message: 'use PT30M to PT23H30M in 30-minute steps (e.g. PT1H30M), or P1D (azuread group_role_management_policy)' }),
     requireJustification: z.boolean(),

@@ -424,6 +424,22 @@ describe('config', () => {
       ]);
     });
 
+    // The eligibility is created before the group's policy is adopted (constructs/entra-pim.ts), so it must
+    // expire within the default policy's P365D; the same value becomes the policy's expire_after, which
+    // group_role_management_policy_resource.go (v3.7.0) limits to P15D, P30D, P90D, P180D or P365D.
+    it('gives an eligibility P365D by default, and takes P15D, P30D, P90D, P180D or P365D', () => {
+      expect(loadConfig().pim.privilegedGroups[0].eligibilityDuration).toBe('P365D');
+      for (const duration of ['P15D', 'P30D', 'P90D', 'P180D', 'P365D']) {
+        expect(loadConfig(withPim((pim) => (pim.eligibilityDuration = duration))).pim.privilegedGroups[0].eligibilityDuration).toBe(duration);
+      }
+    });
+
+    it.each(['P366D', 'P1Y', 'PT8H', 'P45D', ''])('refuses the eligibility duration %p', (duration) => {
+      expect(problemsOf(withPim((pim) => (pim.eligibilityDuration = duration)))).toEqual([
+        expect.stringMatching(/^pim\.privilegedGroups\.0\.eligibilityDuration: use P15D, P30D, P90D, P180D or P365D/),
+      ]);
+    });
+
     it('takes approvers from the config: users or groups it names, and requires approval only when there are approvers', () => {
       const config = loadConfig(withPim((pim) => (pim.activation.approvers = { users: ['RichRoe'], groups: ['AWS-Base'] })));
       expect(config.pim.privilegedGroups[0].activation.approvers).toEqual({ users: ['RichRoe'], groups: ['AWS-Base'] });
