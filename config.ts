@@ -74,9 +74,9 @@ export const rawConfig = {
     // organizationalUnits (ou-… or r-…, expanded to ACTIVE descendant accounts at plan time, without the
     // management account) or allAccounts: true. Hardcode your own Organization's OUs here.
     // At scale, split the entries over more stacks so that each plan stays fast: `stack: 'workloads'`
-    // puts an entry in the stack <instance>-access-workloads; entries without `stack` stay in
-    // <instance>-access. All entries of one principal and permission set must share a stack (README
-    // "Splitting the access stacks"), e.g.
+    // puts an entry in the stack <instance>-access-workloads, declared in accessStacks below; entries
+    // without `stack` stay in <instance>-access. All entries of one principal and permission set must
+    // share a stack (README "Splitting the access stacks"), e.g.
     //   { group: 'AWS-Admins', permissionSet: 'AdministratorAccess', organizationalUnits: ['ou-…'], stack: 'admin' },
     access: {
       'aws-commercial': [
@@ -88,6 +88,10 @@ export const rawConfig = {
         { group: 'AWS-Admins', permissionSet: 'AdministratorAccess', accounts: ['current'] },
       ],
     },
+    // The split access stacks per partition (e.g. 'admin' for <instance>-access-admin). A listed stack stays
+    // in the app even without entries, so removing its last entry and deploying destroys its assignments;
+    // remove a name only after that deploy (README "Splitting the access stacks").
+    accessStacks: { 'aws-commercial': [], 'aws-govcloud': [] },
   },
 
   entra: {

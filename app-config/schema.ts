@@ -193,6 +193,7 @@ const ORGANIZATIONAL_UNIT_ID = /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,
 
 // A short name, so that `<instance>-access-<stack>` stays a plain stack id (cdktf), folder and state key.
 const ACCESS_STACK = /^[a-z0-9][a-z0-9-]{0,19}$/;
+const accessStackId = z.string().regex(ACCESS_STACK, 'use 1 to 20 lowercase letters, digits or "-", starting with a letter or digit (e.g. "workloads"): the entries go to the stack <instance>-access-<stack>');
 
 /**
  * The stack that holds an access entry: `<instance>-access` (always there, its name as before) or,
@@ -209,7 +210,7 @@ const accessEntrySchema = z
     accounts: z.array(z.string().regex(ACCOUNT_TARGET, 'use "current" (the account the profile resolves to) or a 12-digit account id')).min(1).optional(),
     organizationalUnits: z.array(z.string().regex(ORGANIZATIONAL_UNIT_ID, 'use an OU id ("ou-…") or the root id ("r-…") as AWS Organizations shows it')).min(1).optional(),
     allAccounts: z.literal(true, { message: 'write allAccounts: true, or leave it out' }).optional(),
-    stack: z.string().regex(ACCESS_STACK, 'use 1 to 20 lowercase letters, digits or "-", starting with a letter or digit (e.g. "workloads"): the entry goes to the stack <instance>-access-<stack>').optional(),
+    stack: accessStackId.optional(),
   })
   .superRefine((entry, ctx) => {
     requireExactlyOne(entry, ['group', 'user'], ctx);
@@ -225,6 +226,11 @@ const identityCenterSchema = z
     accessControlAttributes: z.array(accessControlAttributeSchema),
     // Who gets which permission set on which accounts, per partition (checked against groups and users below).
     access: z.strictObject({ 'aws-commercial': z.array(accessEntrySchema), 'aws-govcloud': z.array(accessEntrySchema) }),
+    // The access stacks beside <instance>-access, per partition, by the name entries give in `stack`. A declared
+    // stack stays in the app while it is listed, with or without entries: removing its last entry and deploying
+    // destroys what it holds. Remove a name only after that deploy (a stack that leaves the app keeps its state,
+    // and nothing would ever plan its assignments' removal).
+    accessStacks: z.strictObject({ 'aws-commercial': z.array(accessStackId), 'aws-govcloud': z.array(accessStackId) }),
   })
   .superRefine((ic, ctx) => {
     reportDuplicates(ic.permissionSets.map((ps) => ps.name), ['permissionSets'], 'permission set', ctx);
@@ -445,6 +451,39 @@ function checkAccess(config: Config, instance: InstanceName, ctx: z.RefinementCt
   });
   checkGroupsPerAccount(entries, path, ctx);
   checkOneStackPerAssignment(entries, instance, path, ctx);
+  checkDeclaredStacks(config, instance, ctx);
+  checkBaseAssignmentOverlap(config, instance, ctx);
+}
+
+// Entries go only to declared stacks, so that a stack never leaves the app with its last entry (see accessStacks).
+function checkDeclaredStacks(config: Config, instance: InstanceName, ctx: z.RefinementCtx): void {
+  const declared = config.identityCenter.accessStacks[instance];
+  reportDuplicates(declared, ['identityCenter', 'accessStacks', instance], 'access stack', ctx);
+  config.identityCenter.access[instance].forEach((entry, i) => {
+    // A malformed name has its own message already.
+    if (entry.stack !== undefined && ACCESS_STACK.test(entry.stack) && !declared.includes(entry.stack)) {
+      issue(ctx, ['identityCenter', 'access', instance, i, 'stack'], `"${entry.stack}" is not in identityCenter.accessStacks['${instance}']: add it there. A declared stack stays in the app until you remove it from that list, so removing its last entry and deploying destroys what it deployed`);
+    }
+  });
+}
+
+/**
+ * The base stack's assignments (identityCenter.assignments) target the current account; an access entry for the same
+ * user and permission set on "current" would be a second state managing the same assignment (the aws provider's
+ * create refuses one that exists, and destroying either removes the other's). An explicit account id equal to the
+ * current account is known only at plan time: the access stack checks it there (stacks/aws-access-stack.ts).
+ */
+function checkBaseAssignmentOverlap(config: Config, instance: InstanceName, ctx: z.RefinementCtx): void {
+  config.identityCenter.access[instance].forEach((entry, i) => {
+    const base = config.identityCenter.assignments.findIndex((a) => a.user === entry.user && a.permissionSet === entry.permissionSet);
+    if (base < 0 || !entry.accounts?.includes('current')) return;
+    issue(
+      ctx,
+      ['identityCenter', 'access', instance, i],
+      `identityCenter.assignments.${base} and identityCenter.access['${instance}'].${i} both give user "${entry.user}" permission set "${entry.permissionSet}" on the current account: ` +
+        `two states (${instance} and ${accessStackName(instance, entry.stack)}) would manage one assignment, and destroying either removes the other's; keep one of them`,
+    );
+  });
 }
 
 /**

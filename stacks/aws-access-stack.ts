@@ -20,12 +20,16 @@ export interface AccessStackEntries {
 /**
  * The access stacks of one partition and the entries of each, in a stable order: `<instance>-access`
  * first (always there, even empty, so its name and state never change), then `<instance>-access-<stack>`
- * for each `stack` the entries name, by name. Everything that lists stacks asks this function.
+ * for each stack declared in identityCenter.accessStacks, by name, with or without entries: a stack that
+ * loses its last entry stays, and its next deploy destroys what it held. Everything that lists stacks asks this function.
  */
-export function accessStacks(config: { identityCenter: { access: Record<InstanceName, readonly AccessEntry[]> } }, instance: InstanceName): AccessStackEntries[] {
+export function accessStacks(
+  config: { identityCenter: { access: Record<InstanceName, readonly AccessEntry[]>; accessStacks: Record<InstanceName, readonly string[]> } },
+  instance: InstanceName,
+): AccessStackEntries[] {
   const entries = config.identityCenter.access[instance];
-  const named = [...new Set(entries.flatMap((e) => (e.stack === undefined ? [] : [e.stack])))].sort();
-  return [undefined, ...named].map((stack) => ({ name: accessStackName(instance, stack), entries: entries.filter((e) => e.stack === stack) }));
+  const declared = [...new Set(config.identityCenter.accessStacks[instance])].sort();
+  return [undefined, ...declared].map((stack) => ({ name: accessStackName(instance, stack), entries: entries.filter((e) => e.stack === stack) }));
 }
 
 // Throttling is the most reported failure of large assignment runs (terraform-provider-aws issues

@@ -16,6 +16,7 @@ describe('access entries split over stacks, synthesized to disk', () => {
   split.identityCenter.access['aws-commercial'][1].stack = 'admin';
   split.identityCenter.access['aws-commercial'].push({ group: 'AWS-Admins', permissionSet: 'AdministratorAccess', organizationalUnits: [ou], stack: 'admin' });
   split.identityCenter.access['aws-govcloud'][0].stack = 'base';
+  split.identityCenter.accessStacks = { 'aws-commercial': ['admin'], 'aws-govcloud': ['base'] };
   const work = mkdtempSync(join(tmpdir(), 'tf-split-'));
   const env = { ...process.env, TF_CLI_CONFIG_FILE: writeMirrorCliConfig(work) };
   const stacks = synthToDisk({ AWS_ENDPOINT_URL: undefined }, { rawConfig: split, dir: work });
@@ -78,6 +79,7 @@ describe("cdktf deploy '*' and destroy '*' over split access stacks", () => {
     entries.filter((e: any) => e.group === 'AWS-Admins').forEach((e: any) => (e.stack = 'a'));
     entries.unshift({ user: 'NikkiWolf', permissionSet: 'BaseViewOnly', accounts: ['123456789012'], stack: 'b' });
   }
+  split.identityCenter.accessStacks = { 'aws-commercial': ['a', 'b'], 'aws-govcloud': ['a', 'b'] };
   const stacksDir = synthToDisk({ AWS_ENDPOINT_URL: undefined }, { rawConfig: split });
   const manifest = JSON.parse(readFileSync(join(stacksDir, '..', 'manifest.json'), 'utf8'));
   const synthesized = Object.values(manifest.stacks).map((s: any) => ({ name: s.name, dependencies: s.dependencies }));

@@ -76,6 +76,7 @@ describe('generated permissions', () => {
   it('take the resource types of every access stack of a partition, when entries are split over stacks', () => {
     const split = structuredClone(rawConfig) as any;
     split.identityCenter.access['aws-commercial'].forEach((e: any) => (e.stack = 'all'));
+    split.identityCenter.accessStacks['aws-commercial'] = ['all'];
     const types = { ...stackTypes(), 'aws-commercial-access': [], 'aws-commercial-access-all': stackTypes()['aws-commercial-access'] };
     const policy = awsPolicy('aws-commercial', types, [], loadConfig(split));
     expect(policy.Statement.map((s) => s.Sid)).toContain('AssignmentRolesInTheAccount');

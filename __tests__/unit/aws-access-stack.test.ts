@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -26,13 +28,15 @@ function withAccess(change: (config: any) => void): unknown {
   return copy;
 }
 const ou = 'ou-ab12-cdef3456';
-const withOrganizationTargets = withAccess((c) =>
+const withOrganizationTargets = withAccess((c) => {
   c.identityCenter.access['aws-commercial'].push(
     { group: 'AWS-Base', permissionSet: 'RegionalAdmin', organizationalUnits: [ou, 'r-ab12'] },
     { group: 'AWS-Admins', permissionSet: 'RegionalAdmin', allAccounts: true },
     { user: 'NikkiWolf', permissionSet: 'RegionalAdmin', accounts: ['123456789012', 'current'] },
-  ),
-);
+  );
+  // Her RegionalAdmin on the current account moves from the base stack to this entry: one state per assignment.
+  c.identityCenter.assignments = c.identityCenter.assignments.filter((a: any) => a.permissionSet !== 'RegionalAdmin');
+});
 
 describe.each(INSTANCE_NAMES)('%s-access stack', (instance) => {
   const stack = synthAccess(instance);
@@ -192,6 +196,7 @@ describe('access split over stacks (issue 15, at scale)', () => {
     entries[1].stack = 'admin';
     entries.unshift({ user: 'NikkiWolf', permissionSet: 'BaseViewOnly', accounts: ['123456789012'], stack: 'workloads' });
     entries.push(admins);
+    c.identityCenter.accessStacks['aws-commercial'] = ['workloads', 'admin'];
   });
   const names = (raw: unknown, instance: (typeof INSTANCE_NAMES)[number]) => accessStacks(loadConfig(raw), instance).map((s) => s.name);
 
@@ -204,7 +209,10 @@ describe('access split over stacks (issue 15, at scale)', () => {
   it('gives the default stack first, then one per stack name in name order, whatever the order of the entries', () => {
     expect(names(split, 'aws-commercial')).toEqual(['aws-commercial-access', 'aws-commercial-access-admin', 'aws-commercial-access-workloads']);
     expect(names(split, 'aws-govcloud')).toEqual(['aws-govcloud-access']);
-    const reversed = withAccess((c) => (c.identityCenter.access['aws-commercial'] = structuredClone((split as any).identityCenter.access['aws-commercial']).reverse()));
+    const reversed = withAccess((c) => {
+      c.identityCenter.access['aws-commercial'] = structuredClone((split as any).identityCenter.access['aws-commercial']).reverse();
+      c.identityCenter.accessStacks['aws-commercial'] = [...(split as any).identityCenter.accessStacks['aws-commercial']].reverse();
+    });
     expect(names(reversed, 'aws-commercial')).toEqual(names(split, 'aws-commercial'));
   });
 
@@ -216,7 +224,10 @@ describe('access split over stacks (issue 15, at scale)', () => {
   });
 
   it('keeps the default stack when every entry names another, so its name and state stay', () => {
-    const allMoved = withAccess((c) => c.identityCenter.access['aws-govcloud'].forEach((e: any) => (e.stack = 'all')));
+    const allMoved = withAccess((c) => {
+      c.identityCenter.access['aws-govcloud'].forEach((e: any) => (e.stack = 'all'));
+      c.identityCenter.accessStacks['aws-govcloud'] = ['all'];
+    });
     expect(accessStacks(loadConfig(allMoved), 'aws-govcloud')).toEqual([{ name: 'aws-govcloud-access', entries: [] }, { name: 'aws-govcloud-access-all', entries: loadConfig(allMoved).identityCenter.access['aws-govcloud'] }]);
   });
 
@@ -232,7 +243,10 @@ describe('access split over stacks (issue 15, at scale)', () => {
   it('moves an entry without renaming its assignment: the same resource key in the new stack, the others unchanged in the old', () => {
     const assignments = (raw: unknown, stack: string) => parsed(withEnv(NO_ENDPOINT, () => synthStack(stack, raw))).resource[SsoadminAccountAssignment.tfResourceType] as Record<string, any>;
     const before = assignments(undefined, 'aws-commercial-access');
-    const moved = withAccess((c) => (c.identityCenter.access['aws-commercial'][1].stack = 'admin'));
+    const moved = withAccess((c) => {
+      c.identityCenter.access['aws-commercial'][1].stack = 'admin';
+      c.identityCenter.accessStacks['aws-commercial'] = ['admin'];
+    });
     expect(Object.keys(before)).toHaveLength(2);
     const keyOf = (group: string) => Object.keys(before).find((key) => before[key].principal_id.includes(`"${group}"`))!;
     const [baseKey, adminKey] = [keyOf('AWS-Base'), keyOf('AWS-Admins')];
@@ -250,6 +264,7 @@ describe("the base stack's state, as the access stacks read it (issue 15)", () =
   const split = withAccess((c) => {
     c.identityCenter.access['aws-commercial'][1].stack = 'admin';
     c.identityCenter.access['aws-govcloud'][0].stack = 'base';
+    c.identityCenter.accessStacks = { 'aws-commercial': ['admin'], 'aws-govcloud': ['base'] };
   });
   const inS3 = (raw: unknown) => {
     const copy = structuredClone(raw) as any;
@@ -301,7 +316,56 @@ describe("the base stack's state, as the access stacks read it (issue 15)", () =
   });
 
   it('an access stack with no entries reads no state', () => {
-    const allMoved = withAccess((c) => c.identityCenter.access['aws-govcloud'].forEach((e: any) => (e.stack = 'all')));
+    const allMoved = withAccess((c) => {
+      c.identityCenter.access['aws-govcloud'].forEach((e: any) => (e.stack = 'all'));
+      c.identityCenter.accessStacks['aws-govcloud'] = ['all'];
+    });
     expect(synthAll(allMoved)('aws-govcloud-access').data?.terraform_remote_state).toBeUndefined();
+  });
+});
+
+/**
+ * Removing access from the config removes it in AWS: a split access stack whose last entry is removed stays in the
+ * app (declared in identityCenter.accessStacks), empty, so its next deploy destroys its assignments; and an app that
+ * would drop a stack whose state still holds resources is refused before anything is synthesized.
+ */
+describe('an access stack that loses its last entry', () => {
+  const adminSplit = (withEntries: boolean) =>
+    withAccess((c) => {
+      for (const instance of INSTANCE_NAMES) {
+        const entries = c.identityCenter.access[instance];
+        entries.filter((e: any) => e.group === 'AWS-Admins').forEach((e: any) => (e.stack = 'admin'));
+        if (!withEntries) c.identityCenter.access[instance] = entries.filter((e: any) => e.group !== 'AWS-Admins');
+        c.identityCenter.accessStacks[instance] = ['admin'];
+      }
+    });
+
+  it('stays in the app, with no assignment, while its name is declared: its next deploy destroys what it holds', () => {
+    for (const instance of INSTANCE_NAMES) {
+      const admin = parsed(withEnv(NO_ENDPOINT, () => synthStack(`${instance}-access-admin`, adminSplit(false))));
+      expect(admin.resource?.[SsoadminAccountAssignment.tfResourceType]).toBeUndefined();
+      const before = parsed(withEnv(NO_ENDPOINT, () => synthStack(`${instance}-access-admin`, adminSplit(true))));
+      expect(Object.keys(before.resource[SsoadminAccountAssignment.tfResourceType])).toHaveLength(1);
+    }
+  });
+
+  const stateWith = (resources: unknown[]) => JSON.stringify({ version: 4, resources });
+  const assignment = { mode: 'managed', type: 'aws_ssoadmin_account_assignment', name: 'x', instances: [{ index_key: '111111111111' }, { index_key: '222222222222' }] };
+
+  it('is refused when the app no longer makes it but its local state holds resources, naming the state and the fix', () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'retired-'));
+    writeFileSync(join(stateDir, 'terraform.aws-govcloud-access-admin.tfstate'), stateWith([assignment, { mode: 'data', type: 'aws_caller_identity', name: 'c', instances: [{}] }]));
+    expect(() => withEnv(NO_ENDPOINT, () => buildApp(Testing.app(), { rawConfig: adminSplit(true), stateDir }))).not.toThrow();
+    expect(() => withEnv(NO_ENDPOINT, () => buildApp(Testing.app(), { stateDir }))).toThrow(
+      `aws-govcloud-access-admin is no longer in the app, but its state (${join(stateDir, 'terraform.aws-govcloud-access-admin.tfstate')}) still holds 2 resources, its assignments among them: ` +
+        `put "admin" back in identityCenter.accessStacks['aws-govcloud'] in config.ts, deploy (a declared stack without entries destroys what it holds), then remove it.`,
+    );
+  });
+
+  it('may leave the app once its state holds nothing (after the deploy that emptied it)', () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'retired-'));
+    writeFileSync(join(stateDir, 'terraform.aws-govcloud-access-admin.tfstate'), stateWith([{ mode: 'data', type: 'aws_caller_identity', name: 'c', instances: [{}] }]));
+    writeFileSync(join(stateDir, 'terraform.aws-govcloud.tfstate'), stateWith([assignment]));
+    expect(() => withEnv(NO_ENDPOINT, () => buildApp(Testing.app(), { stateDir }))).not.toThrow();
   });
 });

@@ -1,3 +1,4 @@
+import { INSTANCE_NAMES } from '../../app-config/schema';
 import { Testing, TerraformStack } from 'cdktf';
 import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoadmin-permission-set-inline-policy';
 import { rawConfig, loadConfig } from '../../config';
@@ -272,25 +273,31 @@ describe('config', () => {
 
     describe('access split over stacks (issue 15, at scale)', () => {
       const inStack = (stack: string) => (e: any) => (e.stack = stack);
+      /** configWith, with every stack the entries name declared in identityCenter.accessStacks. */
+      const declaredWith = (change: (c: any) => void) =>
+        configWith((c) => {
+          change(c);
+          for (const instance of INSTANCE_NAMES) c.identityCenter.accessStacks[instance] = [...new Set(c.identityCenter.access[instance].flatMap((e: any) => (e.stack ? [e.stack] : [])))];
+        });
 
       it('accepts a short stack name on an entry, and leaves entries without one alone', () => {
-        const config = loadConfig(configWith((c) => inStack('admin')(access(c)[1])));
+        const config = loadConfig(declaredWith((c) => inStack('admin')(access(c)[1])));
         expect(config.identityCenter.access['aws-commercial'].map((e) => e.stack)).toEqual([undefined, 'admin']);
-        expect(() => loadConfig(configWith((c) => inStack('w0rk-loads-2')(access(c)[0])))).not.toThrow();
+        expect(() => loadConfig(declaredWith((c) => inStack('w0rk-loads-2')(access(c)[0])))).not.toThrow();
       });
 
       it.each(['Workloads', '-admin', 'a b', 'a_b', '', 'x'.repeat(21)])('refuses the stack name %j, saying what a stack name may hold', (name) => {
         expect(problemsOf(configWith((c) => inStack(name)(access(c)[0])))).toEqual([
-          expect.stringMatching(/^identityCenter\.access\.aws-commercial\.0\.stack: use 1 to 20 lowercase letters, digits or "-", starting with a letter or digit \(e\.g\. "workloads"\): the entry goes to the stack <instance>-access-<stack>$/),
+          expect.stringMatching(/^identityCenter\.access\.aws-commercial\.0\.stack: use 1 to 20 lowercase letters, digits or "-", starting with a letter or digit \(e\.g\. "workloads"\): the entries go to the stack <instance>-access-<stack>$/),
         ]);
       });
 
       it('refuses the same principal with the same permission set in two stacks of one partition, naming both entries and stacks', () => {
-        const problems = problemsOf(configWith((c) => access(c).push({ group: 'AWS-Admins', permissionSet: 'AdministratorAccess', organizationalUnits: ['ou-ab12-cdef3456'], stack: 'admin' })));
+        const problems = problemsOf(declaredWith((c) => access(c).push({ group: 'AWS-Admins', permissionSet: 'AdministratorAccess', organizationalUnits: ['ou-ab12-cdef3456'], stack: 'admin' })));
         expect(problems).toEqual([
           'identityCenter.access.aws-commercial: group "AWS-Admins" with permission set "AdministratorAccess" is in 2 stacks: entry 1 in aws-commercial-access, entry 2 in aws-commercial-access-admin; two states would manage the same assignment (the aws provider refuses to create one that already exists, and destroying either stack removes the other\'s): give these entries the same stack',
         ]);
-        const users = problemsOf(configWith((c) => access(c).push(
+        const users = problemsOf(declaredWith((c) => access(c).push(
           { user: 'NikkiWolf', permissionSet: 'BaseViewOnly', accounts: ['123456789012'], stack: 'a' },
           { user: 'NikkiWolf', permissionSet: 'BaseViewOnly', accounts: ['210987654321'], stack: 'b' },
         )));
@@ -298,14 +305,14 @@ describe('config', () => {
       });
 
       it('accepts the same principal in two stacks with different permission sets, and the same stack name in both partitions', () => {
-        expect(() => loadConfig(configWith((c) => {
+        expect(() => loadConfig(declaredWith((c) => {
           access(c).push({ group: 'AWS-Admins', permissionSet: 'RegionalAdmin', accounts: ['current'], stack: 'admin' });
           c.identityCenter.access['aws-govcloud'][1].stack = 'admin';
         }))).not.toThrow();
       });
 
       it('counts groups per permission set per account over all stacks of a partition', () => {
-        const problems = problemsOf(configWith((c) => {
+        const problems = problemsOf(declaredWith((c) => {
           for (let i = 0; i < 101; i++) {
             c.groups.push(group(`Team-${i}`));
             c.entra.assignedGroups.push(`Team-${i}`);
@@ -314,6 +321,23 @@ describe('config', () => {
         }));
         expect(problems).toEqual([expect.stringMatching(/^identityCenter\.access\.aws-commercial: up to 101 groups could get permission set "RegionalAdmin" in account 123456789012/)]);
       });
+    
+      it('refuses an entry whose stack is not declared in identityCenter.accessStacks, saying why it must be', () => {
+        expect(problemsOf(configWith((c) => inStack('admin')(access(c)[1])))).toEqual([
+          `identityCenter.access.aws-commercial.1.stack: "admin" is not in identityCenter.accessStacks['aws-commercial']: add it there. A declared stack stays in the app until you remove it from that list, so removing its last entry and deploying destroys what it deployed`,
+        ]);
+      });
+
+      it('accepts a declared stack without entries (it stays in the app, empty), and refuses a name declared twice', () => {
+        expect(() => loadConfig(configWith((c) => (c.identityCenter.accessStacks['aws-govcloud'] = ['admin'])))).not.toThrow();
+        expect(problemsOf(configWith((c) => (c.identityCenter.accessStacks['aws-govcloud'] = ['admin', 'admin'])))).toEqual(['identityCenter.accessStacks.aws-govcloud.1: duplicate access stack "admin"; each must appear once']);
+      });
+    });
+
+    it('refuses an access entry and a base-stack assignment for the same user, permission set and current account, naming both', () => {
+      expect(problemsOf(configWith((c) => c.identityCenter.access['aws-govcloud'].push({ user: 'NikkiWolf', permissionSet: 'AdministratorAccess', accounts: ['current', '123456789012'] })))).toEqual([
+        `identityCenter.access.aws-govcloud.2: identityCenter.assignments.1 and identityCenter.access['aws-govcloud'].2 both give user "NikkiWolf" permission set "AdministratorAccess" on the current account: two states (aws-govcloud and aws-govcloud-access) would manage one assignment, and destroying either removes the other's; keep one of them`,
+      ]);
     });
 
     describe('more than 100 groups on one permission set in one account', () => {

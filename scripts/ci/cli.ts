@@ -4,6 +4,7 @@
  *   credentials <instance>  the credential_process those profiles call
  *   confirm-destroy         check that the typed confirmation names every stack
  *   stacks                  the stack names as JSON (and `stacks=…` in $GITHUB_OUTPUT), for the diff matrix
+ *   retired-stacks          refuse a deploy that would leave an access stack's state holding resources behind
  * Credentials stay in the job's environment; the AWS config file holds only commands.
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,9 @@ import { dirname, join } from 'node:path';
 import { loadConfig } from '../../config';
 import { AppConfig, INSTANCE_NAMES } from '../../app-config/schema';
 import { accessStacks } from '../../stacks/aws-access-stack';
+import { isAccessStackName, managedInstances, refuseRetiredAccessStacks, RetiredStackError, StoredState } from '../../stacks/retired-access-stacks';
+import { stateBucketClient } from '../deploy-record';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 
 const ROOT = join(__dirname, '..', '..');
 // The SDKs and Terraform would prefer these over any profile; the last configure step set them.
@@ -64,7 +68,34 @@ export function laterStepsEnv(env: NodeJS.ProcessEnv): string {
   return `${[...carried, ...AMBIENT.map((name) => `${name}=`)].join('\n')}\n`;
 }
 
-function main(argv: string[], env: NodeJS.ProcessEnv): void {
+/**
+ * Access stacks in the state bucket that the app no longer makes but whose state holds resources
+ * (stacks/retired-access-stacks.ts). `npm run deploy` runs it before cdktf; local state is checked by the
+ * app itself at synth (main.ts), so this reads only the S3 backend.
+ */
+export async function storedAccessStates(config: AppConfig, env: NodeJS.ProcessEnv): Promise<StoredState[]> {
+  if (config.state.backend !== 's3') return [];
+  const { bucket, keyPrefix } = config.state.s3;
+  const s3 = stateBucketClient(config.state, env);
+  const listed: string[] = [];
+  let ContinuationToken: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${keyPrefix}/`, ContinuationToken }));
+    listed.push(...(page.Contents ?? []).map((o) => o.Key!));
+    ContinuationToken = page.NextContinuationToken;
+  } while (ContinuationToken);
+  const stackOf = (key: string) => /^(.+)\.tfstate$/.exec(key.slice(keyPrefix.length + 1))?.[1] ?? '';
+  return Promise.all(
+    listed
+      .filter((key) => isAccessStackName(stackOf(key)))
+      .map(async (Key) => {
+        const body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key }))).Body!.transformToString();
+        return { stack: stackOf(Key), location: `s3://${bucket}/${Key}`, resources: managedInstances(body) };
+      }),
+  );
+}
+
+async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const config = loadConfig();
   const [command, argument] = argv;
   if (command === 'credentials') {
@@ -77,20 +108,21 @@ function main(argv: string[], env: NodeJS.ProcessEnv): void {
     console.log(`wrote profiles ${INSTANCE_NAMES.map((i) => config.aws[i].profile).join(', ')} to ${configFile}`);
   } else if (command === 'confirm-destroy') {
     console.log(confirmDestroy(config, env.CONFIRM));
+  } else if (command === 'retired-stacks') {
+    refuseRetiredAccessStacks(stackNames(config), await storedAccessStates(config, env));
+    console.log('no access stack left behind: every state that holds resources belongs to a stack of the app');
   } else if (command === 'stacks') {
     const json = JSON.stringify(stackNames(config));
     if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, `stacks=${json}\n`);
     console.log(json);
   } else {
-    throw new CiError('usage: npm run --silent ci -- aws-profiles | credentials <instance> | confirm-destroy | stacks');
+    throw new CiError('usage: npm run --silent ci -- aws-profiles | credentials <instance> | confirm-destroy | stacks | retired-stacks');
   }
 }
 
 if (require.main === module) {
-  try {
-    main(process.argv.slice(2), process.env);
-  } catch (error) {
-    console.error(error instanceof CiError ? error.message : error);
+  main(process.argv.slice(2), process.env).catch((error) => {
+    console.error(error instanceof CiError || error instanceof RetiredStackError ? error.message : error);
     process.exitCode = 1;
-  }
+  });
 }
