@@ -8,6 +8,7 @@ import { EntraEmulator } from '../../local/emulators/entra';
 import { parseIdpMetadata, toPem } from '../../scripts/saml-metadata';
 import { ScimStub } from '../support/scim-stub';
 import { graphRequests, GraphRequest } from '../support/entra-graph';
+import { JIT_SCOPES, MICROSOFT_GRAPH_APP_ID, registerPublicClient } from '../support/jit-client';
 
 const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
 const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
@@ -339,6 +340,10 @@ describe('Entra emulator', () => {
         const response = await fetch(`${entra.endpoint}/v1.0${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
         return { status: response.status, body: (await response.json().catch(() => undefined)) as any };
       };
+      // The user signs in through a public client with the JIT scopes consented (azure-cli issues 30149, 33778: az login's token cannot carry them).
+      let clientId: string;
+      beforeAll(async () => ({ appId: clientId } = await registerPublicClient(graph)));
+      const userToken = (userPrincipalName: string, options: { mfa?: boolean; canProvision?: boolean } = {}) => entra.userToken(userPrincipalName, { clientId, ...options });
       const activation = (user: { id: string }, groupId: string, duration: string, justification?: string) => ({ accessId: 'member', principalId: user.id, groupId, action: 'selfActivate', scheduleInfo: { startDateTime: new Date().toISOString(), expiration: { type: 'afterDuration', duration } }, justification });
       const policyOf = async (groupId: string) => {
         const [assignment] = (await graph('GET', `/policies/roleManagementPolicyAssignments?$filter=scopeType eq 'Group' and scopeId eq '${groupId}' and roleDefinitionId eq 'member'`)).body.value;
@@ -372,11 +377,11 @@ describe('Entra emulator', () => {
         const [user, other, group] = [await newUser('Activates'), await newUser('Other'), await newGroup('PIM-Act')];
         await eligible(user, group.id);
         await setMaximum(group.id, [{ id: 'Expiration_EndUser_Assignment', maximumDuration: 'PT1H' }, { id: 'Enablement_EndUser_Assignment', enabledRules: ['Justification', 'MultiFactorAuthentication'] }]);
-        const token = entra.userToken(user.userPrincipalName);
+        const token = userToken(user.userPrincipalName);
         const refusal = async (body: unknown, as = token) => (await asUser(as, 'POST', `${PIM}/assignmentScheduleRequests`, body)).body.error;
         expect(await refusal(activation(user, group.id, 'PT1H30M', 'fix prod'))).toMatchObject({ code: 'RoleAssignmentRequestPolicyValidationFailed', message: expect.stringContaining('"ExpirationRule"') });
         expect(await refusal(activation(user, group.id, 'PT1H'))).toMatchObject({ message: expect.stringContaining('"JustificationRule"') });
-        expect(await refusal(activation(user, group.id, 'PT1H', 'fix prod'), entra.userToken(user.userPrincipalName, { mfa: false }))).toMatchObject({ message: expect.stringContaining('"MfaRule"') });
+        expect(await refusal(activation(user, group.id, 'PT1H', 'fix prod'), userToken(user.userPrincipalName, { mfa: false }))).toMatchObject({ message: expect.stringContaining('"MfaRule"') });
         expect(await refusal(activation(other, group.id, 'PT1H', 'not mine'))).toMatchObject({ code: 'Authorization_RequestDenied' });
         expect((await graph('POST', `${PIM}/assignmentScheduleRequests`, activation(user, group.id, 'PT1H', 'app token'))).status).toBe(403);
         expect((await graph('GET', `/groups/${group.id}/members`)).body.value).toEqual([]);
@@ -398,7 +403,7 @@ describe('Entra emulator', () => {
         const [user, group] = [await newUser('Approval'), await newGroup('PIM-Appr')];
         await eligible(user, group.id);
         await setMaximum(group.id, [{ id: 'Approval_EndUser_Assignment', setting: { isApprovalRequired: true, approvalStages: [{ primaryApprovers: [{ '@odata.type': '#microsoft.graph.singleUser', userId: user.id }] }] } }]);
-        const answer = await asUser(entra.userToken(user.userPrincipalName), 'POST', `${PIM}/assignmentScheduleRequests`, activation(user, group.id, 'PT1H', 'please'));
+        const answer = await asUser(userToken(user.userPrincipalName), 'POST', `${PIM}/assignmentScheduleRequests`, activation(user, group.id, 'PT1H', 'please'));
         expect(answer.body).toMatchObject({ status: 'PendingApproval' });
         expect((await graph('GET', `/groups/${group.id}/members`)).body.value).toEqual([]);
       });
@@ -412,7 +417,7 @@ describe('Entra emulator', () => {
         await cycle(jobPath);
         const targetGroup = () => [...scim.groups.values()].find((g) => g.displayName === 'PIM-Cycle');
         expect(groupWrites().filter((r) => r.method === 'PATCH')).toEqual([]);
-        await asUser(entra.userToken(user.userPrincipalName), 'POST', `${PIM}/assignmentScheduleRequests`, activation(user, group.id, 'PT0.5S', 'cycle'));
+        await asUser(userToken(user.userPrincipalName), 'POST', `${PIM}/assignmentScheduleRequests`, activation(user, group.id, 'PT0.5S', 'cycle'));
         scim.requests.length = 0;
         await cycle(jobPath);
         expect(groupWrites()).toEqual([expect.objectContaining({ method: 'PATCH', path: `/scim/v2/Groups/${targetGroup().id}`, body: expect.objectContaining({ Operations: [expect.objectContaining({ op: 'Add' })] }) })]);
@@ -425,9 +430,72 @@ describe('Entra emulator', () => {
       it('provisionOnDemand with a user token that lacks the permission is refused with 403', async () => {
         const { jobPath } = await app({ assign: false });
         const user = await newUser('NoRole');
-        const answer = await asUser(entra.userToken(user.userPrincipalName, { canProvision: false }), 'POST', `${jobPath}/provisionOnDemand`, { parameters: [] });
+        const answer = await asUser(userToken(user.userPrincipalName, { canProvision: false }), 'POST', `${jobPath}/provisionOnDemand`, { parameters: [] });
         expect(answer).toMatchObject({ status: 403, body: { error: { code: 'Authorization_RequestDenied' } } });
       });
+    });
+  });
+
+  // Delegated tokens carry the scopes consented to the client they were asked through; Graph checks them on every call.
+  describe('delegated scopes (oauth2PermissionGrants, the Microsoft Graph service principal)', () => {
+    const PIM = '/identityGovernance/privilegedAccess/group';
+    const as = async (token: string, method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${entra.endpoint}/v1.0${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: response.status, body: (await response.json().catch(() => undefined)) as any };
+    };
+    const newUser = async () => {
+      const name = `Scoped${Math.random().toString(36).slice(2, 8)}`;
+      return (await graph('POST', '/users', { userPrincipalName: `${name}@contoso.onmicrosoft.com`, displayName: name, mailNickname: name, accountEnabled: true, passwordProfile: { password: 'x-Pa55word!' } })).body;
+    };
+
+    it('lists the Microsoft Graph service principal with its delegated scopes (the ids of the Graph permissions reference)', async () => {
+      const [msgraph, ...more] = (await graph('GET', `/servicePrincipals?$filter=appId eq '${MICROSOFT_GRAPH_APP_ID}'`)).body.value;
+      expect(more).toEqual([]);
+      const scope = (value: string) => msgraph.oauth2PermissionScopes.find((s: any) => s.value === value);
+      expect(scope('User.Read')).toMatchObject({ id: 'e1fe6dd8-ba31-4d61-89e7-88639da4683d', type: 'User', isEnabled: true });
+      expect(scope('PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup')).toMatchObject({ id: '06dbc45d-6708-4ef0-a797-f797ee68bf4b', type: 'Admin' });
+      expect(scope('Synchronization.ReadWrite.All')).toMatchObject({ id: '7bb27fa3-ea8f-4d67-a916-87715b6188bd', type: 'Admin' });
+      expect(scope('Synchronization.Read.All')).toMatchObject({ id: '7aa02aeb-824f-4fbe-a3f7-611f751f5b55', type: 'Admin' });
+    });
+
+    it('registers a public client, its service principal and an admin consent; a token through it carries exactly the consented scopes', async () => {
+      const { appId, servicePrincipalId } = await registerPublicClient(graph);
+      const app = (await graph('GET', `/applications?$filter=displayName eq '${(await graph('GET', `/servicePrincipals/${servicePrincipalId}`)).body.displayName}'`)).body.value[0];
+      expect(app).toMatchObject({ appId, isFallbackPublicClient: true, publicClient: { redirectUris: ['http://localhost'] } });
+      const grants = (await graph('GET', `/oauth2PermissionGrants?$filter=clientId eq '${servicePrincipalId}'`)).body.value;
+      expect(grants).toEqual([expect.objectContaining({ consentType: 'AllPrincipals', principalId: null, scope: JIT_SCOPES.join(' ') })]);
+      const user = await newUser();
+      expect(entra.tokenScopes(entra.userToken(user.userPrincipalName, { clientId: appId })).sort()).toEqual([...JIT_SCOPES].sort());
+      // Asking for a scope nobody consented to is refused at sign-in (AADSTS65001), not issued.
+      expect(() => entra.userToken(user.userPrincipalName, { clientId: appId, scopes: ['Directory.ReadWrite.All'] })).toThrow(/AADSTS65001/);
+    });
+
+    it('refuses a PIM request, a synchronization call and /me without their scope, with 403 and the Graph error shape', async () => {
+      const { appId } = await registerPublicClient(graph, JIT_SCOPES, ['User.Read']);
+      const user = await newUser();
+      const group = (await graph('POST', '/groups', { displayName: 'Scoped-Admins', mailEnabled: false, mailNickname: 'Scoped-Admins', securityEnabled: true })).body;
+      const onlyUserRead = entra.userToken(user.userPrincipalName, { clientId: appId });
+      const activation = { accessId: 'member', principalId: user.id, groupId: group.id, action: 'selfActivate', justification: 'x', scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT1H' } } };
+      const pim = await as(onlyUserRead, 'POST', `${PIM}/assignmentScheduleRequests`, activation);
+      expect(pim.status).toBe(403);
+      expect(pim.body.error.code).toBe('UnknownError');
+      expect(JSON.parse(pim.body.error.message)).toMatchObject({ errorCode: 'PermissionScopeNotGranted', message: expect.stringContaining('missing permission scope PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup') });
+      for (const path of [`${PIM}/assignmentScheduleInstances?$filter=groupId eq '${group.id}'`, `${PIM}/assignmentScheduleRequests?$filter=groupId eq '${group.id}'`, `${PIM}/eligibilitySchedules?$filter=groupId eq '${group.id}'`]) {
+        expect((await as(onlyUserRead, 'GET', path)).status).toBe(403);
+      }
+      const { servicePrincipal } = (await graph('POST', '/applicationTemplates/21ed01d2-ec13-4e9e-86c1-cd546719ebc4/instantiate', { displayName: 'AWS scoped' })).body;
+      const job = (await graph('POST', `/servicePrincipals/${servicePrincipal.id}/synchronization/jobs`, { templateId: 'aWSSingleSignon' })).body;
+      for (const [method, path] of [['GET', `/servicePrincipals/${servicePrincipal.id}/synchronization/jobs`], ['GET', `/servicePrincipals/${servicePrincipal.id}/synchronization/jobs/${job.id}/schema`], ['POST', `/servicePrincipals/${servicePrincipal.id}/synchronization/jobs/${job.id}/provisionOnDemand`]]) {
+        expect(await as(onlyUserRead, method, path, method === 'POST' ? { parameters: [] } : undefined)).toMatchObject({ status: 403, body: { error: { code: 'Authorization_RequestDenied' } } });
+      }
+      expect((await as(onlyUserRead, 'GET', '/me')).status).toBe(200);
+      // Synchronization.Read.All reads jobs and the schema, not provisionOnDemand (Graph: Synchronization.ReadWrite.All only).
+      const reader = entra.userToken(user.userPrincipalName, { clientId: (await registerPublicClient(graph, ['Synchronization.Read.All'])).appId });
+      expect((await as(reader, 'GET', `/servicePrincipals/${servicePrincipal.id}/synchronization/jobs`)).status).toBe(200);
+      expect((await as(reader, 'POST', `/servicePrincipals/${servicePrincipal.id}/synchronization/jobs/${job.id}/provisionOnDemand`, { parameters: [] })).status).toBe(403);
+      expect((await as(reader, 'GET', '/me')).status).toBe(403);
+      // az login's token (the Azure CLI's first-party client) cannot carry the PIM scope (azure-cli issues 30149, 33778).
+      expect((await as(entra.userToken(user.userPrincipalName), 'POST', `${PIM}/assignmentScheduleRequests`, activation)).status).toBe(403);
     });
   });
 

@@ -55,11 +55,71 @@ export interface AppRole {
 export interface Application {
   id: string;
   appId: string;
-  applicationTemplateId: string;
+  /** null for an application registered without a template (POST /applications). */
+  applicationTemplateId: string | null;
   displayName: string;
   identifierUris: string[];
   appRoles: AppRole[];
   web: { redirectUris: string[]; homePageUrl?: string | null };
+  /** Graph application: a public client that may use flows without a redirect URI (device code). */
+  isFallbackPublicClient?: boolean | null;
+  publicClient?: { redirectUris: string[] };
+  requiredResourceAccess?: { resourceAppId: string; resourceAccess: { id: string; type: string }[] }[];
+  signInAudience?: string;
+}
+
+/** Graph permissionScope: a delegated permission a resource's service principal exposes. */
+export interface PermissionScope {
+  id: string;
+  value: string;
+  type: 'User' | 'Admin';
+  isEnabled: boolean;
+}
+
+/** Graph oAuth2PermissionGrant: a consent for a client to act for users on a resource with these scopes. */
+export interface OAuth2PermissionGrant {
+  id: string;
+  clientId: string;
+  consentType: 'AllPrincipals' | 'Principal';
+  principalId: string | null;
+  resourceId: string;
+  scope: string;
+}
+
+/** Microsoft Graph's application id, the same in every tenant (azuread provider, application_ids.go: microsoftGraphAppId). */
+export const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+
+/**
+ * The delegated scopes the emulated Microsoft Graph service principal exposes: the ones the product's
+ * commands ask for and the ones the emulator's checks name (scopes.ts). Ids of User.Read,
+ * PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup, Synchronization.Read.All and
+ * Synchronization.ReadWrite.All as the Microsoft Graph permissions reference lists them; the
+ * consent types (Admin for all but User.Read) from the same reference.
+ * unverified: the other ids, generated per emulated tenant (so nothing may hardcode them).
+ */
+function graphScopes(): PermissionScope[] {
+  const known: [string, string, 'User' | 'Admin'][] = [
+    ['User.Read', 'e1fe6dd8-ba31-4d61-89e7-88639da4683d', 'User'],
+    ['PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup', '06dbc45d-6708-4ef0-a797-f797ee68bf4b', 'Admin'],
+    ['Synchronization.Read.All', '7aa02aeb-824f-4fbe-a3f7-611f751f5b55', 'Admin'],
+    ['Synchronization.ReadWrite.All', '7bb27fa3-ea8f-4d67-a916-87715b6188bd', 'Admin'],
+  ];
+  const generated = [
+    'PrivilegedAssignmentSchedule.Read.AzureADGroup',
+    'PrivilegedAssignmentSchedule.Remove.AzureADGroup',
+    'PrivilegedAccess.Read.AzureADGroup',
+    'PrivilegedAccess.ReadWrite.AzureADGroup',
+    'PrivilegedEligibilitySchedule.Read.AzureADGroup',
+    'PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup',
+    'RoleManagementPolicy.Read.AzureADGroup',
+    'RoleManagementPolicy.ReadWrite.AzureADGroup',
+    'User.ReadWrite',
+    'User.Read.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+    'Directory.AccessAsUser.All',
+  ].map((value): [string, string, 'User' | 'Admin'] => [value, randomUUID(), 'Admin']);
+  return [...known, ...generated].map(([value, id, type]) => ({ id, value, type, isEnabled: true }));
 }
 
 export interface SigningKey {
@@ -108,14 +168,64 @@ export class Directory {
   readonly servicePrincipals = new Map<string, ServicePrincipal>();
   readonly policies = new Map<string, ClaimsMappingPolicy>();
   readonly appRoleAssignments = new Map<string, AppRoleAssignment>();
+  readonly oauth2PermissionGrants = new Map<string, OAuth2PermissionGrant>();
+  /**
+   * Microsoft Graph's service principal, present in every tenant (Microsoft's, not the deployment's:
+   * not among `servicePrincipals`, never deleted, not counted as a leftover).
+   */
+  readonly microsoftGraph: ServicePrincipal & { oauth2PermissionScopes: PermissionScope[] };
 
   constructor(
     readonly tenantId: string,
     readonly defaultDomain: string,
-  ) {}
+  ) {
+    this.microsoftGraph = { ...newServicePrincipal(MICROSOFT_GRAPH_APP_ID, 'Microsoft Graph'), oauth2PermissionScopes: graphScopes() };
+  }
 
   objectCount(): number {
-    return this.users.size + this.groups.size + this.applications.size + this.servicePrincipals.size + this.policies.size + this.appRoleAssignments.size;
+    return this.users.size + this.groups.size + this.applications.size + this.servicePrincipals.size + this.policies.size + this.appRoleAssignments.size + this.oauth2PermissionGrants.size;
+  }
+
+  /** A service principal of the tenant by object id, Microsoft Graph's included. */
+  servicePrincipal(id: string): ServicePrincipal | undefined {
+    return id === this.microsoftGraph.id ? this.microsoftGraph : this.servicePrincipals.get(id);
+  }
+
+  /** Graph application-post-applications: an app registration without a template (its service principal is created apart). */
+  createApplication(body: any): Application {
+    const application: Application = {
+      id: randomUUID(),
+      appId: randomUUID(),
+      applicationTemplateId: null,
+      displayName: body.displayName,
+      identifierUris: body.identifierUris ?? [],
+      appRoles: body.appRoles ?? [],
+      web: { redirectUris: body.web?.redirectUris ?? [], homePageUrl: body.web?.homePageUrl ?? null },
+      isFallbackPublicClient: body.isFallbackPublicClient ?? null,
+      publicClient: { redirectUris: body.publicClient?.redirectUris ?? [] },
+      requiredResourceAccess: body.requiredResourceAccess ?? [],
+      signInAudience: body.signInAudience ?? 'AzureADMyOrg',
+    };
+    this.applications.set(application.id, application);
+    return application;
+  }
+
+  /** Graph serviceprincipal-post-serviceprincipals: the service principal of an app registration, by its appId. */
+  createServicePrincipal(appId: string, appRoleAssignmentRequired = false): ServicePrincipal {
+    const application = [...this.applications.values()].find((a) => a.appId === appId);
+    if (!application) throw new Error(`no application with appId ${appId}`);
+    const sp = { ...newServicePrincipal(appId, application.displayName), appRoleAssignmentRequired, appRoles: application.appRoles.map((r) => ({ ...r })) };
+    this.servicePrincipals.set(sp.id, sp);
+    return sp;
+  }
+
+  /**
+   * The delegated scopes a client may use on Microsoft Graph for this user: those of the grants for
+   * all users (consentType AllPrincipals, admin consent) and of the user's own (Principal).
+   */
+  grantedScopes(clientSpId: string, userId: string): string[] {
+    const grants = [...this.oauth2PermissionGrants.values()].filter((g) => g.clientId === clientSpId && g.resourceId === this.microsoftGraph.id && (g.consentType === 'AllPrincipals' || g.principalId === userId));
+    return [...new Set(grants.flatMap((g) => g.scope.split(' ').filter(Boolean)))];
   }
 
   instantiate(displayName: string): { application: Application; servicePrincipal: ServicePrincipal } {
@@ -162,6 +272,8 @@ export class Directory {
 
   deleteServicePrincipal(sp: ServicePrincipal): void {
     this.servicePrincipals.delete(sp.id);
+    // A deleted client's consents go with it.
+    for (const [grantId, grant] of this.oauth2PermissionGrants) if (grant.clientId === sp.id) this.oauth2PermissionGrants.delete(grantId);
     for (const [assignmentId, assignment] of this.appRoleAssignments) if (assignment.resourceId === sp.id) this.appRoleAssignments.delete(assignmentId);
   }
 
@@ -238,6 +350,10 @@ export class Directory {
     const ids = [...new Set([...direct, ...throughGroups])];
     return ids.map((id) => this.users.get(id)).filter((u): u is User => Boolean(u));
   }
+}
+
+function newServicePrincipal(appId: string, displayName: string): ServicePrincipal {
+  return { id: randomUUID(), appId, displayName, preferredSingleSignOnMode: null, loginUrl: null, appRoleAssignmentRequired: false, preferredTokenSigningKeyThumbprint: null, appRoles: [], signingKeys: [], claimsMappingPolicyIds: [] };
 }
 
 /**

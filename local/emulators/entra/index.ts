@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Directory } from './directory';
-import { EntraServer } from './server';
+import { EntraServer, SignInOptions } from './server';
 
 
 /**
@@ -45,9 +45,17 @@ export class EntraEmulator {
     return [...this.server.sync.values()].flatMap((s) => s.jobs);
   }
 
-  /** A signed-in user's delegated token (see EntraServer.userToken); use it as GRAPH_EMULATOR_TOKEN to act as that user. */
-  userToken(userPrincipalName: string, options: { mfa?: boolean; canProvision?: boolean } = {}): string {
+  /**
+   * A signed-in user's delegated token (see EntraServer.userToken); use it as GRAPH_EMULATOR_TOKEN to act
+   * as that user. Through `clientId` it carries the scopes consented to that app; without, az login's.
+   */
+  userToken(userPrincipalName: string, options: SignInOptions = {}): string {
     return this.server.userToken(userPrincipalName, options);
+  }
+
+  /** The Graph scopes a delegated token carries. */
+  tokenScopes(token: string): string[] {
+    return this.server.tokenScopes(token);
   }
 
   /** Objects that remain in the tenant (users, groups, apps, service principals, policies, assignments, PIM eligibilities). */

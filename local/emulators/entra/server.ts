@@ -4,10 +4,11 @@ import { AddressInfo } from 'node:net';
 import { RequestLog } from '../aws/gateway';
 import { readBody } from '../aws/protocol';
 import { FaultLedger, FaultRequest } from '../faults';
-import { Application, AWS_GALLERY_TEMPLATE, credentialsOf, Directory, Group, keepListedCertificates, ServicePrincipal, User } from './directory';
+import { Application, AWS_GALLERY_TEMPLATE, credentialsOf, Directory, Group, keepListedCertificates, MICROSOFT_GRAPH_APP_ID, ServicePrincipal, User } from './directory';
 import { base64Der, federationMetadata, newSigningKey, signedResponse } from './saml-idp';
 import { Caller, PimRefusal, PrivilegedAccess } from './pim';
 import { Job, ON_DEMAND_MAX_MEMBERS, Outcome, SYNC_TEMPLATE_ID, Synchronization, USER_RULE_ID } from './synchronization';
+import { AZURE_CLI_SCOPES, scopeRefusal, scopeRule } from './scopes';
 
 class GraphFault extends Error {
   constructor(
@@ -28,6 +29,17 @@ const existing = <T>(object: T | undefined, id: string): T => {
 
 const notFound = (what: string) => new GraphFault(404, 'Request_ResourceNotFound', `Resource '${what}' does not exist or one of its queried reference-property objects are not present.`);
 const badRequest = (message: string) => new GraphFault(400, 'Request_BadRequest', message);
+
+/** A delegated token: its user, the sign-in's MFA, whether the user may provision on demand, its Graph scopes (scp). */
+type UserToken = Caller & { canProvision: boolean; scopes: Set<string> };
+
+/** A sign-in: through `clientId` (an app registration of the tenant) or, without one, `az login`; `scopes` asked, all consented ones by default. */
+export interface SignInOptions {
+  readonly mfa?: boolean;
+  readonly canProvision?: boolean;
+  readonly clientId?: string;
+  readonly scopes?: readonly string[];
+}
 
 /** `caller` is the signed-in user of a delegated (user) token; undefined for the emulator's app token. */
 type Handler = (params: string[], body: any, url: URL, caller?: Caller) => unknown | Promise<unknown>;
@@ -116,7 +128,7 @@ export class EntraServer {
   // Per service principal: when its last on-demand requests arrived.
   private readonly onDemandTimes = new Map<string, number[]>();
   /** Delegated tokens of signed-in users: who, whether the sign-in used MFA, whether the user may provision on demand. */
-  private readonly userTokens = new Map<string, Caller & { canProvision: boolean }>();
+  private readonly userTokens = new Map<string, UserToken>();
   readonly pim: PrivilegedAccess;
   private base = '';
 
@@ -139,12 +151,41 @@ export class EntraServer {
    * A user's delegated token, as `az login` would give that user: `mfa` says whether the sign-in used
    * MFA (the amr claim), `canProvision` whether the user holds a role that may provision on demand.
    */
-  userToken(userPrincipalName: string, options: { mfa?: boolean; canProvision?: boolean } = {}): string {
+  userToken(userPrincipalName: string, options: SignInOptions = {}): string {
     const user = [...this.directory.users.values()].find((u) => u.userPrincipalName === userPrincipalName);
     if (!user) throw new Error(`no user ${userPrincipalName} in the emulated tenant`);
     const token = randomBytes(24).toString('hex');
-    this.userTokens.set(token, { userId: user.id, mfa: options.mfa ?? true, canProvision: options.canProvision ?? true });
+    this.userTokens.set(token, { userId: user.id, mfa: options.mfa ?? true, canProvision: options.canProvision ?? true, scopes: new Set(this.consentedScopes(user, options)) });
     return token;
+  }
+
+  /** The Graph scopes a delegated token carries (its scp claim). */
+  tokenScopes(token: string): string[] {
+    const user = this.userTokens.get(token);
+    if (!user) throw new Error('not a delegated token of this emulator');
+    return [...user.scopes];
+  }
+
+  /**
+   * The scopes of a sign-in through a client: every scope consented to that client on Microsoft Graph
+   * for the user (an admin consent for all users, or the user's own), as Entra issues them; a requested
+   * scope not consented stops the sign-in (AADSTS65001, Microsoft identity platform error codes).
+   * Without a client it is `az login`, whose first-party client cannot be given a PIM scope (AADSTS65002,
+   * azure-cli issue 30149).
+   */
+  private consentedScopes(user: User, options: SignInOptions): string[] {
+    const d = this.directory;
+    if (!options.clientId) {
+      const refused = (options.scopes ?? []).filter((s) => !AZURE_CLI_SCOPES.includes(s));
+      if (refused.length) throw new Error(`AADSTS65002: Consent between first party application '04b07795-8ddb-461a-bbee-02f9e1bf7b46' and first party resource '${MICROSOFT_GRAPH_APP_ID}' must be configured via preauthorization (${refused.join(', ')})`);
+      return [...(options.scopes ?? AZURE_CLI_SCOPES)];
+    }
+    const sp = d.servicePrincipalOfApp(options.clientId);
+    if (!sp) throw new Error(`AADSTS700016: Application with identifier '${options.clientId}' was not found in the directory '${d.tenantId}'.`);
+    const granted = d.grantedScopes(sp.id, user.id);
+    const missing = (options.scopes ?? []).filter((s) => !granted.includes(s));
+    if (missing.length) throw new Error(`AADSTS65001: The user or administrator has not consented to use the application with ID '${options.clientId}' named '${sp.displayName}' (${missing.join(', ')}). Send an interactive authorization request for this user and resource.`);
+    return granted;
   }
 
   close(): Promise<void> {
@@ -167,7 +208,7 @@ export class EntraServer {
   }
 
   private sp(id: string): ServicePrincipal {
-    const sp = this.directory.servicePrincipals.get(id);
+    const sp = this.directory.servicePrincipal(id);
     if (!sp) throw notFound(id);
     return sp;
   }
@@ -226,7 +267,8 @@ export class EntraServer {
       return d.deleteApplication(id) ? [204] : Promise.reject(notFound(id));
     });
 
-    this.route('GET', `${v}/servicePrincipals`, (_, __, url) => ({ value: [...d.servicePrincipals.values()].filter((sp) => sp.appId === filterValue(url, 'appId')).map(publicServicePrincipal) }));
+    this.route('GET', `${v}/servicePrincipals`, (_, __, url) => ({ value: [d.microsoftGraph, ...d.servicePrincipals.values()].filter((sp) => sp.appId === filterValue(url, 'appId')).map(publicServicePrincipal) }));
+    this.defineConsentRoutes(v);
     this.route('GET', `${v}/servicePrincipals/{id}`, ([id]) => publicServicePrincipal(this.sp(id)));
     this.route('PATCH', `${v}/servicePrincipals/{id}`, ([id], body) => {
       const sp = this.sp(id);
@@ -360,6 +402,46 @@ export class EntraServer {
     });
   }
 
+  /**
+   * App registrations without a template and their consents: Graph application-post-applications,
+   * serviceprincipal-post-serviceprincipals, oauth2permissiongrant-post / -list / -update / -delete,
+   * the calls of azuread_application, azuread_service_principal and
+   * azuread_service_principal_delegated_permission_grant (v3.7.0).
+   */
+  private defineConsentRoutes(v: string): void {
+    const d = this.directory;
+    this.route('POST', `${v}/applications`, (_, body) => {
+      if (!body.displayName) throw badRequest("Property 'displayName' is required when creating an application.");
+      return [201, d.createApplication(body)];
+    });
+    this.route('POST', `${v}/servicePrincipals`, (_, body) => {
+      if (![...d.applications.values()].some((a) => a.appId === body.appId)) throw badRequest(`The appId '${body.appId}' of the service principal does not reference a valid application object.`);
+      // unverified: the exact answer for a second service principal of one app.
+      if (d.servicePrincipalOfApp(body.appId)) throw new GraphFault(409, 'Request_MultipleObjectsWithSameKeyValue', 'The service principal cannot be created, updated, or restored because the service principal name is already in use.');
+      return [201, publicServicePrincipal(d.createServicePrincipal(body.appId, body.appRoleAssignmentRequired ?? false))];
+    });
+    this.route('GET', `${v}/oauth2PermissionGrants`, (_, __, url) => ({ value: filtered([...d.oauth2PermissionGrants.values()], url) }));
+    this.route('GET', `${v}/oauth2PermissionGrants/{id}`, ([id]) => existing(d.oauth2PermissionGrants.get(id), id));
+    this.route('POST', `${v}/oauth2PermissionGrants`, (_, body) => {
+      for (const id of [body.clientId, body.resourceId]) if (!d.servicePrincipal(id)) throw notFound(id);
+      if (body.consentType !== 'AllPrincipals' && body.consentType !== 'Principal') throw badRequest("consentType must be 'AllPrincipals' or 'Principal'.");
+      const resource = d.servicePrincipal(body.resourceId) as ServicePrincipal & { oauth2PermissionScopes?: { value: string }[] };
+      const scopes = String(body.scope ?? '').split(' ').filter(Boolean);
+      // A grant names scopes the resource exposes. unverified: Graph's exact answer for one it does not.
+      const unknown = scopes.find((s) => !(resource.oauth2PermissionScopes ?? []).some((p) => p.value === s));
+      if (unknown) throw badRequest(`The scope '${unknown}' is not a delegated permission of ${resource.displayName}.`);
+      const grant = { id: randomBytes(24).toString('base64url'), clientId: body.clientId, consentType: body.consentType, principalId: body.consentType === 'Principal' ? body.principalId : null, resourceId: body.resourceId, scope: scopes.join(' ') };
+      d.oauth2PermissionGrants.set(grant.id, grant);
+      return [201, grant];
+    });
+    this.route('PATCH', `${v}/oauth2PermissionGrants/{id}`, ([id], body) => {
+      const grant = existing(d.oauth2PermissionGrants.get(id), id);
+      if (typeof body.scope === 'string') grant.scope = body.scope.split(' ').filter(Boolean).join(' ');
+      return [204];
+    });
+    this.route('DELETE', `${v}/oauth2PermissionGrants/{id}`, ([id]) => (d.oauth2PermissionGrants.delete(id) ? [204] : Promise.reject(notFound(id))));
+  }
+
   private group(id: string): Group {
     const group = this.directory.groups.get(id);
     if (!group) throw notFound(id);
@@ -490,7 +572,7 @@ export class EntraServer {
       res.end(text);
     };
     let request: FaultRequest | undefined;
-    let user: (Caller & { canProvision: boolean }) | undefined;
+    let user: UserToken | undefined;
     try {
       const raw = await readBody(req);
       if (!route) throw new GraphFault(400, 'BadRequest', `Resource not found for the segment '${url.pathname}'.`);
@@ -499,6 +581,12 @@ export class EntraServer {
         const bearer = req.headers.authorization?.replace(/^Bearer /, '') ?? '';
         user = this.userTokens.get(bearer);
         if (bearer !== this.accessToken && !user) throw new GraphFault(401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
+        // Every call a delegated token makes needs one of its scopes (scopes.ts, with the Graph permission pages).
+        const rule = user && scopeRule(`${method} ${route.name}`);
+        if (rule && !rule.anyOf.some((scope) => user!.scopes.has(scope))) {
+          const refusal = scopeRefusal(rule);
+          throw new GraphFault(refusal.status, refusal.code, refusal.message);
+        }
         // Provisioning needs an administrator role (Graph synchronizationJob: provisionOnDemand, permissions; unverified which roles exactly).
         if (user && !user.canProvision && url.pathname.includes('/synchronization/')) throw new GraphFault(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
         request = { method, url: req.url ?? '/', headers: req.headers, body: raw, operation: `${method} ${route.name}` };
