@@ -285,6 +285,22 @@ describe('Entra emulator', () => {
       expect(groupWrites()).toEqual([{ method: 'PATCH', path: expect.stringContaining('/Groups/'), body: { schemas: [PATCH_OP], Operations: [{ op: 'Remove', path: 'members', value: [{ value: leavesTarget }] }] } }]);
     });
 
+    // Microsoft's AWS IAM Identity Center provisioning tutorial, just-in-time access: "Deactivation is done during the
+    // regular incremental cycle. It isn't processed immediately through on-demand provisioning."
+    it('does not remove a member who left the group when asked on demand; the next cycle does', async () => {
+      const { sp, jobPath } = await app({ assign: false });
+      const [stays, leaves] = [await newUser('Stays'), await newUser('Leaves')];
+      const group = await newGroup('AWS-Admins', [stays, leaves]);
+      await assign(sp, group.id);
+      await cycle(jobPath);
+      await graph('DELETE', `/groups/${group.id}/members/${leaves.id}/$ref`);
+      scim.requests.length = 0;
+      await groupOnDemand(jobPath, group.id, [leaves]);
+      expect(groupWrites().filter((r) => r.body?.Operations?.some((o: any) => o.op === 'Remove'))).toEqual([]);
+      await cycle(jobPath);
+      expect(groupWrites().filter((r) => r.body?.Operations?.some((o: any) => o.op === 'Remove'))).toHaveLength(1);
+    });
+
     it('adds members in PATCHes of at most 100', async () => {
       const { sp, jobPath } = await app({ assign: false });
       const members = [];

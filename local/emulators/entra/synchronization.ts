@@ -392,15 +392,15 @@ export class Synchronization {
    * PATCH, at most 100 changes a request. A group Entra exported before is followed by its target id,
    * so a rename is a PATCH of displayName, not a new group.
    */
-  private async provisionGroup(group: Group, change: { add: readonly User[]; remove?: readonly User[] }): Promise<Outcome> {
+  private async provisionGroup(group: Group, change: { add: readonly User[]; onDemand?: boolean }): Promise<Outcome> {
     const known = this.exportedGroups.get(group.id);
     const target = known ? await this.renamed(known, group) : await this.matchOrCreateGroup(group);
     if ('result' in target) return target;
     this.exportedGroups.set(group.id, target);
     const wanted = this.targetIds(change.add);
     const adds = [...wanted].filter((id) => !target.members.has(id));
-    // A cycle removes every member Entra added that is no longer wanted; an on-demand request only those it names.
-    const removes = change.remove ? [...this.targetIds(change.remove)].filter((id) => target.members.has(id)) : [...target.members].filter((id) => !wanted.has(id));
+    // A cycle removes every member Entra added that is no longer wanted; an on-demand request removes none (provisionGroupOnDemand).
+    const removes = change.onDemand ? [] : [...target.members].filter((id) => !wanted.has(id));
     const patched = (await this.patchMembers(target, 'Add', adds)) ?? (await this.patchMembers(target, 'Remove', removes));
     if (patched) return patched;
     const action = known ? (adds.length || removes.length || known.displayName !== group.displayName ? 'Update' : 'Other') : 'Create';
@@ -457,22 +457,24 @@ export class Synchronization {
 
   /**
    * provisionOnDemand for a group and up to 5 of its members: the group must be assigned (its scope),
-   * each named user is provisioned as a user first, then the named members are added, and a named
-   * user who is no longer a direct member is removed; other members are left for the next cycle.
-   * unverified: how Entra treats a named user who is not a member; Microsoft documents only
-   * "updating up to five members at a time" (provision-on-demand.md).
+   * each named user is provisioned as a user first, then the named members are added; other members are
+   * left for the next cycle ("updating up to five members at a time", provision-on-demand.md).
+   * A named user who is no longer a member is not removed: Microsoft's "Configure AWS IAM Identity Center
+   * for automatic user provisioning" tutorial, just-in-time access: "Deactivation is done during the regular
+   * incremental cycle. It isn't processed immediately through on-demand provisioning."
+   * unverified: the verdict Entra gives then; taken here as the group's own (nothing to do is Skipped, RedundantExport).
    */
   async provisionGroupOnDemand(group: Group, named: User[]): Promise<Outcome> {
     if (!this.directory.assignedGroups(this.spId).includes(group)) {
       return { result: 'Skipped', action: 'Other', errorCode: 'NotEffectivelyEntitled', errorMessage: `The Group '${group.displayName}' will be skipped: it is not assigned to the application (IsEffectivelyEntitledForProvisioning: False).` };
     }
-    const [members, removals] = [named.filter((u) => group.memberIds.has(u.id)), named.filter((u) => !group.memberIds.has(u.id))];
+    const members = named.filter((u) => group.memberIds.has(u.id));
     return this.onDemand(async () => {
       for (const user of members) {
         const outcome = await this.provision(user);
         if (outcome.result === 'Failure') return outcome;
       }
-      return this.provisionGroup(group, { add: members, remove: removals });
+      return this.provisionGroup(group, { add: members, onDemand: true });
     });
   }
 
