@@ -169,6 +169,21 @@ describe('AWS emulator: SCIM endpoint', () => {
     expect((await scim('DELETE', `Groups/${group.body.id}`)).status).toBe(204);
   });
 
+  // RFC 7644 §3.5.2.1: an add without a path adds its value's attributes, members to a multi-valued attribute;
+  // PatchGroup's 100-change limit counts them as it counts path "members".
+  it('adds members with an add that has no path, keeping the members there, and counts them against the 100', async () => {
+    const [a, b] = await Promise.all(['PathlessA', 'PathlessB'].map(async (name) => (await scim('POST', 'Users', { ...richRoe, userName: `${name}@contoso.onmicrosoft.com`, externalId: name })).body.id));
+    const group = await scim('POST', 'Groups', { displayName: 'Pathless', members: [{ value: a }] });
+    expect((await scim('PATCH', `Groups/${group.body.id}`, patchOp({ op: 'add', value: { members: [{ value: b }] } }))).status).toBe(204);
+    const memberIds = (await identityStore.send(new ListGroupMembershipsCommand({ IdentityStoreId: identityStoreId, GroupId: group.body.id }))).GroupMemberships!.map((m) => m.MemberId?.UserId).sort();
+    expect(memberIds).toEqual([a, b].sort());
+    const hundredAndOne = Array.from({ length: 101 }, (_, i) => ({ value: `u-${i}` }));
+    expect(await scim('PATCH', `Groups/${group.body.id}`, patchOp({ op: 'add', value: { members: hundredAndOne } }))).toMatchObject({ status: 400, body: { scimType: 'tooMany' } });
+    expect(await scim('PATCH', `Groups/${group.body.id}`, patchOp({ op: 'replace', value: { members: [{ value: a }] } }))).toMatchObject({ status: 400 });
+    expect((await scim('DELETE', `Groups/${group.body.id}`)).status).toBe(204);
+    for (const id of [a, b]) expect((await scim('DELETE', `Users/${id}`)).status).toBe(204);
+  });
+
   // ServiceProviderConfig, ListSchemas, GetSchema, ListResourceTypes pages; "Limitations from SCIM specification".
   it('answers the discovery endpoints and refuses the unsupported ones', async () => {
     expect(await scim('GET', 'ServiceProviderConfig')).toMatchObject({

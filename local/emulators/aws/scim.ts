@@ -456,13 +456,22 @@ function checkUserPatch(patch: any): Operation[] {
 
 const GROUP_PATCHABLE = new Set(['displayName', 'members', 'externalId', 'id']);
 
+/**
+ * RFC 7644 §3.5.2.1: an add or replace without a path targets the resource itself, its value a set of attributes;
+ * each attribute is an operation of its own on that path, so `{ op: 'add', value: { members } }` adds members
+ * (multi-valued: "a new value is added to the attribute"), counted and refused as a `path: 'members'` one is.
+ */
+// The id PatchGroup's example sends along is not a change: it is left out.
+const perAttribute = (operations: Operation[]): Operation[] =>
+  operations.flatMap((o) => (o.path ? [o] : Object.entries(o.value ?? {}).map(([path, value]) => ({ op: o.op, path, value })))).filter((o) => o.path !== 'id');
+
 function checkGroupPatch(patch: any): Operation[] {
-  const operations = operationsOf(patch);
+  const operations = perAttribute(operationsOf(patch));
   // PatchGroup "Constraints": only displayName, members and externalId (the page's example also sends id).
   const outside = operations.flatMap(attributesOf).find((attribute) => !GROUP_PATCHABLE.has(attribute));
   if (outside) throw validation(`${outside} cannot be modified on a group`, 'mutability');
   // PatchGroup "Not supported": replacing or removing all memberships in one request is a ValidationException.
-  const replacesAll = (o: Operation) => o.op === 'replace' && (o.path === 'members' || (!o.path && o.value?.members !== undefined));
+  const replacesAll = (o: Operation) => o.op === 'replace' && o.path === 'members';
   const removesAll = (o: Operation) => o.op === 'remove' && o.path === 'members' && o.value === undefined;
   if (operations.some((o) => replacesAll(o) || removesAll(o))) throw validation('Replacing or removing all members in one request is not supported');
   // PatchGroup "Constraints": at most 100 membership changes in one request.
