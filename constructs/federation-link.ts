@@ -25,6 +25,8 @@ export interface FederationLinkInput {
   readonly samlUsers: { userName: string; objectId: string; userPrincipalName: string }[];
   /** The groups assigned to the app, with their direct members: the provision-groups step provisions them and checks the tie. */
   readonly groups: { displayName: string; objectId: string; members: { userName: string; objectId: string; userPrincipalName: string }[] }[];
+  /** The client id of the JIT app registration (constructs/entra-jit-client.ts): post-apply records it for npm run elevate and revoke. */
+  readonly jitClientId?: string;
 }
 
 export interface FederationLinkProps {

@@ -26,6 +26,8 @@ export const federationInputSchema = z.object({
   samlUsers: z.array(user),
   // Absent in the input of a link created before groups existed.
   groups: z.array(group).default([]),
+  /** The JIT app registration npm run elevate and revoke sign in through (constructs/entra-jit-client.ts); absent before it existed. */
+  jitClientId: z.guid().optional(),
 });
 
 export type FederationInput = z.infer<typeof federationInputSchema>;

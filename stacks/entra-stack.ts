@@ -12,6 +12,8 @@ import { EntraGroup } from '../constructs/entra-group';
 import { EntraPim } from '../constructs/entra-pim';
 import { EntraEnterpriseApp } from '../constructs/entra-enterprise-app';
 import { FederationLink } from '../constructs/federation-link';
+import { EntraJitClient } from '../constructs/entra-jit-client';
+import { JIT_APP_NAME } from '../scripts/jit/sign-in';
 import { entraUsers as usersReached } from '../app-config/entra-names';
 
 export interface EntraStackProps {
@@ -49,6 +51,8 @@ export class EntraStack extends TerraformStack {
         approverGroups: groupsNamed(approverGroups),
       });
     }
+    // The app npm run elevate and revoke sign in through; its client id reaches them in the deploy record.
+    const jitClient = new EntraJitClient(this, 'jit_client', { displayName: JIT_APP_NAME });
     const describe = (user: EntraTestUser) => ({ userName: user.userName, objectId: user.objectId, userPrincipalName: user.userPrincipalName });
     // What the provision-groups step provisions and checks: the Entra object id ties the AWS group to this one.
     const describeGroup = (group: EntraGroup) => ({ displayName: group.displayName, objectId: group.objectId, members: group.members.map(describe) });
@@ -87,6 +91,7 @@ export class EntraStack extends TerraformStack {
           scimUsers: users.filter((u) => !config.identityCenter.users.includes(u.userName)).map(describe),
           samlUsers: users.filter((u) => config.identityCenter.users.includes(u.userName)).map(describe),
           groups: assignedGroups.map(describeGroup),
+          jitClientId: jitClient.clientId,
         },
       });
     }

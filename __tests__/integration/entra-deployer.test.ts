@@ -19,6 +19,8 @@ function azureadStack(change: (stack: any) => void = () => undefined): any {
 }
 
 const noProvisioner = async () => undefined;
+// Written out from the Graph permission pages, not imported from the product.
+const SCOPES = ['User.Read', 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup', 'Synchronization.ReadWrite.All'];
 
 describe('Entra emulator and the stand-in for the azuread provider', () => {
   let entra: EntraEmulator;
@@ -193,8 +195,33 @@ describe('Entra emulator and the stand-in for the azuread provider', () => {
       expect(entra.leftovers()).toBe(0);
     });
 
+    it('registers the JIT public client with its consent: a sign-in through it carries exactly the three scopes and nothing more is allowed', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'entra-deployer-'));
+      const applied = await deployer(azureadStack(), dir).apply(noProvisioner);
+      expect(applied.drift).toEqual([]);
+      const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+      const [[, app]] = Object.entries(state).filter(([address]) => /^azuread_application\..*jit/.test(address)) as [string, any][];
+      const registered = (await graph('GET', `/applications/${app.object_id}`)).body;
+      expect(registered).toMatchObject({ isFallbackPublicClient: true, publicClient: { redirectUris: ['http://localhost'] } });
+      const [msgraph] = (await graph('GET', `/servicePrincipals?$filter=appId eq '00000003-0000-0000-c000-000000000000'`)).body.value;
+      const ids = Object.fromEntries(msgraph.oauth2PermissionScopes.map((s: any) => [s.value, s.id]));
+      expect(registered.requiredResourceAccess).toEqual([{ resourceAppId: '00000003-0000-0000-c000-000000000000', resourceAccess: SCOPES.map((s) => ({ id: ids[s], type: 'Scope' })) }]);
+      const [sp] = (await graph('GET', `/servicePrincipals?$filter=appId eq '${registered.appId}'`)).body.value;
+      expect((await graph('GET', `/oauth2PermissionGrants?$filter=clientId eq '${sp.id}'`)).body.value).toEqual([expect.objectContaining({ consentType: 'AllPrincipals', resourceId: msgraph.id, scope: SCOPES.join(' ') })]);
+      const [nikki] = (await graph('GET', '/users')).body.value.filter((u: any) => u.userPrincipalName.startsWith('NikkiWolf@'));
+      const token = entra.userToken(nikki.userPrincipalName, { clientId: registered.appId });
+      expect(entra.tokenScopes(token).sort()).toEqual([...SCOPES].sort());
+      // Outside the grant: reading eligibilities (PrivilegedEligibilitySchedule.*) is refused.
+      const [admins] = (await graph('GET', `/groups?$filter=displayName eq 'AWS-Admins'`)).body.value;
+      const outside = await fetch(`${entra.endpoint}/v1.0/identityGovernance/privilegedAccess/group/eligibilitySchedules?$filter=groupId eq '${admins.id}'`, { headers: { authorization: `Bearer ${token}` } });
+      expect(outside.status).toBe(403);
+      expect((await deployer(azureadStack(), dir).apply(noProvisioner)).created).toBe(0);
+      await deployer(azureadStack(), dir).destroy(noProvisioner);
+      expect(entra.leftovers()).toBe(0);
+    });
+
     it('reports the drift the provider would plan when the application does not ignore its template roles', async () => {
-      const stack = azureadStack((s) => Object.values(s.resource.azuread_application).forEach((app: any) => (app.lifecycle.ignore_changes = ['identifier_uris', 'web'])));
+      const stack = azureadStack((s) => Object.values(s.resource.azuread_application).forEach((app: any) => app.lifecycle && (app.lifecycle.ignore_changes = ['identifier_uris', 'web'])));
       const applied = await deployer(stack).apply(noProvisioner);
       expect(applied.drift).toEqual([expect.stringMatching(/^azuread_application\.aws-commercial\w+: app_role$/), expect.stringMatching(/^azuread_application\.aws-govcloud\w+: app_role$/)]);
     });

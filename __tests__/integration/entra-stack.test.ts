@@ -253,6 +253,39 @@ describe('azure-id just-in-time admin (PIM for Groups, issue 16)', () => {
   });
 });
 
+describe('azure-id JIT client: the app registration npm run elevate and revoke sign in through', () => {
+  const SCOPES = ['User.Read', 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup', 'Synchronization.ReadWrite.All'];
+  const [[appName, app]] = Object.entries(byType('azuread_application')).filter(([id]) => id.includes('jit'));
+  const [[graphName, graph]] = Object.entries(json.data.azuread_service_principal ?? {}) as [string, any][];
+
+  it('is a public client (device code, and http://localhost for the browser) that asks Microsoft Graph for exactly the three delegated scopes, their ids read from the tenant', () => {
+    expect(graph).toEqual({ client_id: '00000003-0000-0000-c000-000000000000' });
+    expect(app).toMatchObject({ fallback_public_client_enabled: true, public_client: { redirect_uris: ['http://localhost'] } });
+    expect(app).not.toHaveProperty('template_id');
+    const [access, ...others] = app.required_resource_access;
+    expect(others).toEqual([]);
+    expect(access.resource_app_id).toBe('00000003-0000-0000-c000-000000000000');
+    expect(access.resource_access).toEqual(SCOPES.map((scope) => ({ id: `\${data.azuread_service_principal.${graphName}.oauth2_permission_scope_ids["${scope}"]}`, type: 'Scope' })));
+  });
+
+  it('has its service principal and an admin consent for all users of exactly those scopes', () => {
+    const [sp] = Object.values(byType('azuread_service_principal')).filter((s: any) => s.client_id === `\${azuread_application.${appName}.client_id}`);
+    expect(sp).toBeDefined();
+    const grants = Object.values(byType('azuread_service_principal_delegated_permission_grant')) as any[];
+    expect(grants).toHaveLength(1);
+    expect(grants[0]).toEqual({ service_principal_object_id: expect.stringMatching(/^\$\{azuread_service_principal\.\w*jit\w*\.object_id\}$/), resource_service_principal_object_id: `\${data.azuread_service_principal.${graphName}.object_id}`, claim_values: SCOPES });
+    expect(grants[0]).not.toHaveProperty('user_object_id');
+  });
+
+  it("reaches the commands through each federation link's input (the deploy record)", () => {
+    const links = Object.entries(byType('terraform_data')).filter(([id]) => id.includes('post_apply')).map(([, r]) => r as any);
+    expect(links).toHaveLength(2);
+    for (const link of links) {
+      expect(link.input.jitClientId).toBe(`\${azuread_application.${appName}.client_id}`);
+    }
+  });
+});
+
 describe('federation link provisioners, run as Terraform would run them', () => {
   // Stand-ins for what Terraform resolves the references to at apply time.
   const resolved: Record<string, unknown> = {
@@ -265,6 +298,7 @@ describe('federation link provisioners, run as Terraform would run them', () => 
     applicationObjectId: '1c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c',
     servicePrincipalId: '2c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c',
     signingCertificateThumbprint: 'A1B2C3D4E5F60718293A4B5C6D7E8F9012345678',
+    jitClientId: '7c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c',
   };
   const resolveUser = (user: any) => ({ ...user, objectId: '3c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c', userPrincipalName: `${user.userName}@contoso.onmicrosoft.com` });
 

@@ -168,6 +168,14 @@ export class EntraStackDeployer {
         return { tenant_id: (await g.api('/organization').get()).value[0].id };
       case 'data.azuread_domains':
         return { domains: (await g.api('/domains').get()).value.filter((d: any) => !config.only_default || d.isDefault).map((d: any) => ({ domain_name: d.id })) };
+      case 'data.azuread_service_principal': {
+        // service_principal_data_source.go (v3.7.0): by client_id, a list filtered on appId, exactly one;
+        // oauth2_permission_scope_ids maps each scope's value to its id.
+        const found = (await g.api('/servicePrincipals').filter(`appId eq '${config.client_id}'`).get()).value as any[];
+        if (found.length !== 1) throw new Error(`found ${found.length} service principals matching filter: "appId eq '${config.client_id}'"`);
+        const [sp] = found;
+        return { object_id: sp.id, client_id: sp.appId, oauth2_permission_scope_ids: Object.fromEntries((sp.oauth2PermissionScopes ?? []).map((s: any) => [s.value, s.id])) };
+      }
       case 'data.azuread_application_template': {
         const [template] = (await g.api('/applicationTemplates').filter(`displayName eq '${config.display_name}'`).get()).value;
         if (!template) throw new Error(`The tenant has no gallery template "${config.display_name}"`);
@@ -214,12 +222,15 @@ export class EntraStackDeployer {
       case 'azuread_application': {
         // The provider instantiates the template; the SAML URLs are separate resources (application_resource.go).
         if (known && (await exists(`/applications/${known.object_id}`))) return result(await this.applicationValues(String(known.object_id)), false, known);
+        if (!config.template_id) return this.createApplication(config);
         const instance = await g.api(`/applicationTemplates/${config.template_id}/instantiate`).post({ displayName: config.display_name });
         const objectId = instance.application.id as string;
         return result(await this.applicationValues(objectId), true, { object_id: objectId });
       }
       case 'azuread_service_principal': {
-        const [sp] = (await g.api('/servicePrincipals').filter(`appId eq '${config.client_id}'`).get()).value;
+        let [sp] = (await g.api('/servicePrincipals').filter(`appId eq '${config.client_id}'`).get()).value;
+        // service_principal_resource.go (v3.7.0), Create: use_existing adopts the one instantiate made; otherwise POST one for the app.
+        if (!sp && !config.use_existing) sp = await g.api('/servicePrincipals').post({ accountEnabled: true, appId: config.client_id, appRoleAssignmentRequired: config.app_role_assignment_required ?? false });
         if (!sp) throw new Error(`No service principal for application ${config.client_id}`);
         const wanted = { preferredSingleSignOnMode: config.preferred_single_sign_on_mode ?? null, loginUrl: config.login_url ?? null, appRoleAssignmentRequired: config.app_role_assignment_required ?? false };
         const differs = Object.entries(wanted).some(([k, v]) => sp[k] !== v);
@@ -276,6 +287,26 @@ export class EntraStackDeployer {
         if (existing) return result(stateful(existing.id), false);
         const created = await g.api(`/servicePrincipals/${config.resource_object_id}/appRoleAssignedTo`).post({ principalId: config.principal_object_id, resourceId: config.resource_object_id, appRoleId: config.app_role_id });
         return result(stateful(created.id), true);
+      }
+      case 'azuread_service_principal_delegated_permission_grant': {
+        // service_principal_delegated_permission_grant_resource.go (v3.7.0), Create: both service principals
+        // must exist; POST an oauth2PermissionGrant whose scope is claim_values joined by spaces, consentType
+        // AllPrincipals without user_object_id (Principal with it); the id is the grant's.
+        if (known && (await exists(`/oauth2PermissionGrants/${known.id}`))) {
+          const grant = await g.api(`/oauth2PermissionGrants/${known.id}`).get();
+          const scope = (config.claim_values as string[]).join(' ');
+          // Update PATCHes the scope alone (same file, Update).
+          if (!sameValue(grant.scope.split(' '), config.claim_values)) await g.api(`/oauth2PermissionGrants/${known.id}`).patch({ scope });
+          return result(known, !sameValue(grant.scope.split(' '), config.claim_values));
+        }
+        for (const id of [config.service_principal_object_id, config.resource_service_principal_object_id]) await g.api(`/servicePrincipals/${id}`).get();
+        const grant = await g.api('/oauth2PermissionGrants').post({
+          clientId: config.service_principal_object_id,
+          resourceId: config.resource_service_principal_object_id,
+          scope: (config.claim_values as string[]).join(' '),
+          ...(config.user_object_id ? { principalId: config.user_object_id, consentType: 'Principal' } : { consentType: 'AllPrincipals' }),
+        });
+        return result({ id: grant.id }, true);
       }
       case 'azuread_group':
         return this.ensureGroup(config, known);
@@ -358,6 +389,25 @@ export class EntraStackDeployer {
     return this.graph.api(path).version('beta').get().catch((e: any) => (e.statusCode === 404 ? undefined : Promise.reject(e)));
   }
 
+  /**
+   * An app registration without a template, as application_resource.go (v3.7.0) Create does it: POST
+   * the application (isFallbackPublicClient, publicClient, requiredResourceAccess, signInAudience),
+   * then PATCH the display name to a temporary value and back, which tells it is replicated. Not done
+   * here: owners (the emulator's caller is no directory object; `owners` is Optional + Computed).
+   */
+  private async createApplication(config: any) {
+    const g = this.g;
+    const created = await g.api('/applications').post({
+      displayName: config.display_name,
+      isFallbackPublicClient: Boolean(config.fallback_public_client_enabled),
+      publicClient: { redirectUris: config.public_client?.redirect_uris ?? [] },
+      requiredResourceAccess: (config.required_resource_access ?? []).map((r: any) => ({ resourceAppId: r.resource_app_id, resourceAccess: r.resource_access.map((a: any) => ({ id: a.id, type: a.type })) })),
+      signInAudience: config.sign_in_audience ?? 'AzureADMyOrg',
+    });
+    for (const displayName of [`TERRAFORM_UPDATE_${randomUUID()}`, config.display_name]) await g.api(`/applications/${created.id}`).patch({ displayName });
+    return { values: await this.applicationValues(created.id), created: true, stateful: { object_id: created.id } };
+  }
+
   private async applicationValues(objectId: string) {
     const app = await this.g.api(`/applications/${objectId}`).get();
     // The provider's `id` is the resource id /applications/{objectId} (azuread 3.x).
@@ -383,7 +433,8 @@ export class EntraStackDeployer {
       }
       case 'azuread_application': {
         const app = await get(`/applications/${known.object_id}`);
-        return app && { display_name: app.displayName, template_id: app.applicationTemplateId, identifier_uris: app.identifierUris, app_role: flattenAppRoles(app.appRoles), web: { redirect_uris: app.web.redirectUris, homepage_url: app.web.homePageUrl ?? '' } };
+        const publicClient = { fallback_public_client_enabled: Boolean(app?.isFallbackPublicClient), public_client: { redirect_uris: app?.publicClient?.redirectUris ?? [] }, required_resource_access: (app?.requiredResourceAccess ?? []).map((r: any) => ({ resource_app_id: r.resourceAppId, resource_access: r.resourceAccess })) };
+        return app && { display_name: app.displayName, template_id: app.applicationTemplateId, identifier_uris: app.identifierUris, app_role: flattenAppRoles(app.appRoles), web: { redirect_uris: app.web.redirectUris, homepage_url: app.web.homePageUrl ?? '' }, ...publicClient };
       }
       case 'azuread_service_principal': {
         const sp = await get(`/servicePrincipals/${known.object_id}`);
@@ -413,6 +464,11 @@ export class EntraStackDeployer {
         // group_resource.go, Read: members, owners and mail_nickname are Computed; description reads back as "".
         const group = await this.once(`/groups/${known.object_id}`);
         return group && { display_name: group.displayName, description: group.description ?? '', security_enabled: group.securityEnabled, mail_enabled: group.mailEnabled };
+      }
+      case 'azuread_service_principal_delegated_permission_grant': {
+        // Read: claim_values from the grant's space-separated scope (tf.FromSpaceSeparated).
+        const grant = await get(`/oauth2PermissionGrants/${known.id}`);
+        return grant && { claim_values: grant.scope.split(' ').filter(Boolean), service_principal_object_id: grant.clientId, resource_service_principal_object_id: grant.resourceId };
       }
       case 'azuread_group_role_management_policy':
         return this.refreshPolicy(block, known);
@@ -522,13 +578,16 @@ export class EntraStackDeployer {
     const gone = (e: any) => (e.statusCode === 404 ? undefined : Promise.reject(e));
     switch (block.type) {
       case 'terraform_data': {
-        const provisioner = (block.config.provisioner as any[]).map((p) => p['local-exec']).find((p) => p.when === 'destroy');
+        const provisioner = ((block.config.provisioner ?? []) as any[]).map((p) => p['local-exec']).find((p) => p.when === 'destroy');
         // Terraform skips destroy-time provisioners of tainted resources.
         if (known.provisioned && provisioner) await runProvisioner(block.address, provisioner, known.input);
         return;
       }
       case 'azuread_app_role_assignment':
         return g.api(`/servicePrincipals/${known.resource_object_id}/appRoleAssignedTo/${known.id}`).delete().catch(gone);
+      case 'azuread_service_principal_delegated_permission_grant':
+        // Delete: DELETE the grant by its id.
+        return g.api(`/oauth2PermissionGrants/${known.id}`).delete().catch(gone);
       case 'azuread_group_role_management_policy':
         // group_role_management_policy_resource.go, Delete: "Policy cannot be destroyed, so this is a noop".
         return;

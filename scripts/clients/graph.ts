@@ -148,10 +148,13 @@ const LOOPBACK = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost)(:\d+)?$/;
 class LoopbackBearer implements Middleware {
   private next?: Middleware;
 
-  constructor(private readonly credential: TokenCredential) {}
+  constructor(
+    private readonly credential: TokenCredential,
+    private readonly scopes: string | string[] = 'emulator',
+  ) {}
 
   async execute(context: Context): Promise<void> {
-    const token = await this.credential.getToken('emulator');
+    const token = await this.credential.getToken(this.scopes);
     const headers = new Headers(context.options?.headers as Record<string, string> | undefined);
     headers.set('Authorization', `Bearer ${token?.token}`);
     context.options = { ...context.options, headers: Object.fromEntries(headers) };
@@ -167,12 +170,13 @@ class LoopbackBearer implements Middleware {
  * The Graph SDK client for a cloud's (or the emulator's) Graph endpoint: the SDK's default chain
  * (MiddlewareFactory.getDefaultMiddlewareChain) without its RetryHandler; callers retry.
  */
-export function graphClient(endpoints: EntraEndpoints, credential: TokenCredential): Client {
+export function graphClient(endpoints: EntraEndpoints, credential: TokenCredential, scopes?: string[]): Client {
   const baseUrl = `${endpoints.graph}/`;
   if (LOOPBACK.test(endpoints.graph)) {
-    return Client.initWithMiddleware({ middleware: [new LoopbackBearer(credential), new HTTPMessageHandler()], baseUrl, defaultVersion: 'v1.0' });
+    return Client.initWithMiddleware({ middleware: [new LoopbackBearer(credential, scopes), new HTTPMessageHandler()], baseUrl, defaultVersion: 'v1.0' });
   }
-  const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: [`${endpoints.graph}/.default`] });
+  // `.default` (every permission consented to the caller) unless the caller names its scopes (scripts/jit/sign-in.ts).
+  const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: scopes ?? [`${endpoints.graph}/.default`] });
   const middleware = [new AuthenticationHandler(authProvider), new RedirectHandler(), new TelemetryHandler(), new HTTPMessageHandler()];
   // The SDK sends the token only to hosts it knows as Graph's: a national cloud's host is named.
   return Client.initWithMiddleware({ middleware, baseUrl, defaultVersion: 'v1.0', customHosts: new Set([new URL(endpoints.graph).hostname]) });
@@ -212,8 +216,10 @@ export class GraphApi {
     readonly endpoints: EntraEndpoints,
     credential: TokenCredential,
     private readonly limits: GraphRetry = GRAPH_RETRY,
+    /** The scopes to ask the credential for; `.default` when not given. */
+    scopes?: string[],
   ) {
-    this.client = graphClient(endpoints, credential);
+    this.client = graphClient(endpoints, credential, scopes);
   }
 
   /**
