@@ -44,7 +44,8 @@ const USAGE =
   `usage: npm run federation -- <post-apply|pre-destroy|rotate-token> --instance <${INSTANCE_NAMES.join('|')}> [--dry-run] [--manual] [--adopt-identity-source]\n` +
   `       npm run federation -- <status|leftovers> [--instance <${INSTANCE_NAMES.join('|')}>]\n       npm run federation -- lookup [--manual]\n` +
   `       npm run federation -- access [--instance <${INSTANCE_NAMES.join('|')}>] [--json] [--markdown FILE] [--wait-for-cycle]\n` +
-  `       npm run federation -- elevate --justification "…" [--duration PT1H] [--group NAME]   (npm run elevate)\n       npm run federation -- revoke [--group NAME]   (npm run revoke)`;
+  `       npm run federation -- elevate --justification "…" [--duration PT1H] [--group NAME] [--instance <${INSTANCE_NAMES.join('|')}>] [--browser]   (npm run elevate)\n` +
+  `       npm run federation -- revoke [--group NAME] [--instance <${INSTANCE_NAMES.join('|')}>] [--browser]   (npm run revoke)`;
 const PROJECT_ROOT = join(__dirname, '..');
 
 export class UsageError extends Error {}
@@ -87,11 +88,21 @@ export function parseInvocation(argv: string[], env: NodeJS.ProcessEnv): Invocat
   const command = positionals[0] as Command;
   if (!COMMANDS.includes(command)) throw new UsageError(`unknown command "${positionals[0] ?? ''}"\n${USAGE}`);
   if (positionals.length > 1) throw new UsageError(`unexpected "${positionals.slice(1).join(' ')}" after ${command}\n${USAGE}`);
-  const instanceOptional = command === 'lookup' || command === 'elevate' || command === 'revoke' || ((command === 'status' || command === 'leftovers' || command === 'access') && values.instance === undefined);
+  const instanceOptional = command === 'lookup' || ((command === 'elevate' || command === 'revoke' || command === 'status' || command === 'leftovers' || command === 'access') && values.instance === undefined);
   if (!instanceOptional && !(INSTANCE_NAMES as readonly string[]).includes(values.instance ?? '')) {
     throw new UsageError(`--instance must be one of ${INSTANCE_NAMES.join(', ')}\n${USAGE}`);
   }
-  return { command, instance: values.instance, dryRun: values['dry-run'] || env.FEDERATION_DRY_RUN === '1', manual: values.manual || env.FEDERATION_CONSOLE === 'manual', adoptIdentitySource: values['adopt-identity-source'], json: values.json, markdown: values.markdown, waitForCycle: values['wait-for-cycle'], jit: { group: values.group, duration: values.duration, justification: values.justification } };
+  if (values.duration !== undefined && !isPositiveDuration(values.duration)) {
+    throw new UsageError(`--duration must be an ISO 8601 duration above zero, such as PT1H or PT30M (got "${values.duration}")\n${USAGE}`);
+  }
+  return { command, instance: values.instance, dryRun: values['dry-run'] || env.FEDERATION_DRY_RUN === '1', manual: values.manual || env.FEDERATION_CONSOLE === 'manual', adoptIdentitySource: values['adopt-identity-source'], json: values.json, markdown: values.markdown, waitForCycle: values['wait-for-cycle'], jit: { group: values.group, duration: values.duration, justification: values.justification, instance: values.instance, browser: values.browser } };
+}
+
+/** An ISO 8601 duration (PnYnMnWnDTnHnMnS, the form PIM's expiration.duration takes) that is not zero. */
+function isPositiveDuration(text: string): boolean {
+  const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text);
+  if (!match || text === 'P' || text.endsWith('T')) return false;
+  return match.slice(1).some((part) => Number(part ?? 0) > 0);
 }
 
 /** node:util parseArgs, with its errors (unknown flag, missing value) as usage errors. */
@@ -100,7 +111,7 @@ function parseArgsOrUsage(argv: string[]) {
     return parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { instance: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, manual: { type: 'boolean', default: false }, 'adopt-identity-source': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, markdown: { type: 'string' }, 'wait-for-cycle': { type: 'boolean', default: false }, group: { type: 'string' }, duration: { type: 'string' }, justification: { type: 'string' } },
+      options: { instance: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, manual: { type: 'boolean', default: false }, 'adopt-identity-source': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, markdown: { type: 'string' }, 'wait-for-cycle': { type: 'boolean', default: false }, browser: { type: 'boolean', default: false }, group: { type: 'string' }, duration: { type: 'string' }, justification: { type: 'string' } },
     });
   } catch (error) {
     if (!/^ERR_PARSE_ARGS/.test((error as NodeJS.ErrnoException).code ?? '')) throw error;

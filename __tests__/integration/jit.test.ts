@@ -2,6 +2,9 @@ import { EntraEmulator } from '../../local/emulators/entra';
 import { GraphApi } from '../../scripts/clients/graph';
 import { elevate, JitError, JitTarget, revoke } from '../../scripts/jit/elevate';
 import { ScimStub } from '../support/scim-stub';
+import { graphRequests } from '../support/entra-graph';
+import { JIT_SCOPES, registerPublicClient } from '../support/jit-client';
+import { jitGraph } from '../../scripts/jit/sign-in';
 
 // elevate and revoke against the Entra emulator (PIM for Groups, provisioning on demand, its cycle)
 // with a SCIM stub per instance standing in for the identity store (issue 16).
@@ -17,6 +20,9 @@ describe('elevate and revoke (scripts/jit/elevate.ts)', () => {
   let targets: JitTarget[];
   let lines: string[];
   let locks: string[];
+  /** The JIT app registration (a public client with the three delegated scopes and admin consent). */
+  let clientId: string;
+  const signIn = (userPrincipalName: string, options: { mfa?: boolean; canProvision?: boolean } = {}) => entra.userToken(userPrincipalName, { clientId, ...options });
 
   const admin = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${entra.endpoint}/v1.0${path}`, { method, headers: { authorization: `Bearer ${entra.accessToken}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -24,7 +30,7 @@ describe('elevate and revoke (scripts/jit/elevate.ts)', () => {
     return text ? JSON.parse(text) : undefined;
   };
   const graphAs = (token: string) => new GraphApi({ graph: entra.endpoint, login: entra.endpoint }, { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3600_000 }) }, { timeoutMs: 15_000, attemptTimeoutMs: 5_000 });
-  const options = (token = entra.userToken(nikki.userPrincipalName)) => ({ graph: graphAs(token), targets, print: (line: string) => lines.push(line), arrivalTimeoutMs: 5_000, cycleTimeoutMs: 10_000 });
+  const options = (token = signIn(nikki.userPrincipalName)) => ({ graph: graphAs(token), targets, print: (line: string) => lines.push(line), arrivalTimeoutMs: 5_000, cycleTimeoutMs: 10_000 });
   const onDemandCalls = () => entra.requests.all().filter((c) => c.operation.endsWith('/provisionOnDemand')).reduce((sum, c) => sum + c.count, 0);
   const inStub = (stub: ScimStub) => {
     const target = [...stub.users.values()].find((u) => u.userName === nikki.userPrincipalName);
@@ -51,12 +57,14 @@ describe('elevate and revoke (scripts/jit/elevate.ts)', () => {
 
   beforeAll(async () => {
     entra = await EntraEmulator.start({ cycleMs: CYCLE_MS });
+    ({ appId: clientId } = await registerPublicClient(graphRequests(entra)));
     nikki = await admin('POST', '/users', { userPrincipalName: 'NikkiWolf@rehearsal.onmicrosoft.com', displayName: 'Nikki Wolf', mailNickname: 'NikkiWolf', accountEnabled: true, passwordProfile: { password: 'x-Pa55word!' } });
     group = await admin('POST', '/groups', { displayName: 'AWS-Admins', mailEnabled: false, mailNickname: 'AWS-Admins', securityEnabled: true });
     targets = [await instance('aws-commercial', stubs[0]), await instance('aws-govcloud', stubs[1])];
+    // The eligibility first: it brings the group under PIM, after which its policy assignment is listed (Graph PIM for Groups overview, onboarding).
+    await admin('POST', `${PIM}/eligibilityScheduleRequests`, { accessId: 'member', principalId: nikki.id, groupId: group.id, action: 'adminAssign', scheduleInfo: { expiration: { type: 'afterDuration', duration: 'P30D' } } });
     const [assignment] = (await admin('GET', `/policies/roleManagementPolicyAssignments?$filter=scopeType eq 'Group' and scopeId eq '${group.id}' and roleDefinitionId eq 'member'`)).value;
     await admin('PATCH', `/policies/roleManagementPolicies/${assignment.policyId}`, { rules: [{ id: 'Expiration_EndUser_Assignment', maximumDuration: 'PT2H' }, { id: 'Enablement_EndUser_Assignment', enabledRules: ['Justification', 'MultiFactorAuthentication'] }] });
-    await admin('POST', `${PIM}/eligibilityScheduleRequests`, { accessId: 'member', principalId: nikki.id, groupId: group.id, action: 'adminAssign', scheduleInfo: { expiration: { type: 'afterDuration', duration: 'P30D' } } });
   });
   afterAll(async () => {
     await entra.stop();
@@ -95,7 +103,42 @@ describe('elevate and revoke (scripts/jit/elevate.ts)', () => {
     expect(printed).toContain('identitystore:userId');
   });
 
+  it('signs in through the JIT app registration asking exactly its three delegated Graph scopes', async () => {
+    const asked: string[][] = [];
+    const credential = { getToken: async (scopes: string | string[]) => (asked.push([scopes].flat()), { token: signIn(nikki.userPrincipalName), expiresOnTimestamp: Date.now() + 3600_000 }) };
+    await elevate({ duration: 'PT1H', justification: 'INC-50' }, { ...options(), graph: jitGraph({ graph: entra.endpoint, login: entra.endpoint }, credential) });
+    expect(new Set(asked.map((s) => JSON.stringify(s)))).toEqual(new Set([JSON.stringify(JIT_SCOPES.map((s) => `${entra.endpoint}/${s}`))]));
+  });
+
   describe('failure paths', () => {
+    it('a duplicated activation (an earlier request went through, its answer lost in a hang) is recognised: elevate goes on and provisions', async () => {
+      const token = signIn(nikki.userPrincipalName);
+      const earlier = await fetch(`${entra.endpoint}/v1.0${PIM}/assignmentScheduleRequests`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ accessId: 'member', principalId: nikki.id, groupId: group.id, action: 'selfActivate', justification: 'INC-51', scheduleInfo: { startDateTime: new Date().toISOString(), expiration: { type: 'afterDuration', duration: 'PT1H' } } }),
+      });
+      expect(earlier.status).toBe(201);
+      await elevate({ duration: 'PT1H', justification: 'INC-51' }, options(token));
+      expect(lines.join('\n')).toMatch(/already active/);
+      expect(stubs.map(inStub)).toEqual([true, true]);
+    });
+
+    it('a user who is not eligible gets one sentence naming the group and the fix, not the Graph body', async () => {
+      const other = await admin('POST', '/users', { userPrincipalName: 'NotEligible@rehearsal.onmicrosoft.com', displayName: 'Not Eligible', mailNickname: 'NotEligible', accountEnabled: true, passwordProfile: { password: 'x-Pa55word!' } });
+      const refused = elevate({ duration: 'PT1H', justification: 'INC-52' }, options(signIn(other.userPrincipalName)));
+      await expect(refused).rejects.toThrow(JitError);
+      await expect(refused).rejects.toThrow(/^NotEligible@rehearsal\.onmicrosoft\.com is not eligible for membership of AWS-Admins: add the user to eligibleUsers of AWS-Admins in config\.ts \(pim\.privilegedGroups\) and run `npm run deploy`[^{]*$/);
+    });
+
+    it('a token without the PIM scope (az login, or the app without consent) gets a sentence naming the app registration and npm run deploy', async () => {
+      for (const token of [entra.userToken(nikki.userPrincipalName), entra.userToken(nikki.userPrincipalName, { clientId: (await registerPublicClient(graphRequests(entra), JIT_SCOPES, ['User.Read'])).appId })]) {
+        const refused = elevate({ duration: 'PT1H', justification: 'INC-53' }, options(token));
+        await expect(refused).rejects.toThrow(JitError);
+        await expect(refused).rejects.toThrow(/app registration .*npm run deploy/);
+      }
+    });
+
     it('a policy refusal (too long) names the maximum and the flag, and provisions nothing', async () => {
       const before = onDemandCalls();
       const refused = elevate({ duration: 'PT3H', justification: 'too long', maximumDuration: 'PT2H' }, options());
@@ -107,14 +150,14 @@ describe('elevate and revoke (scripts/jit/elevate.ts)', () => {
 
     it('a policy refusal without justification, or without MFA, says how to fix it', async () => {
       await expect(elevate({ duration: 'PT1H', justification: '' }, options())).rejects.toThrow(/requires a justification: pass --justification "…"/);
-      await expect(elevate({ duration: 'PT1H', justification: 'no mfa' }, options(entra.userToken(nikki.userPrincipalName, { mfa: false })))).rejects.toThrow(/requires multi-factor authentication: sign in again with MFA/);
+      await expect(elevate({ duration: 'PT1H', justification: 'no mfa' }, options(signIn(nikki.userPrincipalName, { mfa: false })))).rejects.toThrow(/requires multi-factor authentication: sign in again with MFA/);
     });
 
     it('an activation held for approval provisions nothing and says who decides', async () => {
       const approved = await admin('POST', '/groups', { displayName: 'AWS-Approved', mailEnabled: false, mailNickname: 'AWS-Approved', securityEnabled: true });
+      await admin('POST', `${PIM}/eligibilityScheduleRequests`, { accessId: 'member', principalId: nikki.id, groupId: approved.id, action: 'adminAssign', scheduleInfo: { expiration: { type: 'afterDuration', duration: 'P30D' } } });
       const [assignment] = (await admin('GET', `/policies/roleManagementPolicyAssignments?$filter=scopeType eq 'Group' and scopeId eq '${approved.id}' and roleDefinitionId eq 'member'`)).value;
       await admin('PATCH', `/policies/roleManagementPolicies/${assignment.policyId}`, { rules: [{ id: 'Approval_EndUser_Assignment', setting: { isApprovalRequired: true, approvalStages: [] } }] });
-      await admin('POST', `${PIM}/eligibilityScheduleRequests`, { accessId: 'member', principalId: nikki.id, groupId: approved.id, action: 'adminAssign', scheduleInfo: { expiration: { type: 'afterDuration', duration: 'P30D' } } });
       const before = onDemandCalls();
       const held = { ...options(), targets: targets.map((t) => ({ ...t, group: { displayName: 'AWS-Approved', objectId: approved.id } })) };
       await expect(elevate({ duration: 'PT1H', justification: 'INC-47' }, held)).rejects.toThrow(/holds the activation for approval by the approvers of AWS-Approved/);
@@ -135,7 +178,7 @@ describe('elevate and revoke (scripts/jit/elevate.ts)', () => {
         const [job] = (await admin('GET', `/servicePrincipals/${target.servicePrincipalId}/synchronization/jobs`)).value;
         await admin('POST', `/servicePrincipals/${target.servicePrincipalId}/synchronization/jobs/${job.id}/start`);
       }
-      const outcome = await elevate({ duration: 'PT1H', justification: 'INC-45' }, options(entra.userToken(nikki.userPrincipalName, { canProvision: false })));
+      const outcome = await elevate({ duration: 'PT1H', justification: 'INC-45' }, options(signIn(nikki.userPrincipalName, { canProvision: false })));
       expect(outcome.onDemand).toBe(false);
       expect(lines.join('\n')).toMatch(/may not provision on demand \(Graph answered 403.*\): waiting for Entra's provisioning cycle instead/);
       expect(stubs.map(inStub)).toEqual([true, true]);
@@ -161,5 +204,20 @@ describe('elevate and revoke on the command line', () => {
     const { parseInvocation } = jest.requireActual('../../scripts/federation') as typeof import('../../scripts/federation');
     expect(parseInvocation(['elevate', '--justification', 'INC-1', '--duration', 'PT30M'], {})).toMatchObject({ command: 'elevate', jit: { justification: 'INC-1', duration: 'PT30M' } });
     expect(parseInvocation(['revoke', '--group', 'AWS-Admins'], {})).toMatchObject({ command: 'revoke', jit: { group: 'AWS-Admins' } });
+  });
+
+  it('--instance: only that instance is read and changed (the other one needs no deploy record)', async () => {
+    const { jitTargets } = jest.requireActual('../../scripts/jit/targets') as typeof import('../../scripts/jit/targets');
+    const { rawConfig } = jest.requireActual('../../config') as typeof import('../../config');
+    const { loadConfig } = jest.requireActual('../../config') as typeof import('../../config');
+    const { loadFederationContext } = jest.requireActual('../../app-config/context') as typeof import('../../app-config/context');
+    const config = loadConfig(rawConfig);
+    const read: string[] = [];
+    const input = { instance: 'aws-govcloud', awsProfile: 'aws-govcloud', region: 'us-gov-west-1', partition: 'aws-us-gov', identityStoreId: 'd-9067012345', tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', servicePrincipalId: '2c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c', jitClientId: '5c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c', groups: [{ displayName: 'AWS-Admins', objectId: '6c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c', members: [] }] };
+    const records = { location: 'memory', read: async (instance: string) => (read.push(instance), instance === 'aws-govcloud' ? ({ input } as any) : undefined), write: async () => undefined, remove: async () => undefined };
+    const sources = { config, privileged: config.pim.privilegedGroups[0], records, locks: {} as any, context: loadFederationContext(), env: {}, command: 'elevate', print: () => undefined };
+    const { targets } = await jitTargets({ ...sources, instances: ['aws-govcloud'] });
+    expect(targets.map((t) => t.instance)).toEqual(['aws-govcloud']);
+    expect(read).toEqual(['aws-govcloud']);
   });
 });

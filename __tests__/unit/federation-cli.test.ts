@@ -78,6 +78,24 @@ describe('federation command line', () => {
     expect((error as Error).message).toMatch(/\nusage: npm run federation -- /);
   });
 
+  describe('elevate and revoke (npm run elevate / revoke)', () => {
+    it.each([['1h'], ['one hour'], ['PT0S'], ['P0D'], ['PT0H0M'], ['PT'], ['P'], ['']])('--duration %j is refused before any call', (duration) => {
+      expect(() => parseInvocation(['elevate', '--justification', 'INC-1', '--duration', duration], {})).toThrow(UsageError);
+      expect(() => parseInvocation(['elevate', '--justification', 'INC-1', '--duration', duration], {})).toThrow(/--duration .*ISO 8601 .*PT1H/);
+    });
+
+    it('accepts an ISO 8601 duration above zero', () => {
+      for (const duration of ['PT1H', 'PT30M', 'PT1H30M', 'PT0.5S', 'P1D']) expect(parseInvocation(['elevate', '--duration', duration], {}).jit).toMatchObject({ duration });
+    });
+
+    it('--instance names the one instance elevate and revoke change, and must be one of them', () => {
+      expect(parseInvocation(['elevate', '--instance', 'aws-govcloud'], {}).jit).toMatchObject({ instance: 'aws-govcloud' });
+      expect(parseInvocation(['revoke', '--instance', 'aws-commercial'], {}).jit).toMatchObject({ instance: 'aws-commercial' });
+      expect(parseInvocation(['revoke'], {}).jit?.instance).toBeUndefined();
+      expect(() => parseInvocation(['revoke', '--instance', 'aws-elsewhere'], {})).toThrow(/--instance must be one of aws-commercial, aws-govcloud/);
+    });
+  });
+
   describe('validates config.ts before any call, at every entry point', () => {
     let server: Awaited<ReturnType<typeof endpoint>>;
     beforeAll(async () => (server = await endpoint(false)));

@@ -9,6 +9,7 @@ import { GraphError } from '@microsoft/microsoft-graph-client';
 import { GraphApi, OnDemandResult } from '../clients/graph';
 import { pollUntil, rateLimiter, RetryTimeoutError } from '../retry';
 import { Clock, ON_DEMAND_RATE } from '../steps/provision-groups';
+import { JIT_APP_NAME } from './sign-in';
 
 /** One Identity Center instance as elevate and revoke see it. */
 export interface JitTarget {
@@ -80,6 +81,27 @@ function policyRefusal(error: unknown, group: string, request: ElevateRequest): 
   return new JitError(`Entra refused the activation: ${fixes.join('; ') || message}`);
 }
 
+/**
+ * A 403 from Graph on the user's own call: the sign-in's token lacks the scope, i.e. the JIT app
+ * registration or its admin consent is missing (Azure/azure-cli issue 30149: PermissionScopeNotGranted).
+ */
+function missingConsent(error: unknown, call: string, scope: string): JitError | undefined {
+  if (graphError(error).statusCode !== 403) return undefined;
+  return new JitError(
+    `Graph refused ${call} (403): the sign-in through the app registration "${JIT_APP_NAME}" does not carry ${scope}; an administrator (Privileged Role Administrator) runs \`npm run deploy\`, which registers the app and grants its admin consent, then run this again.`,
+  );
+}
+
+/**
+ * The activation answered 400 because one exists already (an earlier request went through, e.g. a
+ * retry after a hung call): RoleAssignmentExists, or PendingRoleAssignmentRequest while one awaits
+ * approval (the PIM error codes of Graph governanceRoleAssignmentRequest, "Error codes").
+ */
+const alreadyRequested = (error: unknown) => graphError(error).statusCode === 400 && ['RoleAssignmentExists', 'PendingRoleAssignmentRequest'].includes(graphError(error).code ?? '');
+
+/** selfActivate without an eligibility. unverified: the code Graph answers (RoleAssignmentDoesNotExist, as the emulator does). */
+const notEligible = (error: unknown) => graphError(error).code === 'RoleAssignmentDoesNotExist';
+
 /** Success, or a Skipped that says source and target already match (as the provision-groups step accepts). */
 const provisioned = (verdict: OnDemandResult) => verdict.result === 'Success' || (verdict.result === 'Skipped' && verdict.details.errorCode === 'RedundantExport');
 
@@ -148,19 +170,34 @@ async function waitFor(target: JitTarget, userName: string, change: Change, time
   }
 }
 
+/** The signed-in user (GET /me), or the sentence that names the app registration when Graph refuses the token. */
+async function signedIn(options: JitOptions): Promise<{ id: string; userPrincipalName: string }> {
+  return options.graph.me().catch((error) => {
+    throw missingConsent(error, 'reading the signed-in user (GET /me)', 'User.Read') ?? error;
+  });
+}
+
 /** Self-activates membership of the privileged group, then carries it to every instance and prints the portals. */
 export async function elevate(request: ElevateRequest, options: JitOptions): Promise<JitOutcome> {
   const [{ group }] = options.targets;
-  const me = await options.graph.me();
+  const me = await signedIn(options);
   options.print(`waiting for Entra (PIM) to grant membership of ${group.displayName} to ${me.userPrincipalName} for ${request.duration}`);
+  const pending = () =>
+    new JitError(`Entra holds the activation for approval by the approvers of ${group.displayName} (config.ts pim): once approved, Entra provisions it at its next cycle, or run \`npm run elevate\` again to provision it on demand`);
   const answer = await options.graph.selfActivateMembership(group.objectId, me.id, request.duration, request.justification).catch((error) => {
-    throw policyRefusal(error, group.displayName, request) ?? error;
+    if (alreadyRequested(error)) return { status: graphError(error).code };
+    if (notEligible(error)) {
+      throw new JitError(`${me.userPrincipalName} is not eligible for membership of ${group.displayName}: add the user to eligibleUsers of ${group.displayName} in config.ts (pim.privilegedGroups) and run \`npm run deploy\`, or ask an administrator to make the user eligible in PIM.`);
+    }
+    throw missingConsent(error, 'the activation', 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup') ?? policyRefusal(error, group.displayName, request) ?? error;
   });
   const since = (options.clock ?? realClock).now();
-  if (answer.status === 'PendingApproval') {
-    throw new JitError(`Entra holds the activation for approval by the approvers of ${group.displayName} (config.ts pim): once approved, Entra provisions it at its next cycle, or run \`npm run elevate\` again to provision it on demand`);
+  if (answer.status === 'PendingApproval' || answer.status === 'PendingRoleAssignmentRequest') throw pending();
+  if (answer.status === 'RoleAssignmentExists') {
+    options.print(`membership of ${group.displayName} is already active for ${me.userPrincipalName} (an earlier request went through, e.g. one whose answer was lost); it ends when that activation does, or with \`npm run revoke\``);
+  } else {
+    options.print(`Entra granted it (${answer.status}); it ends by itself after ${request.duration}, or with \`npm run revoke\``);
   }
-  options.print(`Entra granted it (${answer.status}); it ends by itself after ${request.duration}, or with \`npm run revoke\``);
   const outcome = await carryToAws(options, me, { member: true, describe: `shows ${me.userPrincipalName} in ${group.displayName}` }, since);
   options.print(`${group.displayName} is yours in every instance. Sign in through the access portal:`);
   for (const target of options.targets) options.print(`  ${target.instance}: ${target.portalUrl}`);
@@ -173,12 +210,15 @@ export async function elevate(request: ElevateRequest, options: JitOptions): Pro
  */
 export async function revoke(options: JitOptions): Promise<JitOutcome> {
   const [{ group }] = options.targets;
-  const me = await options.graph.me();
+  const me = await signedIn(options);
   options.print(`waiting for Entra (PIM) to end membership of ${group.displayName} for ${me.userPrincipalName}`);
   try {
     await options.graph.selfDeactivateMembership(group.objectId, me.id);
   } catch (error) {
-    if (graphError(error).statusCode !== 404) throw error;
+    const refused = missingConsent(error, 'the deactivation', 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup');
+    if (refused) throw refused;
+    // Nothing active: 404 (the emulator) or RoleAssignmentDoesNotExist ("The Role assignment does not exist.").
+    if (graphError(error).statusCode !== 404 && !notEligible(error)) throw error;
     // Ended already (expired or revoked elsewhere): AWS may still show it until the next cycle.
     options.print(`no active membership of ${group.displayName} in Entra (expired or already revoked); making sure AWS no longer shows it`);
   }

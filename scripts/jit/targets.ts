@@ -6,6 +6,7 @@ import { RecordStore } from '../deploy-record';
 import { acquireRunLock, LockStore } from '../run-lock';
 import { all, findUser } from '../steps/identity-store-users';
 import { JitTarget } from './elevate';
+import { JitApp } from './sign-in';
 
 /**
  * Whether the identity store shows the user in the group that SCIM tied to the Entra group (its
@@ -34,15 +35,22 @@ export interface TargetSources {
   readonly command: string;
   readonly print: (line: string) => void;
   readonly lockWaitMs?: number;
+  /** The instances to change (--instance); both by default. */
+  readonly instances?: readonly string[];
 }
 
-/** Both instances as the last deploy recorded them: the app, the privileged group's object id, the identity store. */
-export async function jitTargets(sources: TargetSources): Promise<JitTarget[]> {
+/**
+ * The instances (both, or the one named) as the last deploy recorded them: the app, the privileged
+ * group's object id, the identity store; and the JIT app registration to sign in through, if recorded.
+ */
+export async function jitTargets(sources: TargetSources): Promise<{ targets: JitTarget[]; app?: JitApp }> {
   const targets: JitTarget[] = [];
-  for (const instance of INSTANCE_NAMES) {
+  let app: JitApp | undefined;
+  for (const instance of INSTANCE_NAMES.filter((name) => !sources.instances || sources.instances.includes(name))) {
     const record = await sources.records.read(instance);
     if (!record) throw new Error(`No deploy record of ${instance} in ${sources.records.location}: deploy first (npm run deploy), which provisions ${sources.privileged.group}.`);
     const { input } = record;
+    if (input.jitClientId) app = { tenantId: input.tenantId, clientId: input.jitClientId };
     const group = input.groups.find((g) => g.displayName === sources.privileged.group);
     if (!group) throw new Error(`The last deploy of ${instance} did not assign ${sources.privileged.group} to the app: deploy again after adding it to entra.assignedGroups.`);
     const { identityStore } = awsClients(input, { env: sources.env });
@@ -55,5 +63,5 @@ export async function jitTargets(sources: TargetSources): Promise<JitTarget[]> {
       lock: () => acquireRunLock(sources.locks, instance, { command: sources.command, log: sources.print, waitMs: sources.lockWaitMs }),
     });
   }
-  return targets;
+  return { targets, app };
 }
