@@ -8,6 +8,17 @@ export interface EntraGroupProps {
   readonly group: GroupConfig;
   /** The group's direct members, in the config's order. */
   readonly members: EntraTestUser[];
+  /**
+   * A role-assignable group (azuread_group `assignable_to_role`, Graph `isAssignableToRole`): only
+   * Privileged Role Administrators and the group's owners can manage it. For a group that is not,
+   * Groups Administrators, User Administrators and others manage membership outside PIM and override
+   * it (Microsoft Entra "What is PIM for Groups?", role-assignable and non-role-assignable groups;
+   * "Bring groups into Privileged Identity Management", note). It can be set only when the group is
+   * created (Graph group resource, isAssignableToRole: immutable), so the provider replaces the group
+   * when it changes (group_resource.go v3.7.0, assignable_to_role: ForceNew), and it needs a security
+   * group (CustomizeDiff), which every group here is.
+   */
+  readonly assignableToRole?: boolean;
 }
 
 /**
@@ -38,6 +49,7 @@ export class EntraGroup extends Construct {
       description: config.description,
       securityEnabled: true,
       mailEnabled: false,
+      ...(props.assignableToRole ? { assignableToRole: true } : {}),
     });
     // Keyed by user name: a new member adds a resource, none is renumbered.
     for (const member of props.members) {

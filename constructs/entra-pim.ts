@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { DataResource } from 'cdktf';
 import { GroupRoleManagementPolicy } from '@cdktf/provider-azuread/lib/group-role-management-policy';
 import { PrivilegedAccessGroupEligibilitySchedule } from '@cdktf/provider-azuread/lib/privileged-access-group-eligibility-schedule';
 import { PrivilegedGroupConfig } from '../app-config/schema';
@@ -19,20 +20,44 @@ export interface EntraPimProps {
  * Just-in-time membership of a privileged group (seed 001, PIM for Groups; design.md §7 JIT): each
  * eligible user may activate membership for at most the policy's duration; nobody is a standing member.
  *
- * The member policy of the group always exists in Entra: azuread_group_role_management_policy adopts
- * it (group_role_management_policy_resource.go, Create reads the policy and PATCHes its rules; Delete
- * is a no-op). Its eligibility rule is set not to require an expiry, so the eligibility can be
- * permanent: the eligibility waits for the policy.
+ * Order: the eligibilities first, then the policy.
+ * - A group cannot be onboarded to PIM explicitly: the first eligibility (or assignment) request
+ *   onboards it, and the IDs of its policies and policy assignments change then (Microsoft Graph
+ *   "Govern membership and ownership of groups by using PIM for Groups", Onboarding groups).
+ * - azuread_group_role_management_policy adopts the group's member policy through the group's policy
+ *   assignment and fails unless there is exactly one (policies.go v3.7.0, getPolicyId: "expected 1,
+ *   got 0"; provider issue 1769), without retrying. So the policy waits for the eligibilities.
+ * - Until the policy is adopted, the default policy applies, and it requires an eligibility to expire
+ *   within P365D (Expiration_Admin_Eligibility). So each eligibility lasts `eligibilityDuration` (one of
+ *   the provider's expire_after values, all within P365D), and the adopted policy keeps requiring that.
+ *
+ * An eligibility is never updated in place: the provider's Update sends another adminAssign, which
+ * Entra refuses with RoleAssignmentExists (privileged_access_group_eligiblity_schedule_resource.go
+ * v3.7.0, Update; provider issue 1412). Its arguments that are not ForceNew (duration, justification)
+ * are also held by a terraform_data that `replace_triggered_by` watches, so a change to either plans a
+ * replacement: adminRemove, then adminAssign.
  */
 export class EntraPim extends Construct {
   constructor(scope: Construct, id: string, props: EntraPimProps) {
     super(scope, id);
-    const { activation } = props.privileged;
+    const { activation, eligibilityDuration } = props.privileged;
     const primaryApprover = [
       ...props.approverUsers.map((user) => ({ objectId: user.objectId, type: 'singleUser' })),
       ...props.approverGroups.map((group) => ({ objectId: group.objectId, type: 'groupMembers' })),
     ];
-    const policy = new GroupRoleManagementPolicy(this, 'member_policy', {
+    // Keyed by user name: a new eligible user adds a schedule, none is renumbered.
+    const eligibilities = props.eligible.map((user) => {
+      const mutable = { duration: eligibilityDuration, justification: `Eligible for ${props.privileged.group} by config.ts (pim.privilegedGroups)` };
+      const trigger = new DataResource(this, `eligible_${user.userName}_arguments`, { input: mutable });
+      return new PrivilegedAccessGroupEligibilitySchedule(this, `eligible_${user.userName}`, {
+        groupId: props.group.objectId,
+        principalId: user.objectId,
+        assignmentType: 'member',
+        ...mutable,
+        lifecycle: { replaceTriggeredBy: [trigger] },
+      });
+    });
+    new GroupRoleManagementPolicy(this, 'member_policy', {
       groupId: props.group.objectId,
       roleId: 'member',
       activationRules: {
@@ -43,18 +68,10 @@ export class EntraPim extends Construct {
         // The provider refuses require_approval without exactly one stage (buildPolicyForUpdate).
         ...(primaryApprover.length ? { approvalStage: { primaryApprover } } : {}),
       },
-      eligibleAssignmentRules: { expirationRequired: false },
+      // Eligibilities keep expiring, at most after the duration they are given: a later one (a new
+      // eligible user, a replacement) is accepted as the first was.
+      eligibleAssignmentRules: { expirationRequired: true, expireAfter: eligibilityDuration },
+      dependsOn: eligibilities,
     });
-    // Keyed by user name: a new eligible user adds a schedule, none is renumbered.
-    for (const user of props.eligible) {
-      new PrivilegedAccessGroupEligibilitySchedule(this, `eligible_${user.userName}`, {
-        groupId: props.group.objectId,
-        principalId: user.objectId,
-        assignmentType: 'member',
-        permanentAssignment: true,
-        justification: `Eligible for ${props.privileged.group} by config.ts (pim.privilegedGroups)`,
-        dependsOn: [policy],
-      });
-    }
   }
 }

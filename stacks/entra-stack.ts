@@ -37,7 +37,10 @@ export class EntraStack extends TerraformStack {
     // Every user the apps reach (app-config/schema.ts checks the names).
     const entraUsers = usersReached(config).map((user) => new EntraTestUser(this, user.userName, { user, domain }));
     const users = entraUsers.filter((user) => config.entra.assignedUsers.includes(user.userName));
-    const groups = config.groups.map((group) => new EntraGroup(this, `group_${group.displayName}`, { group, members: entraUsers.filter((user) => group.members.includes(user.userName)) }));
+    // A privileged group is role-assignable, so that only Privileged Role Administrators and its owners, not
+    // every Groups or User Administrator, can change its membership around PIM (constructs/entra-group.ts).
+    const privilegedNames = new Set(config.pim.privilegedGroups.map((privileged) => privileged.group));
+    const groups = config.groups.map((group) => new EntraGroup(this, `group_${group.displayName}`, { group, members: entraUsers.filter((user) => group.members.includes(user.userName)), assignableToRole: privilegedNames.has(group.displayName) }));
     const assignedGroups = groups.filter((group) => config.entra.assignedGroups.includes(group.displayName));
     const usersNamed = (names: string[]) => entraUsers.filter((user) => names.includes(user.userName));
     const groupsNamed = (names: string[]) => groups.filter((group) => names.includes(group.displayName));

@@ -12,7 +12,8 @@ import { parsed, synthStack } from '../support/synth';
 // they read need the AWS emulator and are covered by the rehearsal.
 function azureadStack(change: (stack: any) => void = () => undefined): any {
   const stack = parsed(synthStack('azure-id'));
-  delete stack.resource.terraform_data;
+  // Only the federation links (the terraform_data with provisioners); an eligibility's trigger stays.
+  for (const [name, resource] of Object.entries(stack.resource.terraform_data ?? {})) if ((resource as any).provisioner) delete stack.resource.terraform_data[name];
   for (const type of Object.keys(stack.data)) if (type.startsWith('aws_')) delete stack.data[type];
   change(stack);
   return stack;
@@ -169,24 +170,29 @@ describe('Entra emulator and the stand-in for the azuread provider', () => {
       expect(entra.leftovers()).toBe(0);
     });
 
-    it('makes NikkiWolf eligible for AWS-Admins by adminAssign after adopting and setting its member policy, plans no change, and ends the eligibility by adminRemove on destroy', async () => {
+    it('creates AWS-Admins role-assignable, makes NikkiWolf eligible for P365D by adminAssign, which onboards the group, then adopts and sets its member policy, plans no change, and ends the eligibility by adminRemove on destroy', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'entra-deployer-'));
       const applied = await deployer(azureadStack(), dir).apply(noProvisioner);
       expect(applied.drift).toEqual([]);
       const [admins] = (await graph('GET', `/groups?$filter=displayName eq 'AWS-Admins'`)).body.value;
+      const [base] = (await graph('GET', `/groups?$filter=displayName eq 'AWS-Base'`)).body.value;
+      expect([admins.isAssignableToRole, base.isAssignableToRole]).toEqual([true, false]);
       const [nikki] = (await graph('GET', '/users')).body.value.filter((u: any) => u.userPrincipalName.startsWith('NikkiWolf@'));
       const pim = '/identityGovernance/privilegedAccess/group';
       const [schedule, ...more] = (await graph('GET', `${pim}/eligibilitySchedules?$filter=groupId eq '${admins.id}'`)).body.value;
       expect(more).toEqual([]);
-      expect(schedule).toMatchObject({ principalId: nikki.id, accessId: 'member', scheduleInfo: { expiration: { type: 'noExpiration' } } });
+      expect(schedule).toMatchObject({ principalId: nikki.id, accessId: 'member', scheduleInfo: { expiration: { type: 'afterDuration', duration: 'P365D' } } });
       const [assignment] = (await graph('GET', `/policies/roleManagementPolicyAssignments?$filter=scopeType eq 'Group' and scopeId eq '${admins.id}' and roleDefinitionId eq 'member'`)).body.value;
       const rules = (await graph('GET', `/policies/roleManagementPolicies/${assignment.policyId}?$expand=*`)).body.rules;
       const rule = (id: string) => rules.find((r: any) => r.id === id);
       expect(rule('Expiration_EndUser_Assignment').maximumDuration).toBe('PT2H');
       expect(rule('Enablement_EndUser_Assignment').enabledRules).toEqual(['MultiFactorAuthentication', 'Justification']);
       expect(rule('Approval_EndUser_Assignment').setting.isApprovalRequired).toBe(false);
-      expect(rule('Expiration_Admin_Eligibility').isExpirationRequired).toBe(false);
+      expect(rule('Expiration_Admin_Eligibility')).toMatchObject({ isExpirationRequired: true, maximumDuration: 'P365D' });
       const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+      // The policy's id changed when it was modified; the state holds the one the provider read again after the PATCH.
+      const [policyState] = Object.entries(state).filter(([address]) => address.startsWith('azuread_group_role_management_policy.')).map(([, known]: [string, any]) => known);
+      expect(policyState.id).toBe(assignment.policyId);
       const [scheduleId] = Object.entries(state).filter(([address]) => address.startsWith('azuread_privileged_access_group_eligibility_schedule.')).map(([, known]: [string, any]) => known.id);
       expect(scheduleId).toBe(schedule.id);
       expect((await deployer(azureadStack(), dir).apply(noProvisioner)).created).toBe(0);
@@ -218,6 +224,78 @@ describe('Entra emulator and the stand-in for the azuread provider', () => {
       expect((await deployer(azureadStack(), dir).apply(noProvisioner)).created).toBe(0);
       await deployer(azureadStack(), dir).destroy(noProvisioner);
       expect(entra.leftovers()).toBe(0);
+    });
+
+    describe('PIM for Groups: the order, the policy and eligibility changes (provider issues 1769, 1412)', () => {
+      const pim = '/identityGovernance/privilegedAccess/group';
+      const eligibilityOf = (stack: any) => Object.values(stack.resource.azuread_privileged_access_group_eligibility_schedule)[0] as any;
+      const policyOf = (stack: any) => Object.values(stack.resource.azuread_group_role_management_policy)[0] as any;
+      const triggerOf = (stack: any) => stack.resource.terraform_data[eligibilityOf(stack).lifecycle.replace_triggered_by[0].replace(/^\$\{|\}$/g, '').split('.')[1]];
+      const requestsFor = async (principalId: string) => (await graph('GET', `${pim}/eligibilityScheduleRequests?$filter=principalId eq '${principalId}'`)).body.value.map((r: any) => r.action).reverse();
+      const nikkiId = async () => (await graph('GET', '/users')).body.value.find((u: any) => u.userPrincipalName.startsWith('NikkiWolf@')).id;
+
+      it('adopting the policy before any eligibility fails as the provider does: the group is not onboarded, so it has no policy assignment (expected 1, got 0)', async () => {
+        const reversed = azureadStack((s) => {
+          const policyAddress = `azuread_group_role_management_policy.${Object.keys(s.resource.azuread_group_role_management_policy)[0]}`;
+          delete policyOf(s).depends_on;
+          eligibilityOf(s).depends_on = [policyAddress];
+        });
+        await expect(deployer(reversed).apply(noProvisioner)).rejects.toThrow(/got the wrong number of policy assignments: expected 1, got 0/);
+      });
+
+      it('a changed justification or duration replaces the eligibility (adminRemove, then adminAssign), never an in-place adminAssign', async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'entra-deployer-'));
+        await deployer(azureadStack(), dir).apply(noProvisioner);
+        const changed = (justification: string, duration: string) =>
+          azureadStack((s) => {
+            Object.assign(eligibilityOf(s), { justification, duration });
+            Object.assign(triggerOf(s).input, { justification, duration });
+          });
+        const again = await deployer(changed('Renewed by the security team', 'P180D'), dir).apply(noProvisioner);
+        expect(again.drift).toEqual([]);
+        const nikki = await nikkiId();
+        expect(await requestsFor(nikki)).toEqual(['adminAssign', 'adminRemove', 'adminAssign']);
+        const [schedule] = (await graph('GET', `${pim}/eligibilitySchedules?$filter=principalId eq '${nikki}'`)).body.value;
+        expect(schedule.scheduleInfo.expiration).toMatchObject({ type: 'afterDuration', duration: 'P180D' });
+        const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+        const [known] = Object.entries(state).filter(([address]) => address.startsWith('azuread_privileged_access_group_eligibility_schedule.')).map(([, k]: [string, any]) => k);
+        expect(known.id).toBe(schedule.id);
+        expect((await deployer(changed('Renewed by the security team', 'P180D'), dir).apply(noProvisioner)).created).toBe(0);
+        await deployer(changed('Renewed by the security team', 'P180D'), dir).destroy(noProvisioner);
+        expect(entra.leftovers()).toBe(0);
+      });
+
+      it('without replace_triggered_by the change is an in-place update, which sends another adminAssign and gets RoleAssignmentExists (provider issue 1412)', async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'entra-deployer-'));
+        await deployer(azureadStack(), dir).apply(noProvisioner);
+        const updated = azureadStack((s) => {
+          delete eligibilityOf(s).lifecycle;
+          eligibilityOf(s).justification = 'Changed in place';
+        });
+        await expect(deployer(updated, dir).apply(noProvisioner)).rejects.toThrow(/creating updated eligibility schedule request: .*RoleAssignmentExists/);
+        expect(await requestsFor(await nikkiId())).toEqual(['adminAssign']);
+      });
+
+      it('a changed policy setting PATCHes only its rule, with the stored id, and keeps the id the provider reads again after it; Read filters the assignments by that id', async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'entra-deployer-'));
+        await deployer(azureadStack(), dir).apply(noProvisioner);
+        const patches: any[] = [];
+        entra.faults.arm({ kind: 'observe', count: 100, matches: (r) => (r.method === 'PATCH' && r.operation.includes('roleManagementPolicies') && patches.push({ url: r.url, body: JSON.parse(r.body.toString()) }), false), answer: { status: 500, body: {} } });
+        const stateOf = () => Object.entries(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'))).find(([address]) => address.startsWith('azuread_group_role_management_policy.'))![1] as any;
+        const before = stateOf().id;
+        const longer = () => azureadStack((s) => (policyOf(s).activation_rules.maximum_duration = 'PT4H'));
+        const again = await deployer(longer(), dir).apply(noProvisioner);
+        expect(again.drift).toEqual([]);
+        expect(patches).toHaveLength(1);
+        expect(patches[0].url).toContain(encodeURIComponent(before).replace(/%5F/g, '_'));
+        expect(patches[0].body.rules.map((r: any) => [r.id, r.maximumDuration])).toEqual([['Expiration_EndUser_Assignment', 'PT4H']]);
+        expect(stateOf().id).not.toBe(before);
+        const [admins] = (await graph('GET', `/groups?$filter=displayName eq 'AWS-Admins'`)).body.value;
+        const assignments = (await graph('GET', `/policies/roleManagementPolicyAssignments?$filter=scopeType eq 'Group' and scopeId eq '${admins.id}' and policyId eq '${stateOf().id}'`)).body.value;
+        expect(assignments).toHaveLength(1);
+        expect((await deployer(longer(), dir).apply(noProvisioner)).created).toBe(0);
+        expect(patches).toHaveLength(1);
+      });
     });
 
     it('reports the drift the provider would plan when the application does not ignore its template roles', async () => {

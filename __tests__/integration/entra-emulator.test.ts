@@ -237,6 +237,23 @@ describe('Entra emulator', () => {
       expect((await graph('GET', `/groups/${group.id}`)).status).toBe(404);
     });
 
+    // Graph group resource, isAssignableToRole: needs securityEnabled, set only at creation (immutable).
+    it('creates a role-assignable group and shows isAssignableToRole; refuses it without securityEnabled or on a dynamic group, and refuses changing it later', async () => {
+      const create = (name: string, extra: Record<string, unknown>) => graph('POST', '/groups', { displayName: name, mailEnabled: false, mailNickname: name, securityEnabled: true, ...extra });
+      const assignable = await create('PIM-Assignable', { isAssignableToRole: true });
+      expect(assignable).toMatchObject({ status: 201, body: { isAssignableToRole: true } });
+      expect((await graph('GET', `/groups/${assignable.body.id}`)).body).toMatchObject({ isAssignableToRole: true });
+      const beta = await fetch(`${entra.endpoint}/beta/groups/${assignable.body.id}`, { headers: { authorization: `Bearer ${entra.accessToken}` } });
+      expect(await beta.json()).toMatchObject({ isAssignableToRole: true });
+      expect((await graph('GET', `/groups/${(await newGroup('PIM-Plain')).id}`)).body).toMatchObject({ isAssignableToRole: false });
+      expect(await create('PIM-NotSecurity', { isAssignableToRole: true, securityEnabled: false })).toMatchObject({ status: 400, body: { error: { code: 'Request_BadRequest' } } });
+      expect(await create('PIM-Dynamic', { isAssignableToRole: true, groupTypes: ['DynamicMembership'], membershipRule: 'user.department -eq "Ops"' })).toMatchObject({ status: 400 });
+      for (const [id, value] of [[assignable.body.id, false], [(await newGroup('PIM-Later')).id, true]]) {
+        expect(await graph('PATCH', `/groups/${id}`, { isAssignableToRole: value })).toMatchObject({ status: 400, body: { error: { code: 'Request_BadRequest' } } });
+      }
+      expect((await graph('GET', `/groups/${assignable.body.id}`)).body.isAssignableToRole).toBe(true);
+    });
+
     it('assigns a security group to an app, refuses one that is not security-enabled', async () => {
       const { sp } = await app({ assign: false });
       expect((await assign(sp, (await newGroup('AWS-Admins')).id)).status).toBe(201);
@@ -368,6 +385,7 @@ describe('Entra emulator', () => {
       const eligible = async (user: { id: string }, groupId: string) =>
         graph('POST', `${PIM}/eligibilityScheduleRequests`, { accessId: 'member', principalId: user.id, groupId, action: 'adminAssign', scheduleInfo: { expiration: { type: 'afterDuration', duration: 'P30D' } } });
       const setMaximum = async (groupId: string, rules: unknown[]) => graph('PATCH', `/policies/roleManagementPolicies/${(await policyOf(groupId)).id}`, { rules });
+      const pimEligibilities = async (groupId: string) => (await graph('GET', `${PIM}/eligibilitySchedules?$filter=groupId eq '${groupId}'`)).body.value;
 
       it('an eligibility is no membership; adminRemove ends it', async () => {
         const [user, group] = [await newUser('Eligible'), await newGroup('PIM-Admins')];
@@ -381,12 +399,49 @@ describe('Entra emulator', () => {
         expect((await graph('GET', `${PIM}/eligibilitySchedules/${request.body.targetScheduleId}`)).status).toBe(404);
       });
 
-      it('refuses a permanent eligibility while the policy requires an expiry, accepts it once the rule is relaxed', async () => {
+      it('refuses a permanent eligibility, or one longer than P365D, under the default policy; accepts it once the rule is relaxed', async () => {
         const [user, group] = [await newUser('Permanent'), await newGroup('PIM-Perm')];
-        const permanent = { accessId: 'member', principalId: user.id, groupId: group.id, action: 'adminAssign', scheduleInfo: { expiration: { type: 'noExpiration' } } };
-        expect((await graph('POST', `${PIM}/eligibilityScheduleRequests`, permanent)).body.error).toMatchObject({ code: 'RoleAssignmentRequestPolicyValidationFailed', message: expect.stringContaining('ExpirationRule') });
+        const request = (expiration: unknown) => ({ accessId: 'member', principalId: user.id, groupId: group.id, action: 'adminAssign', scheduleInfo: { startDateTime: new Date().toISOString(), expiration } });
+        const permanent = request({ type: 'noExpiration' });
+        const refused = { code: 'RoleAssignmentRequestPolicyValidationFailed', message: expect.stringContaining('ExpirationRule') };
+        expect((await graph('POST', `${PIM}/eligibilityScheduleRequests`, permanent)).body.error).toMatchObject(refused);
+        expect((await graph('POST', `${PIM}/eligibilityScheduleRequests`, { ...permanent, scheduleInfo: undefined })).body.error).toMatchObject(refused);
+        expect((await graph('POST', `${PIM}/eligibilityScheduleRequests`, request({ type: 'afterDuration', duration: 'P366D' }))).body.error).toMatchObject(refused);
+        expect((await graph('POST', `${PIM}/eligibilityScheduleRequests`, request({ type: 'afterDateTime', endDateTime: new Date(Date.now() + 400 * 86_400_000).toISOString() }))).body.error).toMatchObject(refused);
+        expect(await pimEligibilities(group.id)).toEqual([]);
+        // The refused requests onboarded the group: its policy is listed now.
         expect((await setMaximum(group.id, [{ id: 'Expiration_Admin_Eligibility', isExpirationRequired: false }])).status).toBe(204);
         expect((await graph('POST', `${PIM}/eligibilityScheduleRequests`, permanent)).status).toBe(201);
+      });
+
+      it('accepts an eligibility of exactly P365D under the default policy, and refuses a second adminAssign for it with RoleAssignmentExists (provider issue 1412)', async () => {
+        const [user, group] = [await newUser('Yearly'), await newGroup('PIM-Year')];
+        const assign = (justification: string) => graph('POST', `${PIM}/eligibilityScheduleRequests`, { accessId: 'member', principalId: user.id, groupId: group.id, action: 'adminAssign', justification, scheduleInfo: { expiration: { type: 'afterDuration', duration: 'P365D' } } });
+        expect((await assign('first')).status).toBe(201);
+        expect(await assign('changed')).toEqual({ status: 400, body: { error: { code: 'RoleAssignmentExists', message: 'The Role assignment already exists.' } } });
+      });
+
+      it("lists a group's policy assignments only once the group is onboarded by its first schedule request; onboarding gives the policy a new id, and so does each change", async () => {
+        const [user, group] = [await newUser('Onboarded'), await newGroup('PIM-Onboard')];
+        const assignments = async (filter = `roleDefinitionId eq 'member'`) => (await graph('GET', `/policies/roleManagementPolicyAssignments?$filter=scopeType eq 'Group' and scopeId eq '${group.id}' and ${filter}`)).body.value;
+        expect(await assignments()).toEqual([]);
+        // Graph "List roleManagementPolicies": a group's policies, by scopeId and scopeType.
+        const before = (await graph('GET', `/policies/roleManagementPolicies?$filter=scopeId eq '${group.id}' and scopeType eq 'Group'`)).body.value.map((p: any) => p.id);
+        expect(before).toHaveLength(2);
+        expect((await graph('GET', `/policies/roleManagementPolicies/${before[0]}?$expand=*`)).status).toBe(200);
+        await eligible(user, group.id);
+        const [assignment, ...more] = await assignments();
+        expect(more).toEqual([]);
+        expect(assignment).toMatchObject({ id: `${assignment.policyId}_member`, scopeId: group.id, scopeType: 'Group', roleDefinitionId: 'member', policyId: expect.stringMatching(new RegExp(`^Group_${group.id}_[0-9a-f-]{36}$`)) });
+        expect(before).not.toContain(assignment.policyId);
+        for (const id of before) expect((await graph('GET', `/policies/roleManagementPolicies/${id}?$expand=*`)).body.error).toMatchObject({ code: 'ResourceNotFound' });
+        expect(await assignments(`policyId eq '${assignment.policyId}'`)).toEqual([assignment]);
+        // policies.go (azuread v3.7.0), getPolicyId: "the policy ID changes with each modification".
+        expect((await graph('PATCH', `/policies/roleManagementPolicies/${assignment.policyId}`, { rules: [{ id: 'Expiration_EndUser_Assignment', maximumDuration: 'PT1H' }] })).status).toBe(204);
+        expect(await assignments(`policyId eq '${assignment.policyId}'`)).toEqual([]);
+        const [changed] = await assignments();
+        expect(changed.policyId).not.toBe(assignment.policyId);
+        expect((await graph('GET', `/policies/roleManagementPolicies/${changed.policyId}?$expand=*`)).body.rules).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'Expiration_EndUser_Assignment', maximumDuration: 'PT1H' })]));
       });
 
       it('self-activation by the user: refused when too long, without justification or MFA, or for someone else; then a membership that expires', async () => {

@@ -72,7 +72,8 @@ describe('azure-id stack', () => {
     expect(groups).toEqual(
       expect.arrayContaining([
         { display_name: 'AWS-Base', description: 'Everyone who signs in to AWS: view-only access', security_enabled: true, mail_enabled: false },
-        { display_name: 'AWS-Admins', description: 'Administrators of the AWS accounts, by just-in-time activation (PIM)', security_enabled: true, mail_enabled: false },
+        // The privileged group is role-assignable (see the just-in-time admin tests below).
+        { display_name: 'AWS-Admins', description: 'Administrators of the AWS accounts, by just-in-time activation (PIM)', security_enabled: true, mail_enabled: false, assignable_to_role: true },
       ]),
     );
   });
@@ -214,28 +215,56 @@ describe('azure-id stack', () => {
 describe('azure-id just-in-time admin (PIM for Groups, issue 16)', () => {
   const admins = /^\$\{azuread_group\.group_AWS-Admins_group_\w+\.object_id\}$/;
 
-  it('makes NikkiWolf an eligible member of AWS-Admins, permanently, not a direct member', () => {
+  it('makes NikkiWolf an eligible member of AWS-Admins for the configured duration (P365D), not a direct member', () => {
     const schedules = Object.values(byType('azuread_privileged_access_group_eligibility_schedule'));
     expect(schedules).toEqual([
-      expect.objectContaining({ group_id: expect.stringMatching(admins), principal_id: expect.stringMatching(/^\$\{azuread_user\.NikkiWolf_user_\w+\.object_id\}$/), assignment_type: 'member', permanent_assignment: true }),
+      expect.objectContaining({ group_id: expect.stringMatching(admins), principal_id: expect.stringMatching(/^\$\{azuread_user\.NikkiWolf_user_\w+\.object_id\}$/), assignment_type: 'member', duration: 'P365D' }),
     ]);
+    expect(schedules[0]).not.toHaveProperty('permanent_assignment');
     const memberships = Object.values(byType(GroupMember.tfResourceType)).filter((m: any) => admins.test(m.group_object_id));
     expect(memberships).toEqual([]);
   });
 
-  it("adopts AWS-Admins' member policy: maximum activation, justification and MFA from the config, eligibility without expiry", () => {
+  it('creates the privileged group role-assignable (only Privileged Role Administrators and its owners manage it), and AWS-Base not', () => {
+    const groups = Object.entries(byType(Group.tfResourceType));
+    const [[, adminsGroup]] = groups.filter(([id]) => id.startsWith('group_AWS-Admins_'));
+    const [[, base]] = groups.filter(([id]) => id.startsWith('group_AWS-Base_'));
+    expect(adminsGroup).toMatchObject({ assignable_to_role: true, security_enabled: true });
+    expect(base).not.toHaveProperty('assignable_to_role');
+  });
+
+  it("adopts AWS-Admins' member policy after the eligibility brought the group under PIM: activation from the config, eligibilities expiring within the eligibility duration", () => {
     const [policy, ...others] = Object.entries(byType('azuread_group_role_management_policy'));
     expect(others).toEqual([]);
     expect(policy[1]).toMatchObject({
       group_id: expect.stringMatching(admins),
       role_id: 'member',
       activation_rules: { maximum_duration: 'PT2H', require_justification: true, require_multifactor_authentication: true, require_approval: false },
-      eligible_assignment_rules: { expiration_required: false },
+      eligible_assignment_rules: { expiration_required: true, expire_after: 'P365D' },
     });
     expect(policy[1].activation_rules).not.toHaveProperty('approval_stage');
-    // The permanent eligibility is refused while the default policy still requires an expiry.
+    // The group's policy assignment is listed only once the group is onboarded, which the first eligibility does.
+    const [schedule] = Object.entries(byType('azuread_privileged_access_group_eligibility_schedule')) as [string, any][];
+    expect(policy[1].depends_on).toContain(`azuread_privileged_access_group_eligibility_schedule.${schedule[0]}`);
+    expect(schedule[1].depends_on ?? []).not.toContain(`azuread_group_role_management_policy.${policy[0]}`);
+  });
+
+  it('never plans an in-place update of an eligibility (provider issue 1412): every argument that is not ForceNew is also in a terraform_data that replace_triggered_by watches', () => {
     const [schedule] = Object.values(byType('azuread_privileged_access_group_eligibility_schedule')) as any[];
-    expect(schedule.depends_on).toContain(`azuread_group_role_management_policy.${policy[0]}`);
+    // privileged_access_group_schedule.go (v3.7.0): group_id, principal_id and assignment_type are ForceNew; the rest is updated in place.
+    const mutable = Object.fromEntries(Object.entries(schedule).filter(([key]) => !['group_id', 'principal_id', 'assignment_type', 'depends_on', 'lifecycle', 'provider'].includes(key)));
+    expect(Object.keys(mutable).sort()).toEqual(['duration', 'justification']);
+    const triggers: string[] = schedule.lifecycle.replace_triggered_by;
+    expect(triggers).toHaveLength(1);
+    const [type, name] = triggers[0].replace(/^\$\{|\}$/g, '').split('.');
+    expect(type).toBe('terraform_data');
+    expect(byType('terraform_data')[name].input).toEqual(mutable);
+    // So a changed justification or duration changes the trigger's input: the eligibility is replaced (adminRemove, then adminAssign).
+    const raw = structuredClone(rawConfig) as any;
+    raw.pim.privilegedGroups[0].eligibilityDuration = 'P90D';
+    const changed = parsed(synthStack('azure-id', raw));
+    expect(changed.resource.terraform_data[name].input).toEqual({ ...mutable, duration: 'P90D' });
+    expect(Object.values(changed.resource.azuread_group_role_management_policy)).toEqual([expect.objectContaining({ eligible_assignment_rules: { expiration_required: true, expire_after: 'P90D' } })]);
   });
 
   it('requires approval in one stage when the config names approvers, users as singleUser and groups as groupMembers', () => {

@@ -108,14 +108,24 @@ export class EntraStackDeployer {
     const applied: [Block, any][] = [];
     for (const block of this.blocks) {
       const config = block.type === 'terraform_data' ? { input: resolve(block.config.input, this.values), triggers: resolve(block.config.triggers_replace, this.values) } : resolve(stripMeta(block.config), this.values);
-      const known = this.state[block.address];
+      let known: Record<string, unknown> | undefined = this.state[block.address];
       if (block.type.startsWith('data.')) {
         this.values.set(block.address, await this.read(block.type, config));
         continue;
       }
+      // lifecycle.replace_triggered_by: a change of a referenced resource replaces this one (Terraform's
+      // lifecycle docs), the old object destroyed first. The state keeps what the references were at create.
+      const triggeredBy: string[] = (block.config.lifecycle?.replace_triggered_by ?? []).map(addressOf);
+      const triggers = triggeredBy.length ? Object.fromEntries(triggeredBy.map((address) => [address, this.values.get(address) ?? null])) : undefined;
+      if (known && triggers && known.replace_triggers && !sameValue(known.replace_triggers, triggers)) {
+        await this.remove(block, known, runProvisioner);
+        delete this.state[block.address];
+        this.save();
+        known = undefined;
+      }
       const attributes = await this.ensure(block, config, known, runProvisioner);
       this.values.set(block.address, attributes.values);
-      this.state[block.address] = attributes.stateful;
+      this.state[block.address] = triggers ? { ...attributes.stateful, replace_triggers: triggers } : attributes.stateful;
       this.save();
       counts[attributes.created ? 'created' : 'unchanged']++;
       if (attributes.created) this.createdTotal++;
@@ -311,7 +321,7 @@ export class EntraStackDeployer {
       case 'azuread_group':
         return this.ensureGroup(config, known);
       case 'azuread_group_role_management_policy':
-        return this.ensurePolicy(config, known);
+        return this.ensurePolicy(block, config, known);
       case 'azuread_privileged_access_group_eligibility_schedule':
         return this.ensureEligibility(block, config, known);
       case 'azuread_group_member': {
@@ -331,7 +341,8 @@ export class EntraStackDeployer {
         if (known?.provisioned && sameValue(known.triggers ?? null, config.triggers ?? null)) return result({ input: config.input, output: config.input }, false, known);
         // A changed triggers_replace replaces the resource (terraform_data docs): destroy-time provisioners first, then create-time ones.
         if (known?.provisioned) await this.remove(block, known, runProvisioner);
-        const provisioner = (block.config.provisioner as any[]).map((p) => p['local-exec']).find((p) => p.when !== 'destroy');
+        // An eligibility's trigger (constructs/entra-pim.ts) holds no provisioner.
+        const provisioner = ((block.config.provisioner ?? []) as any[]).map((p) => p['local-exec']).find((p) => p.when !== 'destroy');
         this.state[block.address] = { input: config.input, triggers: config.triggers, provisioned: false };
         this.save();
         // The federation link's two terraform_data each hold one provisioner (constructs/federation-link.ts).
@@ -357,6 +368,10 @@ export class EntraStackDeployer {
     const values = (group: any) => ({ id: `/groups/${group.id}`, object_id: group.id, display_name: group.displayName, mail_nickname: group.mailNickname });
     const current = known && (await g.api(`/groups/${known.object_id}`, 'beta').get().catch((e: any) => (e.statusCode === 404 ? undefined : Promise.reject(e))));
     if (current) {
+      // assignable_to_role is ForceNew (group_resource.go): a change replaces the group, which this stand-in does not do.
+      if (Boolean(current.isAssignableToRole) !== Boolean(config.assignable_to_role)) {
+        throw new Error(`azuread_group ${config.display_name}: assignable_to_role changes to ${Boolean(config.assignable_to_role)}, which replaces the group (ForceNew; Graph isAssignableToRole is immutable); the rehearsal's stand-in does not replace groups`);
+      }
       const wanted = { displayName: config.display_name, description: config.description ?? null };
       const differs = current.displayName !== wanted.displayName || (current.description ?? null) !== wanted.description;
       if (differs) await g.api(`/groups/${current.id}`, 'beta').patch(wanted);
@@ -366,7 +381,8 @@ export class EntraStackDeployer {
       ...(config.description ? { description: config.description } : {}),
       displayName: config.display_name,
       groupTypes: [],
-      isAssignableToRole: false,
+      // group_resource.go (v3.7.0), Create: IsAssignableToRole from assignable_to_role (false when unset).
+      isAssignableToRole: Boolean(config.assignable_to_role),
       mailEnabled: Boolean(config.mail_enabled),
       mailNickname: config.mail_nickname ?? randomMailNickname(),
       resourceBehaviorOptions: [],
@@ -463,7 +479,7 @@ export class EntraStackDeployer {
       case 'azuread_group': {
         // group_resource.go, Read: members, owners and mail_nickname are Computed; description reads back as "".
         const group = await this.once(`/groups/${known.object_id}`);
-        return group && { display_name: group.displayName, description: group.description ?? '', security_enabled: group.securityEnabled, mail_enabled: group.mailEnabled };
+        return group && { display_name: group.displayName, description: group.description ?? '', security_enabled: group.securityEnabled, mail_enabled: group.mailEnabled, assignable_to_role: Boolean(group.isAssignableToRole) };
       }
       case 'azuread_service_principal_delegated_permission_grant': {
         // Read: claim_values from the grant's space-separated scope (tf.FromSpaceSeparated).
@@ -487,33 +503,67 @@ export class EntraStackDeployer {
   }
 
   /**
-   * azuread_group_role_management_policy as group_role_management_policy_resource.go (v3.7.0) does it:
-   * the policy always exists, so Create finds it through the group's policy assignment for the role
-   * (policies.go, getPolicyId: exactly one), reads it with its rules ($expand), and PATCHes the
-   * rules it manages, each keeping the existing rule's target (buildPolicyForUpdate).
+   * azuread_group_role_management_policy as group_role_management_policy_resource.go (v3.7.0) does it.
+   * The policy always exists: Create finds it through the group's policy assignment for the role
+   * (policies.go, getPolicyId: exactly one, else "expected 1, got N"; none before the group is onboarded,
+   * provider issue 1769), GETs it with $expand=*, PATCHes only the rules whose settings changed, each
+   * keeping the existing rule's target (buildPolicyForUpdate), then reads the id again, "as it changes on
+   * modification". Update does the same from the id in the state. Read (refreshPolicy) GETs the policy and
+   * errors unless exactly one assignment has its policyId. No retries beyond the SDK's (429, 5xx).
    */
-  private async ensurePolicy(config: any, known: Record<string, unknown> | undefined) {
-    const stateful = { id: known?.id, group_id: config.group_id, role_id: config.role_id };
-    if (known && (await this.policyRules(String(known.id)))) return { values: stateful, created: false, stateful };
-    const filter = `scopeType eq 'Group' and scopeId eq '${config.group_id}' and roleDefinitionId eq '${config.role_id}'`;
+  private async ensurePolicy(block: Block, config: any, known: Record<string, any> | undefined) {
+    const stateful = (id: string) => ({ id, group_id: config.group_id, role_id: config.role_id });
+    let policyId: string;
+    // On Update, the attributes (block.attribute) whose refreshed value differs from the configuration (HasChange).
+    let changed: Set<string> | undefined;
+    if (known) {
+      const refreshed: Record<string, any> = (await this.refreshPolicy(block, known))!;
+      changed = new Set(
+        ['activation_rules', 'eligible_assignment_rules'].flatMap((key) => Object.keys(config[key] ?? {}).filter((attribute) => !sameValue(config[key][attribute], refreshed[key]?.[attribute])).map((attribute) => `${key}.${attribute}`)),
+      );
+      if (!changed.size) return { values: stateful(known.id), created: false, stateful: stateful(known.id) };
+      policyId = known.id;
+    } else {
+      policyId = await this.policyIdOf(config.group_id, config.role_id);
+    }
+    const existing = await this.g.api(`/policies/roleManagementPolicies/${policyId}?$expand=*`).get().catch((e: any) => Promise.reject(new Error(`${block.address}: retrieving policy ${policyId}: ${e.message}`)));
+    const rules = policyRulesFor(config, existing.rules, changed);
+    if (rules.length) {
+      await this.g
+        .api(`/policies/roleManagementPolicies/${policyId}`)
+        .patch({ id: policyId, rules, scopeId: config.group_id, scopeType: 'Group' })
+        .catch((e: any) => Promise.reject(new Error(`${block.address}: ${known ? 'updating' : 'creating'} ${policyId}: ${e.message}`)));
+    }
+    // "Update the ID as it changes on modification".
+    const id = await this.policyIdOf(config.group_id, config.role_id);
+    return { values: stateful(id), created: true, stateful: stateful(id) };
+  }
+
+  /** policies.go, getPolicyId: the group's one policy assignment for the role. */
+  private async policyIdOf(groupId: string, roleId: string): Promise<string> {
+    const filter = `scopeType eq 'Group' and scopeId eq '${groupId}' and roleDefinitionId eq '${roleId}'`;
     const assignments = (await this.g.api('/policies/roleManagementPolicyAssignments').filter(filter).get()).value as any[];
-    if (assignments.length !== 1) throw new Error(`got the wrong number of policy assignments: expected 1, got ${assignments.length}`);
-    const policyId = assignments[0].policyId;
-    const existing = (await this.policyRules(policyId))!;
-    await this.g.api(`/policies/roleManagementPolicies/${policyId}`).patch({ rules: policyRulesFor(config, existing) });
-    const created = { ...stateful, id: policyId };
-    return { values: created, created: true, stateful: created };
+    if (assignments.length !== 1) throw new Error(`parsing policy ID: got the wrong number of policy assignments: expected 1, got ${assignments.length}`);
+    return assignments[0].policyId;
   }
 
   private async policyRules(policyId: string): Promise<any[] | undefined> {
-    const policy = await this.g.api(`/policies/roleManagementPolicies/${policyId}?$expand=*`).get().catch((e: any) => (e.statusCode === 404 ? undefined : Promise.reject(e)));
+    // One GET (v1.0) without the create-time patience: a 404 is an answer here.
+    const policy = await this.graph.api(`/policies/roleManagementPolicies/${policyId}?$expand=*`).get().catch((e: any) => (e.statusCode === 404 ? undefined : Promise.reject(e)));
     return policy?.rules;
   }
 
-  /** The managed blocks as Read sets them (same file, Read: rules by id), limited to the attributes configured. */
+  /**
+   * Read: the policy by the id in the state (an error, not "gone", when it is missing), then its
+   * assignment by scopeId and policyId, which must be exactly one; the managed blocks as Read sets them
+   * (rules by id), limited to the attributes configured.
+   */
   private async refreshPolicy(block: Block, known: Record<string, any>) {
     const rules = await this.policyRules(known.id);
-    if (!rules) return undefined;
+    if (!rules) throw new Error(`${block.address}: retrieving policy ${known.id}: 404 (the provider's Read keeps it in the state; its id may have changed outside Terraform)`);
+    const filter = `scopeType eq 'Group' and scopeId eq '${known.group_id}' and policyId eq '${known.id}'`;
+    const assignments = (await this.g.api('/policies/roleManagementPolicyAssignments').filter(filter).get()).value as any[];
+    if (assignments.length !== 1) throw new Error(`${block.address}: retrieving ${known.id}: expected 1 assignment, got ${assignments.length}`);
     const rule = (id: string) => rules.find((r) => r.id === id) ?? {};
     const enabled: string[] = rule('Enablement_EndUser_Assignment').enabledRules ?? [];
     const stages = rule('Approval_EndUser_Assignment').setting?.approvalStages ?? [];
@@ -536,7 +586,19 @@ export class EntraStackDeployer {
    * error; the resource id is the request's targetScheduleId (<group>_<member|owner>_<id>).
    */
   private async ensureEligibility(block: Block, config: any, known: Record<string, unknown> | undefined) {
-    if (known && (await this.refreshEligibility(known))) return { values: known, created: false, stateful: known };
+    const refreshed: Record<string, unknown> | undefined = known && (await this.refreshEligibility(known));
+    if (known && refreshed) {
+      // Update (same file): the arguments that are not ForceNew, when they differ, are sent again as
+      // another adminAssign for the same principal and group, which Entra refuses with RoleAssignmentExists
+      // (provider issues 1412, 1431). The product never plans this (constructs/entra-pim.ts replaces instead).
+      const changed = ['duration', 'justification', 'expiration_date', 'permanent_assignment', 'ticket_number', 'ticket_system'].filter((key) => key in config && !sameValue(config[key], refreshed[key] ?? null));
+      if (!changed.length) return { values: known, created: false, stateful: known };
+      await this.g
+        .api(ELIGIBILITY_REQUESTS)
+        .post({ accessId: config.assignment_type, principalId: config.principal_id, groupId: config.group_id, action: 'adminAssign', justification: config.justification || undefined, scheduleInfo: scheduleRequest(config) })
+        .catch((e: any) => Promise.reject(new Error(`${block.address}: creating updated eligibility schedule request: ${e.code}: ${e.message}`)));
+      return { values: known, created: true, stateful: known };
+    }
     const request = await this.g.api(ELIGIBILITY_REQUESTS).post({
       accessId: config.assignment_type,
       principalId: config.principal_id,
@@ -557,7 +619,7 @@ export class EntraStackDeployer {
     const requests = (await this.g.api(`${ELIGIBILITY_REQUESTS}?$orderby=createdDateTime desc`).filter(`groupId eq '${known.group_id}' and targetScheduleId eq '${known.id}'`).get()).value as any[];
     if (!schedule) return undefined;
     const source = requests[0] ?? schedule;
-    return { assignment_type: source.accessId, group_id: source.groupId, principal_id: source.principalId, justification: source.justification ?? '', permanent_assignment: source.scheduleInfo?.expiration?.type === 'noExpiration' };
+    return { assignment_type: source.accessId, group_id: source.groupId, principal_id: source.principalId, justification: source.justification ?? '', duration: source.scheduleInfo?.expiration?.duration ?? '', permanent_assignment: source.scheduleInfo?.expiration?.type === 'noExpiration' };
   }
 
   /** Delete by the status the state holds: a provisioned schedule is ended by an adminRemove request (revokeEligibilityRequest). */
@@ -661,19 +723,21 @@ function scheduleRequest(config: any) {
  * blocks configured: eligibility expiry, activation maximum, approval with its stage, and the
  * enabled rules in the provider's order (MultiFactorAuthentication, Justification, Ticketing).
  */
-function policyRulesFor(config: any, existing: any[]) {
+function policyRulesFor(config: any, existing: any[], changed?: Set<string>) {
   const withTarget = (rule: Record<string, unknown>) => ({ ...rule, target: existing.find((r) => r.id === rule.id)?.target });
   const rules: Record<string, unknown>[] = [];
+  // On Update only the rules of changed attributes (buildPolicyForUpdate: HasChange per attribute path).
+  const has = (block: string, ...attributes: string[]) => !changed || attributes.some((attribute) => changed.has(`${block}.${attribute}`));
   const eligible = config.eligible_assignment_rules;
-  if (eligible) rules.push({ '@odata.type': `${POLICY_RULE}ExpirationRule`, id: 'Expiration_Admin_Eligibility', isExpirationRequired: Boolean(eligible.expiration_required), maximumDuration: eligible.expire_after || undefined });
+  if (eligible && has('eligible_assignment_rules', 'expiration_required', 'expire_after')) rules.push({ '@odata.type': `${POLICY_RULE}ExpirationRule`, id: 'Expiration_Admin_Eligibility', isExpirationRequired: Boolean(eligible.expiration_required), maximumDuration: eligible.expire_after || undefined });
   const activation = config.activation_rules;
-  if (activation?.maximum_duration) rules.push({ '@odata.type': `${POLICY_RULE}ExpirationRule`, id: 'Expiration_EndUser_Assignment', maximumDuration: activation.maximum_duration });
-  if (activation && ('require_approval' in activation || activation.approval_stage)) {
+  if (activation?.maximum_duration && has('activation_rules', 'maximum_duration')) rules.push({ '@odata.type': `${POLICY_RULE}ExpirationRule`, id: 'Expiration_EndUser_Assignment', maximumDuration: activation.maximum_duration });
+  if (activation && ('require_approval' in activation || activation.approval_stage) && has('activation_rules', 'require_approval', 'approval_stage')) {
     if (activation.require_approval && !activation.approval_stage) throw new Error('require_approval is true, but no approval_stages are provided');
     const approvalStages = activation.approval_stage ? [{ primaryApprovers: activation.approval_stage.primary_approver.map(expandApprover) }] : existing.find((r) => r.id === 'Approval_EndUser_Assignment')?.setting?.approvalStages;
     rules.push({ '@odata.type': `${POLICY_RULE}ApprovalRule`, id: 'Approval_EndUser_Assignment', setting: { isApprovalRequired: Boolean(activation.require_approval), approvalStages } });
   }
-  if (activation && ['require_multifactor_authentication', 'require_justification', 'require_ticket_info'].some((key) => key in activation)) {
+  if (activation && ['require_multifactor_authentication', 'require_justification', 'require_ticket_info'].some((key) => key in activation) && has('activation_rules', 'require_multifactor_authentication', 'require_justification', 'require_ticket_info')) {
     const enabledRules = [activation.require_multifactor_authentication && 'MultiFactorAuthentication', activation.require_justification && 'Justification', activation.require_ticket_info && 'Ticketing'].filter(Boolean);
     rules.push({ '@odata.type': `${POLICY_RULE}EnablementRule`, id: 'Enablement_EndUser_Assignment', enabledRules });
   }
@@ -738,6 +802,9 @@ function stripMeta(config: any): any {
   return rest;
 }
 
+/** A resource address as replace_triggered_by names it, `type.name` (cdktf may write it as `${type.name}`). */
+const addressOf = (reference: string) => reference.replace(/^\$\{|\}$/g, '');
+
 /** Data and resources in an order where each comes after what it refers to. */
 function orderByReferences(blocks: Block[]): Block[] {
   const byAddress = new Map(blocks.map((b) => [b.address, b]));
@@ -746,8 +813,9 @@ function orderByReferences(blocks: Block[]): Block[] {
   const visit = (block: Block) => {
     if (ordered.includes(block) || visiting.has(block.address)) return;
     visiting.add(block.address);
-    // depends_on orders too: the SAML URLs come after SAML mode, and go before the app on destroy.
-    [...references(stripMeta(block.config)), ...(block.config.depends_on ?? [])].forEach((address: string) => byAddress.get(address) && visit(byAddress.get(address)!));
+    // depends_on orders too: the SAML URLs come after SAML mode, and go before the app on destroy; so do
+    // the resources replace_triggered_by names.
+    [...references(stripMeta(block.config)), ...(block.config.depends_on ?? []), ...(block.config.lifecycle?.replace_triggered_by ?? []).map(addressOf)].forEach((address: string) => byAddress.get(address) && visit(byAddress.get(address)!));
     ordered.push(block);
   };
   blocks.forEach(visit);

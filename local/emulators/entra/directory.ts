@@ -39,6 +39,8 @@ export interface Group {
   mailNickname: string;
   securityEnabled: boolean;
   groupTypes: string[];
+  /** Graph group resource, isAssignableToRole: set only when the group is created (immutable). */
+  isAssignableToRole: boolean;
   memberIds: Set<string>;
 }
 

@@ -69,8 +69,12 @@ const target = (caller: 'Admin' | 'EndUser', level: 'Eligibility' | 'Assignment'
 /**
  * A new group's policy rules, with the ids the provider reads and writes
  * (group_role_management_policy_resource.go, buildPolicyForUpdate) and the rule types of Graph's
- * unifiedRoleManagementPolicyRule page. unverified: the default values of a new group's policy
- * (activation up to PT8H with a justification, eligibility expiring after P365D).
+ * unifiedRoleManagementPolicyRule page. The default values are those of a group's policy that was
+ * never modified (lastModifiedDateTime null) in Microsoft Graph (beta) "List roleManagementPolicyAssignments",
+ * example 4 (PIM for groups, policy and rules expanded): Expiration_Admin_Eligibility isExpirationRequired
+ * true, maximumDuration P365D; Expiration_Admin_Assignment true, P180D; Enablement_Admin_Assignment
+ * Justification; Expiration_EndUser_Assignment PT8H; Enablement_EndUser_Assignment Justification; no approval.
+ * (That example is the owner role's policy; unverified: that the member role's defaults are the same.)
  */
 function defaultRules() {
   return [
@@ -104,6 +108,9 @@ export function durationMs(duration: string): number | undefined {
   return (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
 }
 
+// Policy ids are Group_<group id>_<policy id> (parse/role_management_policy.go, ParseRoleManagementPolicyID).
+const newPolicyId = (groupId: string) => `Group_${groupId}_${randomUUID()}`;
+
 /** Graph answers a request that breaks policy rules with the names of the rules that failed. unverified: the exact code and text. */
 const policyFailure = (rules: string[]) => new PimRefusal(400, 'RoleAssignmentRequestPolicyValidationFailed', `The following policy rules failed: ${JSON.stringify(rules)}`);
 
@@ -114,6 +121,8 @@ export class PrivilegedAccess {
   /** Active assignments made by activation, by schedule id; each ends its membership when it expires. */
   private readonly activations = new Map<string, Activation>();
   private readonly policies = new Map<string, Policy>();
+  /** Groups onboarded to PIM for Groups (never offboarded: Graph PIM for Groups overview, Onboarding groups). */
+  private readonly onboarded = new Set<string>();
 
   constructor(private readonly directory: Directory) {}
 
@@ -130,19 +139,52 @@ export class PrivilegedAccess {
     const key = `${groupId}_${role}`;
     if (!this.policies.has(key)) {
       const now = new Date().toISOString();
-      // Policy ids are Group_<group id>_<policy id> (parse/role_management_policy.go, ParseRoleManagementPolicyID).
-      this.policies.set(key, { id: `Group_${groupId}_${randomUUID()}`, displayName: 'Group', description: 'Group', isOrganizationDefault: false, scopeId: groupId, scopeType: 'Group', lastModifiedDateTime: now, rules: defaultRules(), roleDefinitionId: role });
+      this.policies.set(key, { id: newPolicyId(groupId), displayName: 'Group', description: 'Group', isOrganizationDefault: false, scopeId: groupId, scopeType: 'Group', lastModifiedDateTime: now, rules: defaultRules(), roleDefinitionId: role });
     }
     return this.policies.get(key)!;
   }
 
+  // unverified: the code and message for a policy id that names none (e.g. one from before onboarding).
   policy(id: string): Policy {
     const policy = [...this.policies.values()].find((p) => p.id === id);
     if (!policy) throw new PimRefusal(404, 'ResourceNotFound', `Policy '${id}' does not exist.`);
     return policy;
   }
 
-  /** PATCH of a policy with rules: each rule replaces the one with its id (the provider sends only changed rules). */
+  /** A group's policies for both roles (Graph "List roleManagementPolicies", scopeId and scopeType 'Group'). */
+  groupPolicies(groupId: string): Policy[] {
+    return (['member', 'owner'] as const).map((role) => this.policyFor(groupId, role));
+  }
+
+  /**
+   * The group's policy assignments (unifiedRoleManagementPolicyAssignment, id <policy id>_<role>), only
+   * once the group is onboarded. unverified: that a group not yet onboarded lists none; it is what
+   * azuread's "expected 1, got 0" for a new group shows (policies.go getPolicyId; provider issue 1769).
+   */
+  policyAssignments(groupId: string) {
+    this.groupOf(groupId);
+    if (!this.onboarded.has(groupId)) return [];
+    return this.groupPolicies(groupId).map((policy) => ({ id: `${policy.id}_${policy.roleDefinitionId}`, policyId: policy.id, scopeId: groupId, scopeType: 'Group', roleDefinitionId: policy.roleDefinitionId }));
+  }
+
+  /**
+   * Graph PIM for Groups overview, Onboarding groups: a group cannot be onboarded explicitly; a request
+   * to add an assignment or eligibility, or an update of its policy, onboards it, and "After PIM onboards
+   * a group, the IDs of the PIM policies and policy assignments for the specific group change".
+   * unverified: that a request PIM refuses (e.g. for its expiry) onboards the group too.
+   */
+  private onboard(groupId: string): void {
+    if (this.onboarded.has(groupId)) return;
+    this.onboarded.add(groupId);
+    this.groupPolicies(groupId).forEach((policy) => (policy.id = newPolicyId(groupId)));
+  }
+
+  /**
+   * PATCH of a policy with rules: each rule replaces the one with its id (the provider sends only changed
+   * rules). It onboards the group (Graph PIM for Groups overview, Onboarding groups), and the policy gets a
+   * new id: azuread policies.go (v3.7.0), getPolicyId, "the policy ID changes with each modification"
+   * (the provider's word; Graph's page says so of onboarding).
+   */
   updatePolicy(id: string, rules: Record<string, any>[]): void {
     const policy = this.policy(id);
     for (const rule of rules) {
@@ -151,13 +193,19 @@ export class PrivilegedAccess {
       policy.rules[at] = { ...policy.rules[at], ...rule };
     }
     policy.lastModifiedDateTime = new Date().toISOString();
+    this.onboard(policy.scopeId);
+    policy.id = newPolicyId(policy.scopeId);
   }
 
   /** Graph privilegedAccessGroup-post-eligibilityScheduleRequests: adminAssign creates an eligibility, adminRemove ends it. */
   requestEligibility(body: any): ScheduleRequest {
     const request = this.newRequest(body);
+    this.onboard(request.groupId);
     if (request.action === 'adminAssign') {
       this.checkEligibilityExpiry(request);
+      // Another adminAssign for an eligibility that exists (what azuread's Update sends: provider issues 1412,
+      // 1431): 400 RoleAssignmentExists, "The Role assignment already exists." (Graph beta governanceRoleAssignmentRequest
+      // create, Error codes; the message as provider issue 1306 shows it).
       if (this.eligibilityOf(request.groupId, request.principalId, request.accessId)) throw new PimRefusal(400, 'RoleAssignmentExists', 'The Role assignment already exists.');
       const schedule = this.newSchedule(request);
       this.eligibilities.set(schedule.id, schedule);
@@ -190,6 +238,7 @@ export class PrivilegedAccess {
    */
   requestAssignment(body: any, caller: Caller | undefined): ScheduleRequest {
     const request = this.newRequest(body);
+    this.onboard(request.groupId);
     if (request.action !== 'selfActivate' && request.action !== 'selfDeactivate') throw new PimRefusal(400, 'InvalidScheduleRequest', `Action '${request.action}' is not supported by this emulator.`);
     // unverified: the code Graph answers when an app-only token or another user asks for a self action.
     if (!caller) throw new PimRefusal(403, 'Authorization_RequestDenied', `${request.action} acts for the signed-in user: call it with a delegated (user) token.`);
@@ -258,10 +307,23 @@ export class PrivilegedAccess {
     return this.activeAssignments().find((s) => s.groupId === request.groupId && s.principalId === request.principalId && s.accessId === request.accessId);
   }
 
-  /** Expiration_Admin_Eligibility: an eligibility without an end is refused while the policy requires one. */
+  /**
+   * Expiration_Admin_Eligibility (unifiedRoleManagementPolicyExpirationRule: isExpirationRequired,
+   * maximumDuration): while the policy requires an expiry, an eligibility without one, or one that lasts
+   * longer than maximumDuration, is refused with RoleAssignmentRequestPolicyValidationFailed (Graph beta
+   * governanceRoleAssignmentRequest create, Error codes: "doesn't meet the internal policies"; provider
+   * issue 1450; Graph PIM for Groups overview: a request "without expiry date returns a 400 Bad Request
+   * response code for violation of the expiration rule"). No scheduleInfo or expiration counts as none.
+   */
   private checkEligibilityExpiry(request: ScheduleRequest): void {
     const rule = this.policyFor(request.groupId, request.accessId).rules.find((r) => r.id === 'Expiration_Admin_Eligibility')!;
-    if (rule.isExpirationRequired && request.scheduleInfo?.expiration?.type === 'noExpiration') throw policyFailure(['ExpirationRule']);
+    if (!rule.isExpirationRequired) return;
+    const expiration = request.scheduleInfo?.expiration;
+    const start = Date.parse(request.scheduleInfo?.startDateTime ?? request.createdDateTime);
+    const lasts =
+      expiration?.type === 'afterDuration' ? durationMs(expiration.duration ?? '') : expiration?.type === 'afterDateTime' ? Date.parse(expiration.endDateTime ?? '') - start : undefined;
+    const maximum = durationMs(rule.maximumDuration ?? '') ?? Infinity;
+    if (lasts === undefined || Number.isNaN(lasts) || lasts > maximum) throw policyFailure(['ExpirationRule']);
   }
 
   private newRequest(body: any): ScheduleRequest {

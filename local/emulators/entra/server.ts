@@ -456,6 +456,10 @@ export class EntraServer {
       // group-post-groups: displayName, mailEnabled, mailNickname and securityEnabled are required.
       const missing = ['displayName', 'mailEnabled', 'mailNickname', 'securityEnabled'].find((key) => body[key] === undefined || body[key] === null || body[key] === '');
       if (missing) throw badRequest(`Property '${missing}' is required when creating a group.`);
+      // Graph group resource, isAssignableToRole: "If set to true, the securityEnabled property must also be set
+      // to true and the group cannot be a dynamic group". unverified: the error code and message Graph answers.
+      if (body.isAssignableToRole === true && body.securityEnabled !== true) throw badRequest('A group with isAssignableToRole set to true must be security-enabled (securityEnabled: true).');
+      if (body.isAssignableToRole === true && (body.groupTypes ?? []).includes('DynamicMembership')) throw badRequest('A group with isAssignableToRole set to true cannot be a dynamic group (groupTypes DynamicMembership).');
       const group: Group = {
         id: randomUUID(),
         displayName: body.displayName,
@@ -464,6 +468,7 @@ export class EntraServer {
         mailNickname: body.mailNickname,
         securityEnabled: body.securityEnabled,
         groupTypes: body.groupTypes ?? [],
+        isAssignableToRole: body.isAssignableToRole === true,
         memberIds: new Set(),
       };
       d.groups.set(group.id, group);
@@ -472,6 +477,10 @@ export class EntraServer {
     this.route('GET', `${version}/groups/{id}`, ([id]) => publicGroup(this.group(id)));
     this.route('PATCH', `${version}/groups/{id}`, ([id], body) => {
       const group = this.group(id);
+      // Graph group resource, isAssignableToRole: "can only be set while creating the group and is immutable";
+      // Entra "Use Microsoft Entra groups to manage role assignments": "You can't make an existing group a
+      // role-assignable group". unverified: the error code and message Graph answers.
+      if ('isAssignableToRole' in body) throw badRequest('isAssignableToRole can only be set when the group is created.');
       if (typeof body.displayName === 'string') group.displayName = body.displayName;
       if ('description' in body) group.description = body.description;
       return [204];
@@ -518,15 +527,10 @@ export class EntraServer {
     this.route('GET', `${base}/assignmentSchedules`, (_, __, url) => ({ value: filtered(pim.activeAssignments(), url).map((s) => ({ ...s, assignmentType: 'activated' })) }));
 
     // A policy assignment per group and role; its id is <policy id>_<role> (parse/role_management_policy_assignment.go).
-    this.route('GET', `${v}/policies/roleManagementPolicyAssignments`, (_, __, url) => {
-      const { scopeId, roleDefinitionId } = filterClauses(url);
-      const roles = roleDefinitionId ? [roleDefinitionId] : ['member', 'owner'];
-      const assignments = roles.map((role) => {
-        const policy = pim.policyFor(scopeId, role as 'member' | 'owner');
-        return { id: `${policy.id}_${role}`, policyId: policy.id, scopeId, scopeType: 'Group', roleDefinitionId: role };
-      });
-      return { value: filtered(assignments, url) };
-    });
+    // Listed only once the group is onboarded to PIM (pim.ts, policyAssignments).
+    this.route('GET', `${v}/policies/roleManagementPolicyAssignments`, (_, __, url) => ({ value: filtered(pim.policyAssignments(filterClauses(url).scopeId), url) }));
+    // Graph "List roleManagementPolicies": a group's policies by $filter=scopeId eq '{groupId}' and scopeType eq 'Group'.
+    this.route('GET', `${v}/policies/roleManagementPolicies`, (_, __, url) => ({ value: filtered(pim.groupPolicies(filterClauses(url).scopeId).map(({ rules, roleDefinitionId, ...policy }) => policy), url) }));
     // Graph returns a policy's rules only when they are expanded ($expand=rules or *).
     this.route('GET', `${v}/policies/roleManagementPolicies/{id}`, ([id], _, url) => {
       const { rules, roleDefinitionId, ...policy } = pim.policy(id);
