@@ -51,6 +51,22 @@ describe('elevate and revoke (scripts/jit/elevate.ts)', () => {
       group: { displayName: 'AWS-Admins', objectId: group.id },
       portalUrl: `https://portal.example/${name}`,
       isMember: async () => inStub(stub),
+      addMember: async (userName) => {
+        const user = [...stub.users.values()].find((u) => u.userName === userName);
+        const admins = [...stub.groups.values()].find((g) => g.displayName === 'AWS-Admins');
+        if (admins.members?.some((m: { value: string }) => m.value === user.id)) return 'present';
+        admins.members = [...(admins.members ?? []), { value: user.id }];
+        return 'added';
+      },
+      removeMember: async (userName) => {
+        const user = [...stub.users.values()].find((u) => u.userName === userName);
+        const admins = [...stub.groups.values()].find((g) => g.displayName === 'AWS-Admins');
+        if (!user || !admins?.members?.some((m: { value: string }) => m.value === user.id)) return 'absent';
+        admins.members = admins.members.filter((m: { value: string }) => m.value !== user.id);
+        return 'removed';
+      },
+      userId: async (userName) => [...stub.users.values()].find((u) => u.userName === userName)?.id,
+      longestSession: 'PT1H',
       lock: async () => (locks.push(`take ${name}`), async () => void locks.push(`release ${name}`)),
     };
   }
@@ -92,15 +108,54 @@ describe('elevate and revoke (scripts/jit/elevate.ts)', () => {
     expect(printed).toContain('https://portal.example/aws-govcloud');
   });
 
-  it('revoke deactivates and provisions on demand so she leaves both instances now, and says what an open session keeps and how the Deny stops it', async () => {
+  // Microsoft's AWS IAM Identity Center provisioning tutorial: a deactivation is not processed through on-demand
+  // provisioning (the emulator follows it), so revoke removes the membership in each identity store itself.
+  it('revoke ends the membership in Entra and removes it from both identity stores itself, provisioning nothing on demand, and says what ends when', async () => {
     await elevate({ duration: 'PT1H', justification: 'INC-43' }, options());
-    lines = [];
-    await revoke(options());
+    [lines, locks] = [[], []];
+    const onDemandBefore = onDemandCalls();
+    const outcome = await revoke(options());
     expect(stubs.map(inStub)).toEqual([false, false]);
+    expect(onDemandCalls()).toBe(onDemandBefore);
+    expect(outcome).toMatchObject({ entra: 'ended', removed: { 'aws-commercial': 'removed', 'aws-govcloud': 'removed' } });
+    expect(locks).toEqual(['take aws-commercial', 'release aws-commercial', 'take aws-govcloud', 'release aws-govcloud']);
     const printed = lines.join('\n');
-    expect(printed).toMatch(/\[aws-govcloud\] waiting until the identity store no longer shows NikkiWolf@rehearsal\.onmicrosoft\.com in AWS-Admins/);
-    expect(printed).toMatch(/role session already open in AWS lives until it expires/);
-    expect(printed).toContain('identitystore:userId');
+    expect(printed).toMatch(/now: Entra's membership \(PIM\) and the membership in the identity store of aws-commercial \([\d.]+ s\), aws-govcloud \([\d.]+ s\)/);
+    expect(printed).toMatch(/within an hour: an AWS access portal session already open/);
+    expect(printed).toMatch(/at Entra's next incremental cycle \(about 40 minutes; a deactivation is not provisioned on demand\)/);
+    const herId = [...stubs[0].users.values()].find((u) => u.userName === nikki.userPrincipalName).id;
+    expect(printed).toContain(`until they expire: role sessions already started in aws-commercial (up to PT1H); to end them now, attach this statement as an SCP: {"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringEquals":{"identitystore:userId":"${herId}"}}}`);
+  });
+
+  // Entra cannot see a membership removed in AWS (SCIM GetGroup returns no members) until its next cycle: on demand it
+  // answers RedundantExport, and elevate adds the membership in the identity store itself.
+  it('elevate right after a revoke brings her back in both instances, though Entra still counts her as provisioned', async () => {
+    await elevate({ duration: 'PT1H', justification: 'INC-46' }, options());
+    await revoke(options());
+    lines = [];
+    await elevate({ duration: 'PT1H', justification: 'INC-47' }, options());
+    expect(stubs.map(inStub)).toEqual([true, true]);
+    expect(lines.join('\n')).toMatch(/\[aws-commercial\] Entra's provisioning counts NikkiWolf@rehearsal\.onmicrosoft\.com in AWS-Admins already \(its last cycle came before the revoke\): adding the membership in the identity store/);
+  });
+
+  it('a revoke cut short after Entra answered succeeds when run again: Entra has nothing active, the rest is removed', async () => {
+    await elevate({ duration: 'PT1H', justification: 'INC-44' }, options());
+    const failing = { ...targets[1], removeMember: async () => Promise.reject(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' })) };
+    await expect(revoke({ ...options(), targets: [targets[0], failing] })).rejects.toThrow('socket hang up');
+    expect(stubs.map(inStub)).toEqual([false, true]);
+    lines = [];
+    const again = await revoke(options());
+    expect(again).toMatchObject({ entra: 'not active', removed: { 'aws-commercial': 'absent', 'aws-govcloud': 'removed' } });
+    expect(stubs.map(inStub)).toEqual([false, false]);
+    expect(lines.join('\n')).toContain('no active membership in Entra (expired or already revoked)');
+  });
+
+  it('without the identity store permission, revoke says the membership ends at Entra\'s next cycle and what to ask for', async () => {
+    await elevate({ duration: 'PT1H', justification: 'INC-45' }, options());
+    const denied = { ...targets[0], removeMember: async () => Promise.reject(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' })) };
+    const refused = revoke({ ...options(), targets: [denied] });
+    await expect(refused).rejects.toThrow(JitError);
+    await expect(refused).rejects.toThrow(/\[aws-commercial\] your AWS profile may not remove the membership in the identity store \(identitystore:GetGroupMembershipId and identitystore:DeleteGroupMembership.*Entra takes it away at its next incremental cycle instead, about 40 minutes/);
   });
 
   it('signs in through the JIT app registration asking exactly its three delegated Graph scopes', async () => {

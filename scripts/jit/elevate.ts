@@ -1,9 +1,10 @@
 /**
- * Just-in-time admin (design.md §7, JIT; issue 16): `elevate` and `revoke`, run by the user with their
- * own delegated Entra credentials. PIM for Groups activates or ends the membership of the privileged
- * group; provisioning on demand then carries that one membership to each Identity Center instance in
- * seconds, instead of Microsoft's 2–10 minutes after an activation and the next incremental cycle
- * (about 40 minutes) after a deactivation (Microsoft Entra "PIM for Groups and app provisioning").
+ * Just-in-time admin (design.md §7, JIT): `elevate` and `revoke`, run by the user with their own delegated
+ * Entra credentials. PIM for Groups activates or ends the membership of the privileged group. After an
+ * activation, provisioning on demand carries that one membership to each Identity Center instance in seconds,
+ * instead of Microsoft's 2–10 minutes. A deactivation is not processed on demand (Microsoft's AWS IAM Identity
+ * Center provisioning tutorial: it waits for the next incremental cycle, about 40 minutes), so revoke removes the
+ * membership from each identity store itself and says what lives on, and for how long.
  */
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { GraphApi, OnDemandResult } from '../clients/graph';
@@ -20,6 +21,14 @@ export interface JitTarget {
   readonly portalUrl: string;
   /** Whether the instance's identity store shows the user (by user name) in the group. */
   readonly isMember: (userName: string) => Promise<boolean>;
+  /** Adds the user to the group in the identity store; 'present' when there already. */
+  readonly addMember: (userName: string) => Promise<'added' | 'present'>;
+  /** Removes the user's membership of the group in the identity store; 'absent' when there is none. */
+  readonly removeMember: (userName: string) => Promise<'removed' | 'absent'>;
+  /** The user's identity store user id, for a Deny keyed on identitystore:userId. */
+  readonly userId: (userName: string) => Promise<string | undefined>;
+  /** The longest session duration of the group's permission sets in this instance (ISO 8601). */
+  readonly longestSession?: string;
   /** Takes the instance's run lock (scripts/run-lock.ts), as post-apply does; returns its release. */
   readonly lock: () => Promise<() => Promise<void>>;
 }
@@ -102,10 +111,10 @@ const alreadyRequested = (error: unknown) => graphError(error).statusCode === 40
 /** selfActivate without an eligibility. unverified: the code Graph answers (RoleAssignmentDoesNotExist, as the emulator does). */
 const notEligible = (error: unknown) => graphError(error).code === 'RoleAssignmentDoesNotExist';
 
-/** Success, or a Skipped that says source and target already match (as the provision-groups step accepts). */
-const provisioned = (verdict: OnDemandResult) => verdict.result === 'Success' || (verdict.result === 'Skipped' && verdict.details.errorCode === 'RedundantExport');
+/** Skipped because source and target already match, as Entra's provisioning state has it (Graph provisionOnDemand example). */
+const redundant = (verdict: OnDemandResult) => verdict.result === 'Skipped' && verdict.details.errorCode === 'RedundantExport';
 
-type Sent = 'on demand' | 'not allowed';
+type Sent = 'on demand' | 'already there for Entra' | 'not allowed';
 
 /**
  * The group with this one member, on demand; 'not allowed' when the operator lacks the permission
@@ -119,7 +128,8 @@ async function provisionMembership(graph: GraphApi, target: JitTarget, userId: s
     const ruleId = await graph.outboundGroupRuleId(target.servicePrincipalId, job.id);
     await gate();
     const verdict = await graph.provisionGroupOnDemand(target.servicePrincipalId, job.id, ruleId, target.group.objectId, [userId]);
-    if (!provisioned(verdict)) throw new JitError(`[${target.instance}] Entra did not provision ${target.group.displayName} on demand (${verdict.result}): ${JSON.stringify(verdict.details)}; Entra's provisioning logs for the app say why`);
+    if (redundant(verdict)) return 'already there for Entra';
+    if (verdict.result !== 'Success') throw new JitError(`[${target.instance}] Entra did not provision ${target.group.displayName} on demand (${verdict.result}): ${JSON.stringify(verdict.details)}; Entra's provisioning logs for the app say why`);
     return 'on demand';
   } catch (error) {
     if (graphError(error).statusCode !== 403) throw error;
@@ -143,6 +153,11 @@ async function carryToAws(options: JitOptions, user: { id: string; userPrincipal
     try {
       options.print(`[${target.instance}] provisioning ${target.group.displayName} with ${user.userPrincipalName} on demand (Entra → Identity Center)`);
       const sent = await provisionMembership(options.graph, target, user.id, gate);
+      if (sent === 'already there for Entra' && !(await target.isMember(user.userPrincipalName))) {
+        // A revoke removed it here before Entra's next cycle saw the deactivation: Entra still counts it as exported.
+        options.print(`[${target.instance}] Entra's provisioning counts ${user.userPrincipalName} in ${target.group.displayName} already (its last cycle came before the revoke): adding the membership in the identity store`);
+        await target.addMember(user.userPrincipalName);
+      }
       if (sent === 'not allowed') {
         onDemand = false;
         options.print(
@@ -204,29 +219,109 @@ export async function elevate(request: ElevateRequest, options: JitOptions): Pro
   return outcome;
 }
 
+/** How Entra answered the deactivation. */
+type Deactivation = 'ended' | 'not active' | 'too soon';
+
 /**
- * Self-deactivates the membership (if still active), then carries its end to every instance. An
- * AWS role session opened before lives on until it expires: the message says so and how to stop it.
+ * PIM for Groups: an assignment "can't be removed within five minutes of it being assigned" (Microsoft Entra,
+ * "Assign eligibility for a group in Privileged Identity Management"). unverified: the code Graph answers,
+ * ActiveDurationTooShort as public PIM clients handle it; the Entra emulator answers it.
  */
-export async function revoke(options: JitOptions): Promise<JitOutcome> {
-  const [{ group }] = options.targets;
-  const me = await signedIn(options);
-  options.print(`waiting for Entra (PIM) to end membership of ${group.displayName} for ${me.userPrincipalName}`);
+const tooSoon = (error: unknown) => graphError(error).code === 'ActiveDurationTooShort';
+
+async function endInEntra(options: JitOptions, groupId: string, userId: string): Promise<Deactivation> {
   try {
-    await options.graph.selfDeactivateMembership(group.objectId, me.id);
+    await options.graph.selfDeactivateMembership(groupId, userId);
+    return 'ended';
   } catch (error) {
     const refused = missingConsent(error, 'the deactivation', 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup');
     if (refused) throw refused;
+    if (tooSoon(error)) return 'too soon';
     // Nothing active: 404 (the emulator) or RoleAssignmentDoesNotExist ("The Role assignment does not exist.").
-    if (graphError(error).statusCode !== 404 && !notEligible(error)) throw error;
-    // Ended already (expired or revoked elsewhere): AWS may still show it until the next cycle.
-    options.print(`no active membership of ${group.displayName} in Entra (expired or already revoked); making sure AWS no longer shows it`);
+    if (graphError(error).statusCode === 404 || notEligible(error)) return 'not active';
+    throw error;
   }
-  const since = (options.clock ?? realClock).now();
-  const outcome = await carryToAws(options, me, { member: false, describe: `no longer shows ${me.userPrincipalName} in ${group.displayName}` }, since);
-  options.print(
-    `${group.displayName} is no longer yours in Identity Center. A role session already open in AWS lives until it expires (at most the permission set's session duration); ` +
-      `to stop it now, apply the README's break-glass Deny (a Deny on "*" for identitystore:userId equal to your user id in each instance, AWS "Revoke active IAM role sessions" prerequisites) to the permission set.`,
+}
+
+/** The identity store refused the removal for want of a permission: the membership then ends only at Entra's cycle. */
+function removalDenied(error: unknown, target: JitTarget): JitError | undefined {
+  if ((error as Error).name !== 'AccessDeniedException') return undefined;
+  return new JitError(
+    `[${target.instance}] your AWS profile may not remove the membership in the identity store (identitystore:GetGroupMembershipId and identitystore:DeleteGroupMembership, in permissions/): ` +
+      `Entra takes it away at its next incremental cycle instead, about 40 minutes. Get those permissions and run \`npm run revoke\` again to end it now.`,
   );
+}
+
+export interface RevokeOutcome {
+  /** Per instance, from Entra's answer until the identity store no longer showed the membership. */
+  readonly lagMs: Record<string, number>;
+  readonly entra: Deactivation;
+  /** Per instance, whether this run removed the membership or found it gone. */
+  readonly removed: Record<string, 'removed' | 'absent'>;
+}
+
+const ENTRA_SAID: Record<Deactivation, string> = {
+  ended: 'Entra ended the membership',
+  'not active': 'no active membership in Entra (expired or already revoked)',
+  'too soon': 'Entra refused to end it yet: PIM keeps an activation at least five minutes',
+};
+
+/**
+ * What ends when, as the services document it: printed by revoke so that nobody takes a removed membership for
+ * ended sessions. The SCP follows AWS "Revoke active IAM role sessions created by permission sets", step 2.
+ */
+function whatEndsWhen(options: JitOptions, userName: string, outcome: RevokeOutcome, userIds: Record<string, string | undefined>): string[] {
+  const { group } = options.targets[0];
+  const seconds = (instance: string) => `${(outcome.lagMs[instance] / 1000).toFixed(1)} s`;
+  const lines = [
+    `What ends when, for ${userName} through ${group.displayName}:`,
+    `  now: ${outcome.entra === 'ended' ? "Entra's membership (PIM) and " : ''}the membership in the identity store of ${options.targets.map((t) => `${t.instance} (${seconds(t.instance)})`).join(', ')}: ` +
+      `no new role session through ${group.displayName} (AWS "Revoke active IAM role sessions created by permission sets", step 3)`,
+    `  within an hour: an AWS access portal session already open may still start role sessions (AWS "Authentication sessions": sign-in sessions are cached up to an hour; documented for a disabled user, unverified for a membership); ` +
+      `end it now in the IAM Identity Center console: Users → ${userName} → Active sessions`,
+    outcome.entra === 'too soon'
+      ? `  Entra still holds the membership: its next incremental cycle (about 40 minutes) would add it back in AWS; run \`npm run revoke\` again five minutes after the activation`
+      : `  at Entra's next incremental cycle (about 40 minutes; a deactivation is not provisioned on demand): Entra removes the membership itself and finds it gone`,
+  ];
+  for (const target of options.targets) {
+    const deny = JSON.stringify({ Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringEquals: { 'identitystore:userId': userIds[target.instance] ?? '<user id>' } } });
+    lines.push(
+      `  until they expire: role sessions already started in ${target.instance} (up to ${target.longestSession ?? 'the permission sets\' session duration'}); to end them now, attach this statement as an SCP: ${deny}`,
+    );
+  }
+  return lines;
+}
+
+/**
+ * Ends the membership in Entra (PIM) and removes it from every instance's identity store at once, since Entra's own
+ * removal waits for its next incremental cycle; then says what ends when. Safe to run again after a partial run.
+ */
+export async function revoke(options: JitOptions): Promise<RevokeOutcome> {
+  const clock = options.clock ?? realClock;
+  const [{ group }] = options.targets;
+  const me = await signedIn(options);
+  options.print(`waiting for Entra (PIM) to end membership of ${group.displayName} for ${me.userPrincipalName}`);
+  const entra = await endInEntra(options, group.objectId, me.id);
+  options.print(ENTRA_SAID[entra]);
+  const since = clock.now();
+  const outcome: RevokeOutcome = { lagMs: {}, entra, removed: {} };
+  const userIds: Record<string, string | undefined> = {};
+  for (const target of options.targets) {
+    const release = await target.lock();
+    try {
+      options.print(`[${target.instance}] removing ${me.userPrincipalName} from ${group.displayName} in the identity store`);
+      userIds[target.instance] = await target.userId(me.userPrincipalName);
+      outcome.removed[target.instance] = await target.removeMember(me.userPrincipalName).catch((error) => {
+        throw removalDenied(error, target) ?? error;
+      });
+      await waitFor(target, me.userPrincipalName, { member: false, describe: `no longer shows ${me.userPrincipalName} in ${group.displayName}` }, options.arrivalTimeoutMs ?? ARRIVAL_TIMEOUT_MS, clock);
+      outcome.lagMs[target.instance] = clock.now() - since;
+      options.print(`[${target.instance}] ${outcome.removed[target.instance] === 'removed' ? 'removed' : 'already gone'}: ${((clock.now() - since) / 1000).toFixed(1)} s after Entra's answer`);
+    } finally {
+      await release();
+    }
+  }
+  whatEndsWhen(options, me.userPrincipalName, outcome, userIds).forEach((line) => options.print(line));
+  if (entra === 'too soon') throw new JitError(`${group.displayName} is gone from AWS, but Entra still holds the membership: run \`npm run revoke\` again five minutes after the activation.`);
   return outcome;
 }

@@ -1,5 +1,5 @@
-import { IdentitystoreClient, ListGroupMembershipsForMemberCommand, ListGroupsCommand } from '@aws-sdk/client-identitystore';
-import { AppConfig, INSTANCE_NAMES, PrivilegedGroupConfig } from '../../app-config/schema';
+import { CreateGroupMembershipCommand, DeleteGroupMembershipCommand, GetGroupMembershipIdCommand, IdentitystoreClient, ListGroupMembershipsForMemberCommand, ListGroupsCommand } from '@aws-sdk/client-identitystore';
+import { AppConfig, INSTANCE_NAMES, InstanceName, PrivilegedGroupConfig } from '../../app-config/schema';
 import { FederationContext } from '../../app-config/context';
 import { awsClients } from '../clients/aws';
 import { RecordStore } from '../deploy-record';
@@ -8,21 +8,77 @@ import { all, findUser } from '../steps/identity-store-users';
 import { JitTarget } from './elevate';
 import { JitApp } from './sign-in';
 
-/**
- * Whether the identity store shows the user in the group that SCIM tied to the Entra group (its
- * ExternalIds hold the Entra object id, design.md §7), read back rather than assumed (style.md).
- */
-export async function memberInIdentityStore(client: IdentitystoreClient, identityStoreId: string, group: JitTarget['group'], userName: string): Promise<boolean> {
-  const user = await findUser(client, identityStoreId, userName);
-  if (!user) return false;
+type TiedGroup = JitTarget['group'];
+
+/** The identity store's group SCIM tied to the Entra group (its ExternalIds hold the Entra object id, design.md §7). */
+async function tiedGroupId(client: IdentitystoreClient, identityStoreId: string, group: TiedGroup): Promise<string | undefined> {
   const { Groups } = await client.send(new ListGroupsCommand({ IdentityStoreId: identityStoreId, Filters: [{ AttributePath: 'DisplayName', AttributeValue: group.displayName }] }));
-  const tied = Groups?.find((g) => (g.ExternalIds ?? []).some((e) => e.Id === group.objectId));
-  if (!tied) return false;
+  return Groups?.find((g) => (g.ExternalIds ?? []).some((e) => e.Id === group.objectId))?.GroupId;
+}
+
+/** Whether the identity store shows the user in the tied group, read back rather than assumed (style.md). */
+export async function memberInIdentityStore(client: IdentitystoreClient, identityStoreId: string, group: TiedGroup, userName: string): Promise<boolean> {
+  const user = await findUser(client, identityStoreId, userName);
+  const groupId = user && (await tiedGroupId(client, identityStoreId, group));
+  if (!user || !groupId) return false;
   const memberships = await all(async (NextToken) => {
     const page = await client.send(new ListGroupMembershipsForMemberCommand({ IdentityStoreId: identityStoreId, MemberId: { UserId: user.UserId! }, NextToken }));
     return { items: page.GroupMemberships, next: page.NextToken };
   });
-  return memberships.some((m) => m.GroupId === tied.GroupId);
+  return memberships.some((m) => m.GroupId === groupId);
+}
+
+/**
+ * Removes the user's membership of the tied group in the identity store: what takes the access away in AWS
+ * without waiting for Entra, whose deactivation waits for its next incremental cycle (Microsoft's AWS IAM Identity
+ * Center provisioning tutorial). AWS "Revoke active IAM role sessions created by permission sets", step 3: removing
+ * the user's group memberships prevents the user from assuming further roles; the Identity Store API reference puts no
+ * restriction on groups an external IdP provisions (it asks for caution: the IdP is not told). 'absent' when there is
+ * none: a retry, or Entra's cycle came first.
+ */
+export async function removeFromIdentityStore(client: IdentitystoreClient, identityStoreId: string, group: TiedGroup, userName: string): Promise<'removed' | 'absent'> {
+  const user = await findUser(client, identityStoreId, userName);
+  const groupId = user && (await tiedGroupId(client, identityStoreId, group));
+  if (!user || !groupId) return 'absent';
+  try {
+    const { MembershipId } = await client.send(new GetGroupMembershipIdCommand({ IdentityStoreId: identityStoreId, GroupId: groupId, MemberId: { UserId: user.UserId! } }));
+    await client.send(new DeleteGroupMembershipCommand({ IdentityStoreId: identityStoreId, MembershipId }));
+    return 'removed';
+  } catch (error) {
+    if ((error as Error).name === 'ResourceNotFoundException') return 'absent';
+    throw error;
+  }
+}
+
+/**
+ * Adds the user to the tied group in the identity store, for an activation Entra's provisioning counts as there
+ * already: after a revoke removed it here, Entra still holds it as exported until its next cycle (AWS SCIM GetGroup
+ * returns no members, so Entra cannot see the removal), and provisioning on demand answers RedundantExport.
+ * 'present' when it is there (ConflictException, Identity Store API reference, CreateGroupMembership).
+ */
+export async function addToIdentityStore(client: IdentitystoreClient, identityStoreId: string, group: TiedGroup, userName: string): Promise<'added' | 'present'> {
+  const user = await findUser(client, identityStoreId, userName);
+  const groupId = user && (await tiedGroupId(client, identityStoreId, group));
+  if (!user || !groupId) throw new Error(`the identity store holds no ${user ? `group tied to ${group.displayName}` : `user ${userName}`} yet: Entra's provisioning has not carried it`);
+  try {
+    await client.send(new CreateGroupMembershipCommand({ IdentityStoreId: identityStoreId, GroupId: groupId, MemberId: { UserId: user.UserId! } }));
+    return 'added';
+  } catch (error) {
+    if ((error as Error).name === 'ConflictException') return 'present';
+    throw error;
+  }
+}
+
+/** The identity store user id a Deny keyed on identitystore:userId names (AWS "Revoke active IAM role sessions created by permission sets", step 2). */
+async function identityStoreUserId(client: IdentitystoreClient, identityStoreId: string, userName: string): Promise<string | undefined> {
+  return (await findUser(client, identityStoreId, userName))?.UserId;
+}
+
+/** The longest session duration of the permission sets the group is given in this instance: how long a role session it started may live. */
+function longestSession(config: AppConfig, instance: InstanceName, group: string): string | undefined {
+  const names = new Set(config.identityCenter.access[instance].filter((e) => e.group === group).map((e) => e.permissionSet));
+  const hours = config.identityCenter.permissionSets.filter((p) => names.has(p.name)).map((p) => Number(/^PT(\d+)H$/.exec(p.sessionDuration)![1]));
+  return hours.length ? `PT${Math.max(...hours)}H` : undefined;
 }
 
 export interface TargetSources {
@@ -60,6 +116,10 @@ export async function jitTargets(sources: TargetSources): Promise<{ targets: Jit
       group: { displayName: group.displayName, objectId: group.objectId },
       portalUrl: sources.context.instances[instance].accessPortalUrl,
       isMember: (userName) => memberInIdentityStore(identityStore, input.identityStoreId, group, userName),
+      addMember: (userName) => addToIdentityStore(identityStore, input.identityStoreId, group, userName),
+      removeMember: (userName) => removeFromIdentityStore(identityStore, input.identityStoreId, group, userName),
+      userId: (userName) => identityStoreUserId(identityStore, input.identityStoreId, userName),
+      longestSession: longestSession(sources.config, instance, sources.privileged.group),
       lock: () => acquireRunLock(sources.locks, instance, { command: sources.command, log: sources.print, waitMs: sources.lockWaitMs }),
     });
   }

@@ -19,6 +19,12 @@ export const IAM_PREFIX: Record<string, string> = {
 };
 
 /**
+ * Operations whose IAM action has another name (Service Authorization Reference, Amazon S3: ListObjectsV2 is
+ * authorized by s3:ListBucket). The retired-stacks check lists the state bucket (scripts/ci/cli.ts).
+ */
+export const IAM_ACTION_OF_OPERATION: Record<string, string> = { 's3:ListObjectsV2': 's3:ListBucket' };
+
+/**
  * The IAM actions terraform-provider-aws 5.100.0 calls for each resource type over create, read,
  * update and delete. Checked by observation: every call Terraform made against the emulator while
  * applying, re-applying, growing and destroying both AWS stacks must be listed (permissions test).
@@ -153,12 +159,19 @@ export const TERRAFORM_GRAPH_PERMISSIONS: Record<string, readonly string[]> = {
   azuread_group_member: ['Group.ReadWrite.All'],
   // unverified (the pages' "API Permissions" sections not read for these three): Group.ReadWrite.All for a
   // security group, Application.ReadWrite.All for an application's identifier URI and redirect URIs.
-  azuread_group: ['Group.ReadWrite.All'],
+  // A privileged group is role-assignable (constructs/entra-group.ts): Graph group-post-groups asks RoleManagement.ReadWrite.Directory
+  // beside Group.ReadWrite.All of an app that creates a group with isAssignableToRole.
+  azuread_group: ['Group.ReadWrite.All', 'RoleManagement.ReadWrite.Directory'],
   azuread_application_identifier_uri: ['Application.ReadWrite.All'],
   azuread_application_redirect_uris: ['Application.ReadWrite.All'],
   // PIM for Groups (issue 16), each page's "API Permissions" with a service principal: azuread_group_role_management_policy
   // RoleManagementPolicy.ReadWrite.AzureADGroup; azuread_privileged_access_group_eligibility_schedule PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup.
   azuread_group_role_management_policy: ['RoleManagementPolicy.ReadWrite.AzureADGroup'],
+  // The JIT app registration (constructs/entra-jit-client.ts): Graph servicePrincipal-get (Application.Read.All) for Microsoft
+  // Graph's scope ids; oauth2PermissionGrant create/update/delete, least privileged application permission
+  // DelegatedPermissionGrant.ReadWrite.All (Graph oauth2permissiongrant-post), for the admin consent.
+  'data.azuread_service_principal': ['Application.Read.All'],
+  azuread_service_principal_delegated_permission_grant: ['DelegatedPermissionGrant.ReadWrite.All'],
   azuread_privileged_access_group_eligibility_schedule: ['PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup'],
 };
 

@@ -11,7 +11,7 @@ import { AppConfig, INSTANCE_NAMES, InstanceName } from '../../app-config/schema
 import { synthToDisk } from '../synth-to-disk';
 import { accessStacks } from '../../stacks/aws-access-stack';
 import {
-  ASSIGNMENT_LIST_ACTIONS, ASSIGNMENT_ROLE_ACTIONS, ASSIGNMENT_ROLE_RESOURCES, GRAPH_CALL_PERMISSIONS, IAM_PREFIX, IAM_REQUESTED_REGION, LOCAL_ONLY_TYPES, NO_PERMISSION_ACTIONS, ORGANIZATIONS_REQUESTED_REGION,
+  ASSIGNMENT_LIST_ACTIONS, ASSIGNMENT_ROLE_ACTIONS, ASSIGNMENT_ROLE_RESOURCES, GRAPH_CALL_PERMISSIONS, IAM_ACTION_OF_OPERATION, IAM_PREFIX, IAM_REQUESTED_REGION, LOCAL_ONLY_TYPES, NO_PERMISSION_ACTIONS, ORGANIZATIONS_REQUESTED_REGION,
   STATE_BACKEND_ACTIONS, TERRAFORM_AWS_ACTIONS, TERRAFORM_GRAPH_PERMISSIONS,
 } from './catalog';
 import { AwsCall, GraphCall, scanScripts } from './scan';
@@ -54,7 +54,8 @@ function lookUp(types: string[], table: Record<string, readonly string[]>, what:
 export function iamActionOfScriptCall(call: AwsCall): string {
   const prefix = IAM_PREFIX[call.service];
   if (!prefix) throw new Error(`scripts/permissions/catalog.ts has no IAM prefix for ${call.service} (${call.file}): add it there`);
-  return `${prefix}:${call.operation}`;
+  const action = `${prefix}:${call.operation}`;
+  return IAM_ACTION_OF_OPERATION[action] ?? action;
 }
 
 function graphRuleOf(call: Pick<GraphCall, 'method' | 'path'>) {
