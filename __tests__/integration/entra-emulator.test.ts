@@ -462,7 +462,13 @@ describe('Entra emulator', () => {
         const instances = (await asUser(token, 'GET', `${PIM}/assignmentScheduleInstances?$filter=groupId eq '${group.id}' and principalId eq '${user.id}'`)).body.value;
         expect(instances).toEqual([expect.objectContaining({ accessId: 'member', principalId: user.id, groupId: group.id })]);
         expect((await graph('GET', `${PIM}/assignmentSchedules?$filter=groupId eq '${group.id}'`)).body.value).toEqual([expect.objectContaining({ principalId: user.id, assignmentType: 'activated' })]);
+        // Microsoft Entra, "Assign eligibility for a group in PIM": an assignment can't be removed within five minutes of it being assigned.
+        const tooSoon = await asUser(token, 'POST', `${PIM}/assignmentScheduleRequests`, { ...activation(user, group.id, 'PT1H'), action: 'selfDeactivate' });
+        expect([tooSoon.status, tooSoon.body.error.code]).toEqual([400, 'ActiveDurationTooShort']);
+        expect((await graph('GET', `/groups/${group.id}/members`)).body.value).toHaveLength(1);
+        entra.holdActivationsFor(0);
         await asUser(token, 'POST', `${PIM}/assignmentScheduleRequests`, { ...activation(user, group.id, 'PT1H'), action: 'selfDeactivate' });
+        entra.holdActivationsFor(5 * 60_000);
         expect((await graph('GET', `/groups/${group.id}/members`)).body.value).toEqual([]);
         // An activation ends by itself after its duration (here a few hundred milliseconds, allowed by the policy).
         expect((await asUser(token, 'POST', `${PIM}/assignmentScheduleRequests`, activation(user, group.id, 'PT0.3S', 'short'))).status).toBe(201);

@@ -72,7 +72,8 @@ describe('elevate and revoke (scripts/jit/elevate.ts)', () => {
   }
 
   beforeAll(async () => {
-    entra = await EntraEmulator.start({ cycleMs: CYCLE_MS });
+    // Activations may end at once here; the five-minute rule has a test of its own below.
+    entra = await EntraEmulator.start({ cycleMs: CYCLE_MS, minimumActiveMs: 0 });
     ({ appId: clientId } = await registerPublicClient(graphRequests(entra)));
     nikki = await admin('POST', '/users', { userPrincipalName: 'NikkiWolf@rehearsal.onmicrosoft.com', displayName: 'Nikki Wolf', mailNickname: 'NikkiWolf', accountEnabled: true, passwordProfile: { password: 'x-Pa55word!' } });
     group = await admin('POST', '/groups', { displayName: 'AWS-Admins', mailEnabled: false, mailNickname: 'AWS-Admins', securityEnabled: true });
@@ -148,6 +149,20 @@ describe('elevate and revoke (scripts/jit/elevate.ts)', () => {
     expect(again).toMatchObject({ entra: 'not active', removed: { 'aws-commercial': 'absent', 'aws-govcloud': 'removed' } });
     expect(stubs.map(inStub)).toEqual([false, false]);
     expect(lines.join('\n')).toContain('no active membership in Entra (expired or already revoked)');
+  });
+
+  // PIM for Groups keeps an activation at least five minutes (Microsoft Entra, "Assign eligibility for a group in PIM").
+  it('a revoke within five minutes of the activation removes the membership in AWS, keeps exit 1 and says to run it again, which then ends it in Entra', async () => {
+    await elevate({ duration: 'PT1H', justification: 'INC-48' }, options());
+    entra.holdActivationsFor(60_000);
+    try {
+      await expect(revoke(options())).rejects.toThrow('AWS-Admins is gone from AWS, but Entra still holds the membership: run `npm run revoke` again five minutes after the activation.');
+      expect(stubs.map(inStub)).toEqual([false, false]);
+      expect(lines.join('\n')).toContain('Entra still holds the membership: its next incremental cycle (about 40 minutes) would add it back in AWS');
+    } finally {
+      entra.holdActivationsFor(0);
+    }
+    await expect(revoke(options())).resolves.toMatchObject({ entra: 'ended', removed: { 'aws-commercial': 'absent', 'aws-govcloud': 'absent' } });
   });
 
   it('without the identity store permission, revoke says the membership ends at Entra\'s next cycle and what to ask for', async () => {

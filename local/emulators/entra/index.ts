@@ -13,10 +13,18 @@ export class EntraEmulator {
     readonly endpoint: string,
   ) {}
 
-  static async start(options: { defaultDomain?: string; cycleMs?: number } = {}): Promise<EntraEmulator> {
+  /** `minimumActiveMs`: how long PIM keeps an activation before it may be ended (Entra's five minutes by default; local/emulators/entra/pim.ts). */
+  static async start(options: { defaultDomain?: string; cycleMs?: number; minimumActiveMs?: number } = {}): Promise<EntraEmulator> {
     const directory = new Directory(randomUUID(), options.defaultDomain ?? 'rehearsal.onmicrosoft.com');
     const server = new EntraServer(directory, options.cycleMs ?? 2000);
-    return new EntraEmulator(server, await server.listen());
+    const emulator = new EntraEmulator(server, await server.listen());
+    if (options.minimumActiveMs !== undefined) emulator.holdActivationsFor(options.minimumActiveMs);
+    return emulator;
+  }
+
+  /** How long PIM keeps an activation before it may be ended (local/emulators/entra/pim.ts, minimumActiveMs). */
+  holdActivationsFor(ms: number): void {
+    this.server.pim.minimumActiveMs = ms;
   }
 
   get tenantId(): string {

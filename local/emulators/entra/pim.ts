@@ -124,6 +124,13 @@ export class PrivilegedAccess {
   /** Groups onboarded to PIM for Groups (never offboarded: Graph PIM for Groups overview, Onboarding groups). */
   private readonly onboarded = new Set<string>();
 
+  /**
+   * How long an activation must have lasted before it may be ended: Microsoft Entra, "Assign eligibility for a group in
+   * Privileged Identity Management": an assignment "can't be removed within five minutes of it being assigned". Tests
+   * and the rehearsal shorten it, as they shorten the provisioning cycle, and say so.
+   */
+  minimumActiveMs = 5 * 60_000;
+
   constructor(private readonly directory: Directory) {}
 
   stop(): void {
@@ -291,6 +298,10 @@ export class PrivilegedAccess {
   private deactivate(request: ScheduleRequest): void {
     const active = this.activeOf(request);
     if (!active) throw new PimRefusal(404, 'RoleAssignmentDoesNotExist', 'The Role assignment does not exist.');
+    // unverified: the code and message, as public PIM clients match them (ActiveDurationTooShort, Microsoft's "Miniumum").
+    if (Date.now() - Date.parse(active.createdDateTime) < this.minimumActiveMs) {
+      throw new PimRefusal(400, 'ActiveDurationTooShort', 'The Active duration is too short. Miniumum Required is 5 minutes.');
+    }
     this.end(active.id);
     Object.assign(request, { status: 'Revoked', targetScheduleId: active.id });
   }
