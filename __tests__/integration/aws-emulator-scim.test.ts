@@ -1,4 +1,4 @@
-import { CreateUserCommand, DeleteUserCommand, DescribeUserCommand, IdentitystoreClient, ListUsersCommand, ListGroupMembershipsCommand } from '@aws-sdk/client-identitystore';
+import { CreateGroupMembershipCommand, CreateUserCommand, DeleteGroupMembershipCommand, DeleteUserCommand, DescribeUserCommand, GetGroupMembershipIdCommand, IdentitystoreClient, ListUsersCommand, ListGroupMembershipsCommand } from '@aws-sdk/client-identitystore';
 import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { AwsEmulator } from '../../local/emulators/aws';
 import { SCIM_RATES } from '../../local/emulators/aws/scim';
@@ -182,6 +182,24 @@ describe('AWS emulator: SCIM endpoint', () => {
     expect(await scim('PATCH', `Groups/${group.body.id}`, patchOp({ op: 'replace', value: { members: [{ value: a }] } }))).toMatchObject({ status: 400 });
     expect((await scim('DELETE', `Groups/${group.body.id}`)).status).toBe(204);
     for (const id of [a, b]) expect((await scim('DELETE', `Users/${id}`)).status).toBe(204);
+  });
+
+  // One identity store behind SCIM and the public API: a membership the API removes or adds is SCIM's too, and a SCIM
+  // removal of one the API removed first (Entra's cycle after revoke) is no error. GetGroupMembershipId (identitystore
+  // API reference) answers ResourceNotFoundException for a user who is not a member.
+  it('shares memberships with the identitystore API: removed or added there, seen by SCIM filters; a later SCIM removal is no error', async () => {
+    const userId = (await scim('POST', 'Users', { ...richRoe, userName: 'Shared@contoso.onmicrosoft.com', externalId: 'Shared' })).body.id;
+    const group = await scim('POST', 'Groups', { displayName: 'Shared', members: [{ value: userId }] });
+    const isMember = async () => (await scim('GET', `Groups?filter=${encodeURIComponent(`id eq "${group.body.id}" and members eq "${userId}"`)}`)).body.totalResults === 1;
+    const { MembershipId } = await identityStore.send(new GetGroupMembershipIdCommand({ IdentityStoreId: identityStoreId, GroupId: group.body.id, MemberId: { UserId: userId } }));
+    await identityStore.send(new DeleteGroupMembershipCommand({ IdentityStoreId: identityStoreId, MembershipId }));
+    expect(await isMember()).toBe(false);
+    await expect(identityStore.send(new GetGroupMembershipIdCommand({ IdentityStoreId: identityStoreId, GroupId: group.body.id, MemberId: { UserId: userId } }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    expect((await scim('PATCH', `Groups/${group.body.id}`, patchOp({ op: 'remove', path: `members[value eq "${userId}"]` }))).status).toBe(204);
+    await identityStore.send(new CreateGroupMembershipCommand({ IdentityStoreId: identityStoreId, GroupId: group.body.id, MemberId: { UserId: userId } }));
+    expect(await isMember()).toBe(true);
+    expect((await scim('DELETE', `Groups/${group.body.id}`)).status).toBe(204);
+    expect((await scim('DELETE', `Users/${userId}`)).status).toBe(204);
   });
 
   // ServiceProviderConfig, ListSchemas, GetSchema, ListResourceTypes pages; "Limitations from SCIM specification".

@@ -1,3 +1,4 @@
+import { IdentitystoreClient, ListGroupMembershipsCommand } from '@aws-sdk/client-identitystore';
 import { JsonService } from './json-service';
 import { notFound } from './protocol';
 
@@ -23,10 +24,12 @@ export interface Overlays {
   readonly groups: Map<string, GroupOverlay>;
 }
 
-/** Called when the public API deletes what SCIM also knows. */
+/** Called when the public API deletes or changes what SCIM also knows. */
 export interface Forget {
   user(userId: string): void;
   group(groupId: string): void;
+  membershipCreated(groupId: string, userId: string, membershipId: string): void;
+  membershipDeleted(membershipId: string): void;
 }
 
 /**
@@ -34,7 +37,18 @@ export interface Forget {
  * what SCIM wrote laid over moto's answer, so DescribeUser and DescribeGroup show them "created by
  * SCIM" (ExternalIds) as AWS does.
  */
-export function identityStoreService(overlays: Overlays, forget: Forget): JsonService {
+export function identityStoreService(overlays: Overlays, forget: Forget, motoEndpoint: string): JsonService {
+  const moto = (region: string) => new IdentitystoreClient({ endpoint: motoEndpoint, region, credentials: { accessKeyId: 'AKIAEMULATORGATEWAY', secretAccessKey: 'emulator' } });
+  /** The membership of a user in a group, from moto's list (moto 5.2.1 has no GetGroupMembershipId). */
+  const membershipOf = async (region: string, identityStoreId: string, groupId: string, userId: string) => {
+    const client = moto(region);
+    try {
+      const { GroupMemberships = [] } = await client.send(new ListGroupMembershipsCommand({ IdentityStoreId: identityStoreId, GroupId: groupId }));
+      return GroupMemberships.find((m) => m.MemberId?.UserId === userId);
+    } finally {
+      client.destroy();
+    }
+  };
   const decorateUser = (user: any) => ({ ...user, ...overlays.users.get(user.UserId) });
   const decorateGroup = (group: any) => {
     const { IdentityStoreId: _store, ...overlay } = overlays.groups.get(group.GroupId) ?? ({} as Partial<GroupOverlay>);
@@ -85,6 +99,22 @@ export function identityStoreService(overlays: Overlays, forget: Forget): JsonSe
         if (answer.ok && overlays.groups.has(answer.json().GroupId)) throw notFound('GROUP not found.');
         return answer;
       },
+      // identitystore API reference, GetGroupMembershipId: the MembershipId of a member in a group; ResourceNotFoundException when it is not one.
+      GetGroupMembershipId: async ({ body, scope }) => {
+        const membership = await membershipOf(scope.region, body.IdentityStoreId, body.GroupId, body.MemberId?.UserId);
+        if (!membership) throw notFound('GROUP_MEMBERSHIP not found.');
+        return { MembershipId: membership.MembershipId, IdentityStoreId: body.IdentityStoreId };
+      },
+      CreateGroupMembership: async ({ body, forward }) => {
+        const answer = await forward();
+        if (answer.ok) forget.membershipCreated(body.GroupId, body.MemberId?.UserId, answer.json().MembershipId);
+        return answer;
+      },
+      DeleteGroupMembership: async ({ body, forward }) => {
+        const answer = await forward();
+        if (answer.ok) forget.membershipDeleted(body.MembershipId);
+        return answer;
+      },
       DeleteGroup: async ({ body, forward }) => {
         const answer = await forward();
         if (answer.ok) {
@@ -109,3 +139,4 @@ function groupIdByOverlay(groups: Map<string, GroupOverlay>, identityStoreId: st
       : unique?.AttributePath.toLowerCase() === 'displayname' && group.DisplayName === unique.AttributeValue;
   return [...groups].find(([, group]) => group.IdentityStoreId === identityStoreId && matches(group))?.[0];
 }
+

@@ -45,11 +45,16 @@ export class AwsEmulator {
       const appsAuth = new AppsAuth();
       const scim = new ScimServer(provisioning, overlays, moto.endpoint);
       provisioning.onTenantDeleted = (tenantId) => scim.forgetTenant(tenantId);
-      const forget = { user: (userId: string) => scim.forgetUser(userId), group: (groupId: string) => scim.forgetGroup(groupId) };
+      const forget = {
+        user: (userId: string) => scim.forgetUser(userId),
+        group: (groupId: string) => scim.forgetGroup(groupId),
+        membershipCreated: (groupId: string, userId: string, membershipId: string) => scim.membershipCreated(groupId, userId, membershipId),
+        membershipDeleted: (membershipId: string) => scim.membershipDeleted(membershipId),
+      };
       const organizations = { statusField: options.accountStatusField ?? 'retired' };
       const services = [
         ssoAdminExtensions(assignments, moto.endpoint),
-        identityStoreService(overlays, forget),
+        identityStoreService(overlays, forget, moto.endpoint),
         provisioning.service(),
         appsAuth.service(),
         organizationsService(() => organizations.statusField),

@@ -94,6 +94,21 @@ export class ScimServer {
     this.stores.forEach((store) => store.groups.delete(groupId));
   }
 
+  /**
+   * A membership the public identitystore API created or deleted is SCIM's too: one identity store stands behind both
+   * (AWS SCIM implementation developer guide: SCIM reads and writes the IAM Identity Center identity store), so a
+   * membership filter (`members eq`) sees it and a later SCIM removal of it is no error.
+   */
+  membershipCreated(groupId: string, userId: string, membershipId: string): void {
+    this.stores.forEach((store) => store.groups.get(groupId)?.memberships.set(userId, membershipId));
+  }
+
+  membershipDeleted(membershipId: string): void {
+    this.stores.forEach((store) =>
+      store.groups.forEach((group) => group.memberships.forEach((id, userId) => id === membershipId && group.memberships.delete(userId))),
+    );
+  }
+
   /** A deleted tenant's SCIM records go with it; its users stay in the identity store, as in AWS. */
   forgetTenant(tenantId: string): void {
     this.stores.delete(tenantId);
