@@ -37,12 +37,26 @@ export async function buildOrganizations(endpoint: string, credentials: Aws['cre
   return built;
 }
 
-/** The hardcoded config with access entries on the OUs of the Organizations built here, REHEARSAL_SPLIT's group in a stack of its own. */
+/** The hardcoded config with access entries on the OUs of the Organizations built here, REHEARSAL_SPLIT's group in a stack of its own (declared). */
 export function rehearsalConfig(organizations: Organizations) {
   const onOus = (organization: BuiltOrganization) => OU_ACCESS.map(({ group, permissionSet, ous }) => ({ group, permissionSet, organizationalUnits: ous.map((ou) => organization.organizationalUnits.get(ou)!) }));
   const split = <T extends { group?: string }>(entry: T) => (entry.group === REHEARSAL_SPLIT.group ? { ...entry, stack: REHEARSAL_SPLIT.stack } : entry);
   const access = Object.fromEntries(INSTANCE_NAMES.map((instance) => [instance, [...rawConfig.identityCenter.access[instance], ...onOus(organizations.get(instance)!)].map(split)]));
-  return { ...rawConfig, identityCenter: { ...rawConfig.identityCenter, access } };
+  const accessStacks = Object.fromEntries(INSTANCE_NAMES.map((instance) => [instance, [REHEARSAL_SPLIT.stack]]));
+  return { ...rawConfig, identityCenter: { ...rawConfig.identityCenter, access, accessStacks } } as typeof rawConfig & { identityCenter: { access: Record<InstanceName, any[]>; accessStacks: Record<InstanceName, string[]> } };
+}
+
+export type RehearsalConfig = ReturnType<typeof rehearsalConfig>;
+
+/**
+ * The config after an operator removes every entry of REHEARSAL_SPLIT's stack: its last entries. With `declared`,
+ * the stack stays listed in identityCenter.accessStacks, as the README tells (its next deploy destroys what it holds);
+ * without, the name is removed too, which the app refuses while the stack's state holds resources.
+ */
+export function withoutSplitEntries(config: RehearsalConfig, { declared }: { declared: boolean }): RehearsalConfig {
+  const access = Object.fromEntries(INSTANCE_NAMES.map((instance) => [instance, config.identityCenter.access[instance].filter((e: { stack?: string }) => e.stack !== REHEARSAL_SPLIT.stack)]));
+  const accessStacks = Object.fromEntries(INSTANCE_NAMES.map((instance) => [instance, declared ? config.identityCenter.accessStacks[instance] : []]));
+  return { ...config, identityCenter: { ...config.identityCenter, access, accessStacks } } as RehearsalConfig;
 }
 
 /**
@@ -50,7 +64,7 @@ export function rehearsalConfig(organizations: Organizations) {
  * listed ('current' = the management account, the one the profile resolves to), OUs as their ACTIVE
  * descendant accounts without the management account.
  */
-export function expectedGroupAssignments(config: ReturnType<typeof rehearsalConfig>, instance: InstanceName, organization: BuiltOrganization): Set<string> {
+export function expectedGroupAssignments(config: RehearsalConfig, instance: InstanceName, organization: BuiltOrganization): Set<string> {
   const ouName = new Map([...organization.organizationalUnits].map(([name, id]) => [id, name]));
   const expected = new Set<string>();
   for (const entry of config.identityCenter.access[instance] as any[]) {

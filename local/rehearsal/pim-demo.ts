@@ -12,7 +12,7 @@ import type { FederationInput } from '../../scripts/federation-input';
 import { groupInAws } from './groups';
 import { Report } from './report';
 
-type Link = Pick<FederationInput, 'instance' | 'region' | 'identityStoreId' | 'groups' | 'samlUsers' | 'applicationClientId'>;
+type Link = Pick<FederationInput, 'instance' | 'region' | 'identityStoreId' | 'groups' | 'samlUsers' | 'applicationClientId' | 'jitClientId'>;
 type SignIn = (link: Link, userPrincipalName: string) => Promise<{ status: number; body: any }>;
 
 export interface PimDemoInput {
@@ -24,6 +24,8 @@ export interface PimDemoInput {
   /** NikkiWolf's SAML sign-in through the AWS emulator's ACS: what accounts and permission sets she gets. */
   readonly signIn: SignIn;
   readonly cycleMs: number;
+  /** How long the Entra emulator's PIM keeps an activation before it may be ended (Entra: five minutes). */
+  readonly minimumActiveMs: number;
   readonly onLine: (line: string) => void;
 }
 
@@ -38,6 +40,13 @@ async function requestedAt(entra: EntraEmulator, principalId: string, action: st
   const [newest] = ((await answer.json()) as { value: { createdDateTime: string }[] }).value;
   if (!newest) throw new Error(`Entra recorded no ${action} request of ${principalId}`);
   return Date.parse(newest.createdDateTime);
+}
+
+/** Whether Entra holds an active assignment (an activation) of the user (Graph assignmentScheduleInstances). */
+async function activeIn(input: PimDemoInput, principalId: string): Promise<boolean> {
+  const answer = await fetch(`${input.entra.endpoint}${PIM}/assignmentScheduleInstances?$filter=principalId eq '${principalId}'`, { headers: { authorization: `Bearer ${input.entra.accessToken}` } });
+  if (!answer.ok) throw new Error(`Graph assignmentScheduleInstances: ${answer.status} ${await answer.text()}`);
+  return ((await answer.json()) as { value: unknown[] }).value.length > 0;
 }
 
 /** Polls each identity store until it shows (or no longer shows) the user in the group; when each did, or undefined. */
@@ -71,7 +80,8 @@ export async function pimDemo(report: Report, input: PimDemoInput): Promise<void
   const base = rawConfig.groups.find((g) => g.displayName !== privileged.group && g.members.includes(privileged.eligibleUsers[0]))!.displayName;
   const adminSets = new Set(rawConfig.identityCenter.access['aws-commercial'].filter((a) => a.group === privileged.group).map((a) => a.permissionSet));
   const nikki = input.links[0].samlUsers.find((u) => u.userName === privileged.eligibleUsers[0])!;
-  const env = { ...process.env, GRAPH_EMULATOR_TOKEN: input.entra.userToken(nikki.userPrincipalName) };
+  // She signs in through the JIT app registration azure-id made (its consented scopes are in the token).
+  const env = { ...process.env, GRAPH_EMULATOR_TOKEN: input.entra.userToken(nikki.userPrincipalName, { clientId: input.links[0].jitClientId }) };
   const run = async (argv: string[]) => federation(argv, env, { print: input.onLine });
 
   const before = await accessThrough(input, nikki.userPrincipalName, privileged.group);
@@ -86,12 +96,25 @@ export async function pimDemo(report: Report, input: PimDemoInput): Promise<void
   const after = await accessThrough(input, nikki.userPrincipalName, privileged.group);
   report.check(`after elevate her sign-in carries ${[...adminSets].join(', ')} through ${privileged.group} in both instances`, after.every((sets) => sets.length > 0 && sets.every((s) => adminSets.has(s))), after.map((s) => s.join(', ') || 'nothing').join(' / '));
 
+  // Right after the activation, within PIM's minimum: revoke takes it away in AWS at once, Entra refuses to end it yet.
+  const revokeStarted = Date.now();
   const left = watchMembership(input, privileged.group, nikki.userPrincipalName, false);
-  const revoked = await run(['revoke']);
-  const revokedAt = await requestedAt(input.entra, nikki.objectId, 'selfDeactivate');
-  const outLags = (await left).map((at) => at && at - revokedAt);
+  const early = await run(['revoke']);
+  const outLags = (await left).map((at) => at && at - revokeStarted);
   const afterRevoke = await accessThrough(input, nikki.userPrincipalName, privileged.group);
-  report.check(`npm run revoke: deactivation → ${nikki.userName} gone from ${privileged.group} in both identity stores, and from her sign-in`, revoked === 0 && outLags.every((lag) => lag !== undefined) && afterRevoke.every((s) => s.length === 0), input.links.map((l, i) => `${l.instance} ${seconds(outLags[i])}`).join(', '));
+  report.check(
+    `npm run revoke within PIM's minimum: ${nikki.userName} gone from ${privileged.group} in both identity stores and from her sign-in at once, exit 1 (Entra keeps the activation)`,
+    early === 1 && outLags.every((lag) => lag !== undefined) && afterRevoke.every((s) => s.length === 0) && (await activeIn(input, nikki.objectId)) === true,
+    `exit ${early}; ${input.links.map((l, i) => `${l.instance} ${seconds(outLags[i])}`).join(', ')}`,
+  );
+  await new Promise((resolve) => setTimeout(resolve, input.minimumActiveMs));
+  const figures: string[] = [];
+  const again = await federation(['revoke'], env, { print: (line) => (input.onLine(line), figures.push(line)) });
+  report.check(`npm run revoke again after the minimum: Entra ends the activation, AWS stays without it, exit 0`, again === 0 && (await activeIn(input, nikki.objectId)) === false && (await accessThrough(input, nikki.userPrincipalName, privileged.group)).every((s) => s.length === 0), `exit ${again}`);
+  // Entra's own removal comes at its next cycle and finds nothing; nothing brings the membership back.
+  await new Promise((resolve) => setTimeout(resolve, 3 * input.cycleMs));
+  const stillOut = await accessThrough(input, nikki.userPrincipalName, privileged.group);
+  report.check(`after Entra's next cycles, ${privileged.group} stays out of her sign-in`, stillOut.every((s) => s.length === 0), stillOut.map((s) => s.join(', ') || 'nothing').join(' / '));
 
   // Expiry without revoke: on-demand provisioning brings it in; only Entra's cycle takes it out.
   const expiring = watchMembership(input, privileged.group, nikki.userPrincipalName, true);
@@ -111,8 +134,11 @@ export async function pimDemo(report: Report, input: PimDemoInput): Promise<void
     [
       'Just-in-time admin lags (activation or end → both identity stores, measured here):',
       `  elevate (PIM activation + provision on demand): ${worst(inLags)}; Microsoft documents 2–10 minutes without on-demand provisioning`,
-      `  revoke (PIM deactivation + provision on demand): ${worst(outLags)}; Microsoft: the next incremental cycle, about 40 minutes`,
+      `  revoke (the membership removed from each identity store by revoke itself): ${worst(outLags)}; Entra alone would take it out at its next incremental cycle, about 40 minutes (a deactivation is not provisioned on demand)`,
       `  expiry without revoke (the cycle only): ${worst(expiryLags)} after the end, with the emulator's ${input.cycleMs / 1000} s cycle; Entra's is about 40 minutes`,
+      `  PIM's minimum activation before it may be ended: ${input.minimumActiveMs / 1000} s in the emulator; Entra's is five minutes`,
+      'What revoke printed, as it ends access:',
+      ...figures.filter((line) => /^(What ends when|  (now|within an hour|at Entra's next|Entra still holds|until they expire))/.test(line)),
     ].join('\n'),
   );
 }

@@ -23,7 +23,11 @@ import { accessStacks as accessStacksOf } from '../../stacks/aws-access-stack';
 import { EntraStackDeployer, RunProvisioner } from './entra-deployer';
 import { pimDemo } from './pim-demo';
 import { Fault, FAULT_PLANS, FaultPlan } from './faults';
-import { buildOrganizations, changeEntraMembership, expectedGroupAssignments, groupAssignmentsInAws, groupInAws, groupObjects, Organizations, rehearsalConfig, REHEARSAL_ORGANIZATION, REHEARSAL_SPLIT, untilMembers } from './groups';
+import { buildOrganizations, changeEntraMembership, expectedGroupAssignments, groupAssignmentsInAws, groupInAws, groupObjects, Organizations, rehearsalConfig, REHEARSAL_ORGANIZATION, REHEARSAL_SPLIT, untilMembers, withoutSplitEntries } from './groups';
+import { App } from 'cdktf';
+import { buildApp } from '../../main';
+import { RetiredStackError } from '../../stacks/retired-access-stacks';
+import { UNKNOWN_ACCOUNT_STATE_MESSAGE } from '../../constructs/account-targets';
 import { Interruption, runProvisioner } from './provisioner';
 import { filesUnder, findLeaks, ScanSource, Secret } from './secret-scan';
 import { Report } from './report';
@@ -52,6 +56,8 @@ const AWS_STACKS = INSTANCE_NAMES;
 const ENTRA_STACK = rawConfig.entra.shortName;
 // The Entra emulator's provisioning interval; Entra's own is about 40 minutes.
 const CYCLE_MS = 500;
+// How long the Entra emulator's PIM keeps an activation before it may be ended; Entra's own is five minutes.
+const PIM_MINIMUM_ACTIVE_MS = 3000;
 
 export async function runRehearsal(options: RehearsalOptions = {}): Promise<Report> {
   const faults = new Set(options.faults ?? []);
@@ -120,7 +126,9 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
   const tasks = new Listr(
     [
       timed('Start the local clouds (moto behind the AWS gateway, the Entra emulator)', async (task) => {
-        [aws, entra] = await Promise.all([AwsEmulator.start(), EntraEmulator.start({ cycleMs: CYCLE_MS })]);
+        // Organizations as AWS answered before 2026-09-09 (Status beside State): hashicorp/aws 5.100.0, the only
+        // provider here, reads status alone. The phase "Organizations without Status" answers as AWS does since.
+        [aws, entra] = await Promise.all([AwsEmulator.start({ accountStatusField: 'both' }), EntraEmulator.start({ cycleMs: CYCLE_MS, minimumActiveMs: PIM_MINIMUM_ACTIVE_MS })]);
         Object.assign(process.env, awsEmulatorEnv(dir, aws.endpoint), entra.env(), { FEDERATION_CONTEXT_FILE: join(dir, 'federation.context.json'), FEDERATION_RECORDS: join(dir, 'records') });
         task.output = `AWS_ENDPOINT_URL=${aws.endpoint}  GRAPH_ENDPOINT=${entra.endpoint}`;
       }),
@@ -287,11 +295,30 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
       ...only(
         full,
       timed('Just-in-time admin (npm run elevate, revoke, expiry): NikkiWolf eligible for AWS-Admins, access in seconds and gone in seconds', (task) =>
-        pimDemo(report, { entra: entra!, endpoint: aws!.endpoint, credentials, links: deployer.linkInputs() as FederationInput[], signIn: (link, upn) => samlSignIn(entra!, aws!, link.applicationClientId, upn), cycleMs: CYCLE_MS, onLine: (line) => (task.output = line) }),
+        pimDemo(report, { entra: entra!, endpoint: aws!.endpoint, credentials, links: deployer.linkInputs() as FederationInput[], signIn: (link, upn) => samlSignIn(entra!, aws!, link.applicationClientId, upn), cycleMs: CYCLE_MS, minimumActiveMs: PIM_MINIMUM_ACTIVE_MS, onLine: (line) => (task.output = line) }),
       ),
-      timed('Who has access (npm run access): nothing found after deploy; an orphan, an unmanaged assignment and a membership drift made by hand, each found, then undone', (task) =>
-        accessDemo(report, { endpoint: aws!.endpoint, credentials, config, link: deployer.linkInputs()[0] as FederationInput, organization: organizations.get(deployer.linkInputs()[0].instance as InstanceName)!, cycleMs: CYCLE_MS, onLine: (line) => (task.output = line) }),
-      ),
+      timed(`Organizations without Status (as AWS answers since 2026-09-09): every access stack's deploy stops with the provider-upgrade message and deletes no assignment`, async (task) => {
+        aws!.answerAccountStatus('retired');
+        try {
+          const mark = aws!.requests.mark();
+          const stopped = await Promise.all(accessStacks.map((stack) => workspace.apply(stack).then(() => `${stack} applied`, (error: Error) => (error.message.replace(/\s+/g, ' ').includes(UNKNOWN_ACCOUNT_STATE_MESSAGE) ? undefined : `${stack}: ${error.message.split('\n')[0]}`))));
+          const deletes = aws!.requests.writesSince(mark).filter((w) => w.operation === 'DeleteAccountAssignment');
+          const wrong = stopped.filter(Boolean);
+          report.check('without Status, each access stack stops at its plan with the upgrade message, and no assignment is deleted', wrong.length === 0 && deletes.length === 0, `${accessStacks.length - wrong.length} of ${accessStacks.length} stopped with the message; ${wrong.join('; ') || 'none applied'}; DeleteAccountAssignment calls: ${deletes.reduce((n, w) => n + w.count, 0)}`);
+          task.output = `${accessStacks.length - wrong.length} of ${accessStacks.length} stopped`;
+        } finally {
+          aws!.answerAccountStatus('both');
+        }
+      }),
+      timed('Who has access (npm run access), Organizations without Status: nothing found after deploy; an orphan, an unmanaged assignment and a membership drift made by hand, each found, then undone', async (task) => {
+        // The report reads State (scripts/access/collect.ts), which AWS still returns.
+        aws!.answerAccountStatus('retired');
+        try {
+          await accessDemo(report, { endpoint: aws!.endpoint, credentials, config, link: deployer.linkInputs()[0] as FederationInput, organization: organizations.get(deployer.linkInputs()[0].instance as InstanceName)!, cycleMs: CYCLE_MS, onLine: (line) => (task.output = line) });
+        } finally {
+          aws!.answerAccountStatus('both');
+        }
+      }),
       ),
       timed('Deploy again: nothing may change', async (task) => {
         const [awsMark, entraMark] = [aws!.requests.mark(), entra!.requests.mark()];
@@ -311,10 +338,45 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
         const terraform = changed.length ? `changes in ${changed.join(', ')}` : `0 changes in each of ${stacks.join(', ')}`;
         report.check('second deploy: 0 changes and 0 write calls', unchanged && writes.length === 0, `${terraform}; ${counts.created} Entra changes; planned Entra drift: ${counts.drift.join(', ') || 'none'}; writes: ${writes.map((w) => `${w.service} ${w.operation}`).join(', ') || 'none'}`);
       }),
+      ...only(
+        full,
+        timed(`Remove the last entries of the ${REHEARSAL_SPLIT.stack} access stacks from the config and deploy: ${REHEARSAL_SPLIT.group}'s assignments are gone in both partitions`, async (task) => {
+          const refused = (raw: unknown) => {
+            try {
+              buildApp(new App({ outdir: mkdtempSync(join(tmpdir(), 'rehearsal-guard-')) }), { rawConfig: raw, stateDir: dir });
+              return undefined;
+            } catch (error) {
+              if (error instanceof RetiredStackError) return error;
+              throw error;
+            }
+          };
+          const undeclaredEarly = refused(withoutSplitEntries(config, { declared: false }));
+          report.check(`removing the ${REHEARSAL_SPLIT.stack} stacks from identityCenter.accessStacks while their state holds assignments is refused before any call`, undeclaredEarly instanceof RetiredStackError && undeclaredEarly.retired.length === INSTANCE_NAMES.length, undeclaredEarly instanceof Error ? undeclaredEarly.message.split('\n')[0] : 'accepted');
+          const removed = withoutSplitEntries(config, { declared: true });
+          workspace.resynth(removed);
+          // The new synth's folders: every stack applied or destroyed after this point is initialized there.
+          await Promise.all([...AWS_STACKS, ...accessStacks].map((stack) => workspace.init(stack)));
+          const applied = await inChains(accessChains, (stack) => workspace.apply(stack));
+          accessStacks.forEach((stack, i) => (report.resources[stack].destroyed += Number(/(\d+) destroyed/.exec(applied[i].stdout)?.[1] ?? 0)));
+          for (const input of deployer.linkInputs()) {
+            const instance = input.instance as InstanceName;
+            const organization = organizations.get(instance)!;
+            const found = await groupAssignmentsInAws({ region: input.region, endpoint: aws!.endpoint, credentials }, organization);
+            const expected = expectedGroupAssignments(removed, instance, organization);
+            const left = [...found].filter((a) => a.startsWith(`${REHEARSAL_SPLIT.group}|`));
+            const others = [...expected].every((a) => found.has(a)) && found.size === expected.size;
+            report.check(`${REHEARSAL_SPLIT.group}'s entries removed: none of its assignments left in ${instance}, the others unchanged`, left.length === 0 && others && expected.size > 0, `${REHEARSAL_SPLIT.group}: ${left.length} left (${left.join(', ') || 'none'}); ${found.size} group assignments, ${expected.size} expected`);
+          }
+          const undeclaredAfter = refused(withoutSplitEntries(config, { declared: false }));
+          report.check(`once deployed empty, the ${REHEARSAL_SPLIT.stack} stacks may leave identityCenter.accessStacks`, undeclaredAfter === undefined, undeclaredAfter?.message.split('\n')[0] ?? 'accepted: their states hold nothing');
+          task.output = 'removed';
+        }),
+      ),
       timed('Destroy: pre-destroy steps, then every stack', async (task) => {
         // In reverse of deploy, as cdktf destroy '*' orders the chained access stacks.
         const destroyedAccess = await inChains(accessChains, (stack) => workspace.destroy(stack), true);
-        accessStacks.forEach((stack, i) => (report.resources[stack].destroyed = Number(/(\d+) destroyed/.exec(destroyedAccess[i].stdout)?.[1] ?? 0)));
+        // += : the removal phase destroyed the split stacks' assignments before.
+        accessStacks.forEach((stack, i) => (report.resources[stack].destroyed += Number(/(\d+) destroyed/.exec(destroyedAccess[i].stdout)?.[1] ?? 0)));
         const counts = await deployer.destroy(provision(task));
         report.resources[ENTRA_STACK].destroyed = counts.destroyed;
         const destroyed = await Promise.all(AWS_STACKS.map((stack) => workspace.destroy(stack)));

@@ -272,7 +272,7 @@ const ENTRA_SAID: Record<Deactivation, string> = {
  */
 function whatEndsWhen(options: JitOptions, userName: string, outcome: RevokeOutcome, userIds: Record<string, string | undefined>): string[] {
   const { group } = options.targets[0];
-  const seconds = (instance: string) => `${(outcome.lagMs[instance] / 1000).toFixed(1)} s`;
+  const seconds = (instance: string) => (outcome.removed[instance] === 'absent' ? 'already gone' : `${(outcome.lagMs[instance] / 1000).toFixed(1)} s`);
   const lines = [
     `What ends when, for ${userName} through ${group.displayName}:`,
     `  now: ${outcome.entra === 'ended' ? "Entra's membership (PIM) and " : ''}the membership in the identity store of ${options.targets.map((t) => `${t.instance} (${seconds(t.instance)})`).join(', ')}: ` +
