@@ -49,8 +49,12 @@ export class CorruptRecordError extends Error {
   }
 }
 
-/** A record this version wrote, or an error that names the file and the fix (never a bare SyntaxError). */
-export function parseRecord(text: string, where: string): DeployRecord {
+/**
+ * A record this version wrote, or an error that names the file and the fix (never a bare SyntaxError).
+ * Given the instance the file is named after, a record of another instance is refused: a copied
+ * file would have status report, and rotate-token rotate, the other partition.
+ */
+export function parseRecord(text: string, where: string, instance?: string): DeployRecord {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -59,6 +63,9 @@ export function parseRecord(text: string, where: string): DeployRecord {
   }
   const result = deployRecordSchema.safeParse(raw);
   if (!result.success) throw new CorruptRecordError(where, `is not one this version writes (${result.error.issues[0].path.join('.')}: ${result.error.issues[0].message})`);
+  if (instance !== undefined && result.data.input.instance !== instance) {
+    throw new CorruptRecordError(where, `holds the input of ${result.data.input.instance}, not ${instance} (a copied or renamed file)`);
+  }
   return result.data;
 }
 
@@ -71,7 +78,7 @@ export class LocalRecordStore implements RecordStore {
 
   async read(instance: string): Promise<DeployRecord | undefined> {
     try {
-      return parseRecord(readFileSync(this.file(instance), 'utf8'), this.file(instance));
+      return parseRecord(readFileSync(this.file(instance), 'utf8'), this.file(instance), instance);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
@@ -106,7 +113,7 @@ export class S3RecordStore implements RecordStore {
   async read(instance: string): Promise<DeployRecord | undefined> {
     try {
       const answer = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(instance) }));
-      return parseRecord(await answer.Body!.transformToString(), `${this.location}/${instance}.json`);
+      return parseRecord(await answer.Body!.transformToString(), `${this.location}/${instance}.json`, instance);
     } catch (error) {
       if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
       throw error;

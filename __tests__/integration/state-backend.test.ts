@@ -11,6 +11,7 @@ import { awsEmulatorEnv } from '../../local/harness/aws-emulator-env';
 import { synthToDisk } from '../../scripts/synth-to-disk';
 import { terraform, terraformOk, writeMirrorCliConfig } from '../../local/harness/terraform';
 import { parsed, synthStack } from '../support/synth';
+import { commercial } from '../support/deploy-record';
 
 const withS3 = () => {
   const config = structuredClone(rawConfig) as any;
@@ -76,5 +77,12 @@ describe('S3 state against moto', () => {
     await expect(store.read('aws-govcloud')).rejects.toThrow(/is not one this version writes/);
     await store.remove('aws-govcloud');
     await expect(client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: `${s3.keyPrefix}/records/aws-govcloud.json` }))).rejects.toThrow();
+  });
+
+  it("refuses a record whose instance is not its object's name, naming the object", async () => {
+    const store = recordStoreFor(withS3().state, work, env);
+    await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: `${s3.keyPrefix}/records/aws-govcloud.json`, Body: JSON.stringify(commercial) }));
+    await expect(store.read('aws-govcloud')).rejects.toThrow(`The deploy record s3://${s3.bucket}/${s3.keyPrefix}/records/aws-govcloud.json holds the input of aws-commercial, not aws-govcloud`);
+    await store.remove('aws-govcloud');
   });
 });
