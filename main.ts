@@ -55,6 +55,7 @@ export function buildApp(app: App = new App(), options: BuildOptions = {}): App 
         entraDomain: context.entra.defaultDomain,
         entraStackName: config.entra.shortName,
         baseStack: awsStacks[i],
+        baseAssignments: config.identityCenter.assignments,
       });
       stack.addDependency(entra);
       if (previous) stack.addDependency(previous);

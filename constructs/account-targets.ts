@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Fn, TerraformDataSource, TerraformIterator } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
 import { DataAwsOrganizationsOrganizationalUnitDescendantAccounts } from '@cdktf/provider-aws/lib/data-aws-organizations-organizational-unit-descendant-accounts';
 import { AccessEntry } from '../app-config/schema';
@@ -82,6 +83,16 @@ export class AccountTargets extends Construct {
     if (entry.accounts) return entry.accounts.map((account) => (account === 'current' ? this.props.currentAccountId : account));
     if (entry.organizationalUnits) return Fn.concat(entry.organizationalUnits.map((ou) => this.activeMembers(this.descendantsOf(ou).accounts)));
     return this.activeMembers(this.theOrganization().accounts);
+  }
+
+  /**
+   * Stops the plan when one of these account ids is the current account, with this message: a user's access entry
+   * naming by id the account where the base stack already assigns her the same permission set (app-config/schema.ts
+   * refuses "current" itself; an id is known to be the current account only at plan time).
+   */
+  refuseCurrentAccount(accountIds: string[], errorMessage: string): void {
+    const check = new DataAwsCallerIdentity(this, `not_current_${this.node.children.length}`, { provider: this.props.provider });
+    addPostconditions(check, [{ condition: `\${!contains(${JSON.stringify(accountIds)}, self.account_id)}`, errorMessage }]);
   }
 
   private activeMembers(accounts: unknown): unknown {

@@ -46,6 +46,8 @@ export interface AwsAccessStackProps {
   readonly entraStackName: string;
   /** The partition's base stack (stacks/aws-identity-center-stack.ts), whose state holds the permission sets' ARNs. */
   readonly baseStack: TerraformStack;
+  /** The base stack's user assignments on the current account (identityCenter.assignments), which no entry here may repeat. */
+  readonly baseAssignments: readonly { readonly user: string; readonly permissionSet: string }[];
 }
 
 /**
@@ -81,6 +83,15 @@ export class AwsAccessStack extends TerraformStack {
       stackName: name,
       entraStackName: props.entraStackName,
     });
+    for (const entry of access) {
+      const ids = entry.accounts?.filter((a) => a !== 'current') ?? [];
+      if (!ids.length || !props.baseAssignments.some((a) => a.user === entry.user && a.permissionSet === entry.permissionSet)) continue;
+      targets.refuseCurrentAccount(
+        ids,
+        `config.ts gives user "${entry.user}" permission set "${entry.permissionSet}" on the current account twice: in identityCenter.assignments (stack ${props.baseStack.node.id}) ` +
+          `and, by its account id, in identityCenter.access['${instanceName}'] (stack ${name}); two states would manage one assignment, and destroying either removes the other's: keep one of them.`,
+      );
+    }
     const permissionSetArns = this.permissionSetArns(props.baseStack, unique(access.map((e) => e.permissionSet)));
     for (const [key, entries] of byPrincipalAndPermissionSet(access)) {
       const { group, user, permissionSet } = entries[0];

@@ -17,6 +17,7 @@ import { activeAccountsUnder, BuiltOrganization, buildOrganization } from '../..
 import { IDENTITY_STORE_PROVISIONING, SignedJsonClient } from '../../scripts/clients/signed-json-client';
 import { emulatorAccessKey } from '../../local/harness/aws-emulator-env';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { stateKey } from '../../constructs/state-backend';
 
 type EmulatorClientConfig = { region: string; endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
@@ -295,6 +296,18 @@ describe('terraform plan of an access stack against the AWS emulator (issue 15)'
     expect(failed).toMatch(/run `npm run federation -- post-apply --instance aws-commercial` \(it provisions the assigned groups on demand\)/);
     expect(failed).not.toMatch(/Group "AWS-Base"/);
   });
+
+  it('stops before any assignment call when a user entry names by id the current account where the base stack assigns her the same permission set', async () => {
+    const raw = accessOn(organization.organizationalUnits.get('Workloads')!, organization.rootId) as any;
+    const current = (await new STSClient({ region: 'us-east-1', endpoint: emulator.endpoint, credentials: { accessKeyId: emulatorAccessKey('aws'), secretAccessKey: 'emulator' } }).send(new GetCallerIdentityCommand({}))).Account!;
+    raw.identityCenter.access[instance].push({ user: 'NikkiWolf', permissionSet: 'AdministratorAccess', accounts: [current] });
+    workspace.resynth(raw);
+    await workspace.init(stack);
+    const mark = emulator.requests.mark();
+    const failed = await workspace.apply(stack).then(() => '', (error: Error) => error.message.replace(/\s+/g, ' '));
+    expect(failed).toContain(`config.ts gives user "NikkiWolf" permission set "AdministratorAccess" on the current account twice: in identityCenter.assignments (stack ${instance})`);
+    expect(emulator.requests.since(mark).map((c) => c.operation).filter((o) => /^(Create|Delete)AccountAssignment$/.test(o))).toEqual([]);
+  }, 120_000);
 
   it('stops before any assignment call, naming the base stack to deploy first, when the base stack\'s state has no ARN for a permission set an entry uses', async () => {
     // A config that adds a permission set and an entry using it, synthesized over the same state;
