@@ -24,7 +24,6 @@ export async function expectGreenRehearsal(faults: Fault[], extraChecks: RegExp[
     /^npm run federation -- leftovers after destroy: nothing left in either instance or in Entra$/,
     /^every resource created is destroyed, stack by stack$/,
     /^no secret in output, state, records, temp files or child environments$/,
-    /^a newly assigned user is visible in the identity store under 10 s after the job starts \(no provision on demand\)$/,
     ...extraChecks,
     ...(scope === 'full' ? PRODUCT_CHECKS : []),
   ]) {

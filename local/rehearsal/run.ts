@@ -31,12 +31,9 @@ import { UNKNOWN_ACCOUNT_STATE_MESSAGE } from '../../constructs/account-targets'
 import { Interruption, runProvisioner } from './provisioner';
 import { filesUnder, findLeaks, ScanSource, Secret } from './secret-scan';
 import { Report } from './report';
-import { measureFirstCycle, ProbeInput } from './probe';
 import { accessDemo } from './access-demo';
 
 export { FAULTS } from './faults';
-/** The check local/bench/rehearsal.ts reads its figure from. */
-export const FIRST_CYCLE_CHECK = 'a newly assigned user is visible in the identity store under 10 s after the job starts (no provision on demand)';
 export type { Fault } from './faults';
 
 export interface RehearsalOptions {
@@ -237,16 +234,6 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
           );
           task.output = `${input.instance}: checked`;
         }
-      }),
-      timed("Measure: a newly assigned user reaches the identity store by the job's own cycle (no provision on demand)", async (task) => {
-        const input = deployer.linkInputs()[0];
-        const seconds = await measureFirstCycle(entra!, input as ProbeInput, new IdentitystoreClient({ region: input.region, credentials, endpoint: aws!.endpoint }));
-        report.check(
-          FIRST_CYCLE_CHECK,
-          seconds < 10,
-          `${seconds.toFixed(1)} s; the emulator's provisioning cycle interval is ${CYCLE_MS / 1000} s (Entra's is about 40 minutes)`,
-        );
-        task.output = `${seconds.toFixed(1)} s`;
       }),
       ...(faults.has('token-revoked')
         ? [
