@@ -57,7 +57,16 @@ const PRODUCT_CHECKS = [
   /^NikkiWolf is eligible for AWS-Admins, not a member: her sign-in grants only AWS-Base's access in both instances$/,
   /^npm run elevate: activation → NikkiWolf in AWS-Admins in both identity stores$/,
   /^after elevate her sign-in carries AdministratorAccess through AWS-Admins in both instances$/,
-  /^npm run revoke: deactivation → NikkiWolf gone from AWS-Admins in both identity stores, and from her sign-in$/,
+  /^npm run revoke within PIM's minimum: NikkiWolf gone from AWS-Admins in both identity stores and from her sign-in at once, exit 1 \(Entra keeps the activation\)$/,
+  /^npm run revoke again after the minimum: Entra ends the activation, AWS stays without it, exit 0$/,
+  /^after Entra's next cycles, AWS-Admins stays out of her sign-in$/,
+  /^without Status, each access stack stops at its plan with the upgrade message, and no assignment is deleted$/,
+  /^removing the admin stacks from identityCenter\.accessStacks while their state holds assignments is refused before any call$/,
+  /^the access report calls the assignment on the account moved out of Workloads in aws-commercial out of scope before the deploy$/,
+  /^the access report calls the assignment on the account moved out of Workloads in aws-govcloud out of scope before the deploy$/,
+  /^AWS-Admins's entries removed and an account moved out of Workloads: none of those assignments left in aws-commercial, the others unchanged$/,
+  /^AWS-Admins's entries removed and an account moved out of Workloads: none of those assignments left in aws-govcloud, the others unchanged$/,
+  /^once deployed empty, the admin stacks may leave identityCenter\.accessStacks$/,
   /^an activation of PT5S that expires without revoke leaves both identity stores at the next cycle, not before it ends$/,
 ];
 

@@ -85,7 +85,7 @@ function findingsOf(report: AccessReport, instance: string): AccessFinding[] {
 }
 
 /** The product's own command, as an operator runs it: `npm run access -- --json [--wait-for-cycle]`. */
-async function runAccess(input: AccessDemoInput, waitForCycle: boolean): Promise<{ code: number; report: AccessReport }> {
+export async function runAccess(input: Pick<AccessDemoInput, 'config' | 'cycleMs'>, waitForCycle: boolean): Promise<{ code: number; report: AccessReport }> {
   const printed: string[] = [];
   const argv = ['access', '--json', ...(waitForCycle ? ['--wait-for-cycle'] : [])];
   const code = await federation(argv, process.env, { print: (line) => printed.push(line), provisioningCycleMs: input.cycleMs, rawConfig: input.config });

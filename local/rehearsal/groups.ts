@@ -5,7 +5,7 @@
  * that config and the Organization built here, never from the product's output.
  */
 import { DescribeGroupCommand, IdentitystoreClient, ListGroupMembershipsCommand, ListGroupsCommand, ListUsersCommand } from '@aws-sdk/client-identitystore';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { MoveAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { DescribePermissionSetCommand, ListAccountAssignmentsCommand, ListInstancesCommand, ListPermissionSetsCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { rawConfig } from '../../config';
 import { INSTANCE_NAMES, InstanceName } from '../../app-config/schema';
@@ -135,4 +135,15 @@ export async function untilMembers(aws: Aws, identityStoreId: string, displayNam
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return undefined;
+}
+
+/**
+ * Moves one ACTIVE account of the OU `from` (not of an OU below it) to the root, as an operator reorganizing the
+ * Organization does (Organizations MoveAccount), and returns the Organization as it is now, with the moved account.
+ */
+export async function moveAccountToRoot(aws: Aws, organization: BuiltOrganization, from: string): Promise<{ moved: string; organization: BuiltOrganization }> {
+  const account = organization.accounts.find((a) => a.active && a.ou === from);
+  if (!account) throw new Error(`no ACTIVE account directly in ${from} to move`);
+  await new OrganizationsClient(aws).send(new MoveAccountCommand({ AccountId: account.id, SourceParentId: organization.organizationalUnits.get(from), DestinationParentId: organization.rootId }));
+  return { moved: account.id, organization: { ...organization, accounts: organization.accounts.map((a) => (a === account ? { ...a, ou: '' } : a)) } };
 }

@@ -23,7 +23,7 @@ import { accessStacks as accessStacksOf } from '../../stacks/aws-access-stack';
 import { EntraStackDeployer, RunProvisioner } from './entra-deployer';
 import { pimDemo } from './pim-demo';
 import { Fault, FAULT_PLANS, FaultPlan } from './faults';
-import { buildOrganizations, changeEntraMembership, expectedGroupAssignments, groupAssignmentsInAws, groupInAws, groupObjects, Organizations, rehearsalConfig, REHEARSAL_ORGANIZATION, REHEARSAL_SPLIT, untilMembers, withoutSplitEntries } from './groups';
+import { buildOrganizations, changeEntraMembership, expectedGroupAssignments, groupAssignmentsInAws, groupInAws, groupObjects, Organizations, rehearsalConfig, REHEARSAL_ORGANIZATION, REHEARSAL_SPLIT, untilMembers, withoutSplitEntries, moveAccountToRoot } from './groups';
 import { App } from 'cdktf';
 import { buildApp } from '../../main';
 import { RetiredStackError } from '../../stacks/retired-access-stacks';
@@ -31,7 +31,7 @@ import { UNKNOWN_ACCOUNT_STATE_MESSAGE } from '../../constructs/account-targets'
 import { Interruption, runProvisioner } from './provisioner';
 import { filesUnder, findLeaks, ScanSource, Secret } from './secret-scan';
 import { Report } from './report';
-import { accessDemo } from './access-demo';
+import { accessDemo, runAccess } from './access-demo';
 
 export { FAULTS } from './faults';
 export type { Fault } from './faults';
@@ -327,7 +327,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
       }),
       ...only(
         full,
-        timed(`Remove the last entries of the ${REHEARSAL_SPLIT.stack} access stacks from the config and deploy: ${REHEARSAL_SPLIT.group}'s assignments are gone in both partitions`, async (task) => {
+        timed(`Remove the last entries of the ${REHEARSAL_SPLIT.stack} access stacks from the config, move an account out of Workloads, and deploy: ${REHEARSAL_SPLIT.group}'s assignments and those on the moved account are gone in both partitions`, async (task) => {
           const refused = (raw: unknown) => {
             try {
               buildApp(new App({ outdir: mkdtempSync(join(tmpdir(), 'rehearsal-guard-')) }), { rawConfig: raw, stateDir: dir });
@@ -339,6 +339,20 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
           };
           const undeclaredEarly = refused(withoutSplitEntries(config, { declared: false }));
           report.check(`removing the ${REHEARSAL_SPLIT.stack} stacks from identityCenter.accessStacks while their state holds assignments is refused before any call`, undeclaredEarly instanceof RetiredStackError && undeclaredEarly.retired.length === INSTANCE_NAMES.length, undeclaredEarly instanceof Error ? undeclaredEarly.message.split('\n')[0] : 'accepted');
+          // An account leaves an OU: the report calls its assignment out of scope, and the next deploy deletes it.
+          const moved = new Map<InstanceName, string>();
+          for (const instance of INSTANCE_NAMES) {
+            const aws_ = { region: rawConfig.aws[instance].region, endpoint: aws!.endpoint, credentials };
+            const after = await moveAccountToRoot(aws_, organizations.get(instance)!, 'Workloads');
+            organizations.set(instance, after.organization);
+            moved.set(instance, after.moved);
+          }
+          const { report: before } = await runAccess({ config, cycleMs: CYCLE_MS }, false);
+          for (const instance of INSTANCE_NAMES) {
+            const findings = before.instances.find((i) => i.instance === instance);
+            const outOfScope = findings?.readable ? findings.findings.filter((f) => f.kind === 'out-of-scope' && f.subject.includes(moved.get(instance)!)) : [];
+            report.check(`the access report calls the assignment on the account moved out of Workloads in ${instance} out of scope before the deploy`, outOfScope.length > 0, outOfScope.map((f) => `${f.subject}: ${f.detail}`).join('; ') || 'no such finding');
+          }
           const removed = withoutSplitEntries(config, { declared: true });
           workspace.resynth(removed);
           // The new synth's folders: every stack applied or destroyed after this point is initialized there.
@@ -351,8 +365,13 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
             const found = await groupAssignmentsInAws({ region: input.region, endpoint: aws!.endpoint, credentials }, organization);
             const expected = expectedGroupAssignments(removed, instance, organization);
             const left = [...found].filter((a) => a.startsWith(`${REHEARSAL_SPLIT.group}|`));
+            const onMoved = [...found].filter((a) => a.endsWith(`|${moved.get(instance)}`));
             const others = [...expected].every((a) => found.has(a)) && found.size === expected.size;
-            report.check(`${REHEARSAL_SPLIT.group}'s entries removed: none of its assignments left in ${instance}, the others unchanged`, left.length === 0 && others && expected.size > 0, `${REHEARSAL_SPLIT.group}: ${left.length} left (${left.join(', ') || 'none'}); ${found.size} group assignments, ${expected.size} expected`);
+            report.check(
+              `${REHEARSAL_SPLIT.group}'s entries removed and an account moved out of Workloads: none of those assignments left in ${instance}, the others unchanged`,
+              left.length === 0 && onMoved.length === 0 && others && expected.size > 0,
+              `${REHEARSAL_SPLIT.group}: ${left.length} left; on the moved account ${moved.get(instance)}: ${onMoved.length} left; ${found.size} group assignments, ${expected.size} expected`,
+            );
           }
           const undeclaredAfter = refused(withoutSplitEntries(config, { declared: false }));
           report.check(`once deployed empty, the ${REHEARSAL_SPLIT.stack} stacks may leave identityCenter.accessStacks`, undeclaredAfter === undefined, undeclaredAfter?.message.split('\n')[0] ?? 'accepted: their states hold nothing');
