@@ -74,7 +74,7 @@ export function buildApp(app: App = new App(), options: BuildOptions = {}): App 
 }
 
 /** The CLI keeps annotations in manifest.json; print them so a person sees them in the synth output. */
-function printAnnotations(app: App): void {
+export function printAnnotations(app: App): void {
   const messages = new Set(
     app.node
       .findAll()

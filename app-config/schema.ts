@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CDKTF_TOKEN_MARKER } from '../constructs/literal';
 
 // Regions per partition, from the AWS regional services list; Identity Center runs in each.
 // A region outside this list is a typo far more often than a new region.
@@ -89,15 +90,38 @@ const permissionsBoundarySchema = z.union([
 
 // IAM Identity Center quotas (user guide, "IAM Identity Center quotas", AWS account quotas): AWS
 // managed and customer managed policies per permission set 20, not adjustable; one inline policy of
-// at most 32,768 bytes and 10,240 non-whitespace characters.
+// at most 32,768 bytes and 10,240 non-whitespace characters. The 20 carries a footnote: IAM sets a
+// quota of 10 managed policies per role, to be raised ("Managed policies attached to an IAM role", in
+// Service Quotas) in each account the permission set is provisioned to. So 11 to 20 pass here and warn
+// at synth (constructs/permission-set.ts): whether each target account's quota was raised, only IAM there knows.
 export const MAX_MANAGED_POLICIES = 20;
+export const IAM_MANAGED_POLICIES_PER_ROLE = 10;
 export const MAX_INLINE_POLICY_CHARACTERS = 10_240;
 export const MAX_INLINE_POLICY_BYTES = 32_768;
+// Same page: "Number of provisioned permission sets allowed per AWS account", 500, adjustable (earlier
+// copies of the page said 50, then 250). Warned at synth (stacks/aws-identity-center-stack.ts).
+export const MAX_PROVISIONED_PERMISSION_SETS_PER_ACCOUNT = 500;
+
+// sso-admin API reference, CreatePermissionSet, Description: length 1 to 700, pattern
+// [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*. One problem per offending character, named by code point.
+const PERMISSION_SET_DESCRIPTION_CHARACTER = /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]$/;
+const permissionSetDescription = z
+  .string()
+  .min(1, 'describe what the permission set grants')
+  .max(700, 'use at most 700 characters (CreatePermissionSet)')
+  .superRefine((description, ctx) => {
+    Array.from(description).forEach((character, i) => {
+      if (PERMISSION_SET_DESCRIPTION_CHARACTER.test(character)) return;
+      const codePoint = `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+      const shown = /[\p{White_Space}\p{C}]/u.test(character) ? codePoint : `${codePoint} "${character}"`;
+      ctx.addIssue({ code: 'custom', message: `${shown} at position ${i + 1} is not a character CreatePermissionSet accepts in a description (tab, line breaks, printable ASCII, U+00A1 to U+00FF): replace it` });
+    });
+  });
 
 const permissionSetSchema = z
   .strictObject({
     name: z.string().regex(PERMISSION_SET_NAME, 'use 1 to 32 characters from letters, digits and +=,.@_-'),
-    description: z.string().min(1, 'describe what the permission set grants').max(700),
+    description: permissionSetDescription,
     sessionDuration: z.enum(SESSION_DURATIONS, { message: `use one of ${SESSION_DURATIONS.join(', ')}` }),
     inlinePolicy: z.strictObject({ Version: z.literal('2012-10-17'), Statement: z.array(policyStatementSchema).min(1) }).optional(),
     awsManagedPolicies: z.array(awsManagedPolicyName).default([]),
@@ -141,9 +165,18 @@ const accessControlAttributeSchema = z.strictObject({
   identityStorePath: z.string().regex(/^[a-zA-Z.]+$/, 'use an identity store attribute path such as "enterprise.department"'),
 });
 
+// An AWS CLI profile name is written into `[profile <name>]` headers of the AWS config files (the rehearsal's,
+// CI's) and into Terraform's provider and backend blocks, where a backend takes no escape (constructs/literal.ts).
+// The characters IAM allows in names ([\w+=,.@-], "IAM identifiers"), which need no quoting in any of them;
+// whitespace, brackets, quotes, line breaks, `$`, `%` and braces would each change what is written.
+const awsProfileName = z
+  .string()
+  .min(1, 'put the AWS CLI profile name')
+  .regex(/^[A-Za-z0-9._\-+@=,]+$/, 'use letters, digits and . _ - + @ = , only (an AWS CLI profile name, written into [profile …] headers of AWS config files and into Terraform provider and backend blocks)');
+
 const awsInstanceSchema = z
   .strictObject({
-    profile: z.string().min(1, 'put the AWS CLI profile name'),
+    profile: awsProfileName,
     partition: z.enum(['aws', 'aws-us-gov'], { message: 'use "aws" or "aws-us-gov"' }),
     region: z.string().refine((r) => ALL_REGIONS.includes(r), {
       message: `use a region where Identity Center runs, e.g. us-east-1 or us-gov-west-1 (known: ${ALL_REGIONS.join(', ')})`,
@@ -313,7 +346,7 @@ const stateSchema = z.strictObject({
     // S3 bucket names: 3-63 lowercase letters, digits, dots and hyphens.
     bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'use an S3 bucket name: 3-63 lowercase letters, digits, "." or "-"'),
     region: z.string().refine((r) => (REGIONS_BY_PARTITION.aws as readonly string[]).includes(r), { message: 'use a commercial region: the bucket lives in the aws-commercial account' }),
-    profile: z.string().min(1),
+    profile: awsProfileName,
     keyPrefix: z.string().regex(/^[\w.-]+(\/[\w.-]+)*$/, 'use a key prefix such as "entra-identity-center-federation"'),
   }),
 });
@@ -335,6 +368,7 @@ export const configSchema = z
     state: stateSchema,
   })
   .superRefine((config, ctx) => {
+    reportTokenMarkers(config, [], ctx);
     reportDuplicates(config.users.map((u) => u.userName), ['users'], 'user', ctx);
     reportCaseClashes(config.users.map((u) => u.userName), ctx);
     checkAbacClaim(config.entra.abacClaim, config.identityCenter.accessControlAttributes, ctx);
@@ -449,7 +483,6 @@ function checkAccess(config: Config, instance: InstanceName, ctx: z.RefinementCt
       }
     }
   });
-  checkGroupsPerAccount(entries, path, ctx);
   checkOneStackPerAssignment(entries, instance, path, ctx);
   checkDeclaredStacks(config, instance, ctx);
   checkBaseAssignmentOverlap(config, instance, ctx);
@@ -506,30 +539,22 @@ function checkOneStackPerAssignment(entries: AccessEntry[], instance: InstanceNa
   }
 }
 
-// unverified (not in the copies of the IAM Identity Center quotas page read for this check): at most
-// 100 groups may be assigned one permission set in one account, not adjustable.
-export const MAX_GROUPS_PER_PERMISSION_SET_AND_ACCOUNT = 100;
-
 /**
- * Accounts reached through "current", organizationalUnits or allAccounts are known only at plan
- * time, so such an entry could reach any account: the bound for an account counts the groups that
- * name it plus every group of such an entry. It can refuse an estate that would fit; never the reverse.
+ * CDKTF replaces `${TfToken[…]}` (and its list and map forms) in any string by one of its tokens, so config
+ * text holding one would deploy a reference instead of the text; every other character reaches Terraform
+ * as written (constructs/literal.ts).
  */
-function checkGroupsPerAccount(entries: AccessEntry[], path: (string | number)[], ctx: z.RefinementCtx): void {
-  for (const permissionSet of new Set(entries.map((e) => e.permissionSet))) {
-    const groupEntries = entries.filter((e) => e.permissionSet === permissionSet && e.group !== undefined);
-    const floating = new Set(groupEntries.filter((e) => !e.accounts || e.accounts.includes('current')).map((e) => e.group!));
-    const named = new Map<string, Set<string>>();
-    for (const entry of groupEntries) {
-      for (const account of entry.accounts?.filter((a) => a !== 'current') ?? []) named.set(account, new Set([...(named.get(account) ?? floating), entry.group!]));
-    }
-    let account: string | undefined;
-    let bound = floating.size;
-    for (const [id, groups] of named) if (groups.size > bound) [account, bound] = [id, groups.size];
-    if (bound <= MAX_GROUPS_PER_PERMISSION_SET_AND_ACCOUNT) continue;
-    const where = account ? `in account ${account}` : 'in one account';
-    const why = floating.size > 0 ? ': the accounts of "current", organizationalUnits and allAccounts are known only at plan time, so this upper bound counts every entry that could reach the same account' : '';
-    issue(ctx, path, `up to ${bound} groups could get permission set "${permissionSet}" ${where}${why}; Identity Center allows ${MAX_GROUPS_PER_PERMISSION_SET_AND_ACCOUNT} groups per permission set per account (not adjustable): assign fewer groups or split them over permission sets`);
+function reportTokenMarkers(value: unknown, path: (string | number)[], ctx: z.RefinementCtx): void {
+  if (typeof value === 'string') {
+    const marker = CDKTF_TOKEN_MARKER.exec(value)?.[0];
+    if (marker) issue(ctx, path, `remove "${marker}": CDKTF reads it as one of its own tokens and would put a reference where the text was`);
+  } else if (Array.isArray(value)) value.forEach((item, i) => reportTokenMarkers(item, [...path, i], ctx));
+  else if (value && typeof value === 'object') {
+    // Keys too: a policy Condition's keys are text of the policy.
+    Object.entries(value).forEach(([key, item]) => {
+      reportTokenMarkers(key, [...path, key], ctx);
+      reportTokenMarkers(item, [...path, key], ctx);
+    });
   }
 }
 

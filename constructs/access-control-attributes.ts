@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { SsoadminInstanceAccessControlAttributes } from '@cdktf/provider-aws/lib/ssoadmin-instance-access-control-attributes';
 import { IdentityCenterConfig } from '../app-config/schema';
+import { literal } from './literal';
 
 export interface AccessControlAttributesProps {
   readonly instanceArn: string;
@@ -14,9 +15,9 @@ export class AccessControlAttributes extends Construct {
     new SsoadminInstanceAccessControlAttributes(this, 'attributes', {
       instanceArn: props.instanceArn,
       attribute: props.attributes.map((attribute) => ({
-        key: attribute.key,
-        // "$$" keeps Terraform from reading Identity Center's ${path:…} syntax as an interpolation.
-        value: [{ source: [`$\${path:${attribute.identityStorePath}}`] }],
+        key: literal(attribute.key),
+        // Identity Center's own ${path:…} syntax, which Terraform must not read as an interpolation.
+        value: [{ source: [literal(`\${path:${attribute.identityStorePath}}`)] }],
       })),
     });
   }

@@ -6,6 +6,7 @@ import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-a
 import { DataAwsOrganizationsOrganizationalUnitDescendantAccounts } from '@cdktf/provider-aws/lib/data-aws-organizations-organizational-unit-descendant-accounts';
 import { AccessEntry } from '../app-config/schema';
 import { addPostconditions } from './postconditions';
+import { literal } from './literal';
 
 /**
  * The Organization as the access report (scripts/access) reads it at run time, for the same rule
@@ -80,7 +81,7 @@ export class AccountTargets extends Construct {
   }
 
   private idsOf(entry: AccessEntry): unknown {
-    if (entry.accounts) return entry.accounts.map((account) => (account === 'current' ? this.props.currentAccountId : account));
+    if (entry.accounts) return entry.accounts.map((account) => (account === 'current' ? this.props.currentAccountId : literal(account)));
     if (entry.organizationalUnits) return Fn.concat(entry.organizationalUnits.map((ou) => this.activeMembers(this.descendantsOf(ou).accounts)));
     return this.activeMembers(this.theOrganization().accounts);
   }
@@ -111,7 +112,7 @@ export class AccountTargets extends Construct {
   private descendantsOf(parentId: string): DataAwsOrganizationsOrganizationalUnitDescendantAccounts {
     let found = this.descendants.get(parentId);
     if (!found) {
-      found = new DataAwsOrganizationsOrganizationalUnitDescendantAccounts(this, `descendants_${parentId}`, { parentId, provider: this.props.provider });
+      found = new DataAwsOrganizationsOrganizationalUnitDescendantAccounts(this, `descendants_${parentId}`, { parentId: literal(parentId), provider: this.props.provider });
       stopOnUnknownState(found);
       this.descendants.set(parentId, found);
     }

@@ -2,6 +2,7 @@ import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AwsInstanceConfig } from '../app-config/schema';
+import { literal } from './literal';
 import { fipsFor, REHEARSAL_ENDPOINT_CONTEXT } from '../scripts/clients/aws-endpoints';
 
 export interface AwsPartitionProviderProps {
@@ -27,8 +28,8 @@ export class AwsPartitionProvider extends Construct {
     if (fips.note) Annotations.of(this).addInfo(fips.note);
     this.provider = new AwsProvider(this, 'aws', {
       alias: props.alias,
-      profile: props.instance.profile,
-      region: props.instance.region,
+      profile: literal(props.instance.profile),
+      region: literal(props.instance.region),
       useFipsEndpoint: fips.useFips,
       retryMode: props.retries?.mode,
       maxRetries: props.retries?.maxRetries,

@@ -13,6 +13,7 @@ import { InstanceSamlValues } from '../app-config/context';
 import { EntraGroup } from './entra-group';
 import { EntraTestUser } from './entra-test-user';
 import { enterpriseAppDisplayName } from '../app-config/entra-names';
+import { literal } from './literal';
 
 const NAME_IDENTIFIER_CLAIM = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier';
 
@@ -78,7 +79,7 @@ export class EntraEnterpriseApp extends Construct {
     const claims = new ClaimsMappingPolicy(this, 'abac_claims', {
       displayName: `${displayName} ABAC claims`,
       definition: [
-        JSON.stringify({
+        literal(JSON.stringify({
           ClaimsMappingPolicy: {
             Version: 1,
             IncludeBasicClaimSet: 'true',
@@ -87,7 +88,7 @@ export class EntraEnterpriseApp extends Construct {
               { Source: 'user', ID: props.abacClaim.source, SamlClaimType: props.abacClaim.name },
             ],
           },
-        }),
+        })),
       ],
     });
     new ServicePrincipalClaimsMappingPolicyAssignment(this, 'abac_claims_assignment', {

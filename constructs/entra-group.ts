@@ -3,6 +3,7 @@ import { Group } from '@cdktf/provider-azuread/lib/group';
 import { GroupMember } from '@cdktf/provider-azuread/lib/group-member';
 import { GroupConfig } from '../app-config/schema';
 import { EntraTestUser } from './entra-test-user';
+import { literal } from './literal';
 
 export interface EntraGroupProps {
   readonly group: GroupConfig;
@@ -45,8 +46,8 @@ export class EntraGroup extends Construct {
     super(scope, id);
     const { group: config } = props;
     const group = new Group(this, 'group', {
-      displayName: config.displayName,
-      description: config.description,
+      displayName: literal(config.displayName),
+      description: literal(config.description),
       securityEnabled: true,
       mailEnabled: false,
       ...(props.assignableToRole ? { assignableToRole: true } : {}),

@@ -5,6 +5,7 @@ import { PrivilegedAccessGroupEligibilitySchedule } from '@cdktf/provider-azurea
 import { PrivilegedGroupConfig } from '../app-config/schema';
 import { EntraGroup } from './entra-group';
 import { EntraTestUser } from './entra-test-user';
+import { literal } from './literal';
 
 export interface EntraPimProps {
   readonly privileged: PrivilegedGroupConfig;
@@ -47,7 +48,7 @@ export class EntraPim extends Construct {
     ];
     // Keyed by user name: a new eligible user adds a schedule, none is renumbered.
     const eligibilities = props.eligible.map((user) => {
-      const mutable = { duration: eligibilityDuration, justification: `Eligible for ${props.privileged.group} by config.ts (pim.privilegedGroups)` };
+      const mutable = { duration: eligibilityDuration, justification: literal(`Eligible for ${props.privileged.group} by config.ts (pim.privilegedGroups)`) };
       const trigger = new DataResource(this, `eligible_${user.userName}_arguments`, { input: mutable });
       return new PrivilegedAccessGroupEligibilitySchedule(this, `eligible_${user.userName}`, {
         groupId: props.group.objectId,

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Fn } from 'cdktf';
 import { User } from '@cdktf/provider-azuread/lib/user';
 import { UserConfig } from '../app-config/schema';
+import { literal } from './literal';
 
 export interface EntraTestUserProps {
   readonly user: UserConfig;
@@ -25,12 +26,12 @@ export class EntraTestUser extends Construct {
     // Terraform's own function rather than the random provider: the user allowed aws, azurerm, azuread only.
     const initialPassword = `${Fn.uuid()}Aa1!`;
     const entraUser = new User(this, 'user', {
-      userPrincipalName: `${user.userName}@${props.domain}`,
-      displayName: user.displayName,
-      givenName: user.givenName,
-      surname: user.familyName,
-      department: user.department,
-      mailNickname: user.userName,
+      userPrincipalName: literal(`${user.userName}@${props.domain}`),
+      displayName: literal(user.displayName),
+      givenName: literal(user.givenName),
+      surname: literal(user.familyName),
+      department: literal(user.department),
+      mailNickname: literal(user.userName),
       password: initialPassword,
       forcePasswordChange: true,
       lifecycle: { ignoreChanges: ['password'] },

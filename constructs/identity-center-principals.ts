@@ -3,6 +3,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsIdentitystoreGroups } from '@cdktf/provider-aws/lib/data-aws-identitystore-groups';
 import { DataAwsIdentitystoreUser } from '@cdktf/provider-aws/lib/data-aws-identitystore-user';
 import { addPostconditions } from './postconditions';
+import { hclString, literal } from './literal';
 
 export interface IdentityCenterPrincipalsProps {
   readonly instanceName: string;
@@ -18,9 +19,6 @@ export interface IdentityCenterPrincipalsProps {
   readonly entraStackName: string;
   readonly provider?: AwsProvider;
 }
-
-/** A string as an HCL quoted literal: JSON quoting, with template sequences escaped. */
-const hclString = (value: string) => JSON.stringify(value).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
 
 /**
  * The groups and users the access stack assigns, read from the identity store at plan time.
@@ -42,9 +40,10 @@ export class IdentityCenterPrincipals extends Construct {
       this.groups,
       props.groups.map((name) => ({
         condition: `\${length([for g in self.groups : g if g.display_name == ${hclString(name)} && length(g.external_ids) > 0]) == 1}`,
-        errorMessage:
+        errorMessage: literal(
           `Group ${JSON.stringify(name)} is not in the ${instanceName} identity store as a group provisioned by SCIM (missing, or without ExternalIds). ` +
-          `Entra provisions it once ${entraStackName} is deployed: run \`npm run federation -- post-apply --instance ${instanceName}\` (it provisions the assigned groups on demand), then deploy ${stackName} again.`,
+            `Entra provisions it once ${entraStackName} is deployed: run \`npm run federation -- post-apply --instance ${instanceName}\` (it provisions the assigned groups on demand), then deploy ${stackName} again.`,
+        ),
       })),
     );
     for (const userName of props.users) {
@@ -53,7 +52,7 @@ export class IdentityCenterPrincipals extends Construct {
         new DataAwsIdentitystoreUser(this, `user_${userName}`, {
           provider,
           identityStoreId: props.identityStoreId,
-          alternateIdentifier: { uniqueAttribute: { attributePath: 'UserName', attributeValue: `${userName}@${props.entraDomain}` } },
+          alternateIdentifier: { uniqueAttribute: { attributePath: 'UserName', attributeValue: literal(`${userName}@${props.entraDomain}`) } },
         }),
       );
     }

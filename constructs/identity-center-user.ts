@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { IdentitystoreUser } from '@cdktf/provider-aws/lib/identitystore-user';
 import { UserConfig } from '../app-config/schema';
+import { literal } from './literal';
 
 export interface IdentityCenterUserProps {
   readonly identityStoreId: string;
@@ -16,12 +17,12 @@ export class IdentityCenterUser extends Construct {
   constructor(scope: Construct, id: string, props: IdentityCenterUserProps) {
     super(scope, id);
     const { user } = props;
-    const principalName = `${user.userName}@${props.domain}`;
+    const principalName = literal(`${user.userName}@${props.domain}`);
     const identityStoreUser = new IdentitystoreUser(this, 'user', {
       identityStoreId: props.identityStoreId,
       userName: principalName,
-      displayName: user.displayName,
-      name: { givenName: user.givenName, familyName: user.familyName },
+      displayName: literal(user.displayName),
+      name: { givenName: literal(user.givenName), familyName: literal(user.familyName) },
       emails: { value: principalName, primary: true, type: 'work' },
     });
     this.userId = identityStoreUser.userId;

@@ -6,6 +6,7 @@ import { SsoadminManagedPolicyAttachment } from '@cdktf/provider-aws/lib/ssoadmi
 import { SsoadminCustomerManagedPolicyAttachment } from '@cdktf/provider-aws/lib/ssoadmin-customer-managed-policy-attachment';
 import { SsoadminPermissionsBoundaryAttachment } from '@cdktf/provider-aws/lib/ssoadmin-permissions-boundary-attachment';
 import { PermissionSetConfig } from '../app-config/schema';
+import { literal } from './literal';
 
 export interface PermissionSetProps {
   readonly instanceArn: string;
@@ -15,6 +16,7 @@ export interface PermissionSetProps {
 
 /** An AWS managed policy's ARN in the stack's partition (never written out: GovCloud is arn:aws-us-gov). */
 const awsManagedPolicyArn = (partition: string, name: string) => `arn:${partition}:iam::aws:policy/${name}`;
+const literalReference = (reference: { name: string; path: string }) => ({ name: literal(reference.name), path: literal(reference.path) });
 
 /** A permission set with its policies (guide step 2.1 and "Assign access to AWS accounts"). */
 export class PermissionSet extends Construct {
@@ -28,25 +30,25 @@ export class PermissionSet extends Construct {
     const { config, instanceArn, partition } = props;
     const permissionSet = new SsoadminPermissionSet(this, 'permission_set', {
       instanceArn,
-      name: config.name,
-      description: config.description,
+      name: literal(config.name),
+      description: literal(config.description),
       sessionDuration: config.sessionDuration,
-      relayState: config.relayState,
+      relayState: config.relayState === undefined ? undefined : literal(config.relayState),
     });
     this.name = config.name;
     this.arn = permissionSet.arn;
     const attachedTo = { instanceArn, permissionSetArn: permissionSet.arn };
 
     if (config.inlinePolicy) {
-      this.policyAttachments.push(new SsoadminPermissionSetInlinePolicy(this, 'inline_policy', { ...attachedTo, inlinePolicy: JSON.stringify(config.inlinePolicy) }));
+      this.policyAttachments.push(new SsoadminPermissionSetInlinePolicy(this, 'inline_policy', { ...attachedTo, inlinePolicy: literal(JSON.stringify(config.inlinePolicy)) }));
     }
     for (const policyName of config.awsManagedPolicies) {
-      this.policyAttachments.push(new SsoadminManagedPolicyAttachment(this, `managed_${policyName}`, { ...attachedTo, managedPolicyArn: awsManagedPolicyArn(partition, policyName) }));
+      this.policyAttachments.push(new SsoadminManagedPolicyAttachment(this, `managed_${policyName}`, { ...attachedTo, managedPolicyArn: awsManagedPolicyArn(partition, literal(policyName)) }));
     }
     // The ids name the policy, so adding one never renames (replaces) another.
     for (const reference of config.customerManagedPolicies) {
       this.policyAttachments.push(
-        new SsoadminCustomerManagedPolicyAttachment(this, `customer_managed_${reference.path}${reference.name}`, { ...attachedTo, customerManagedPolicyReference: reference }),
+        new SsoadminCustomerManagedPolicyAttachment(this, `customer_managed_${reference.path}${reference.name}`, { ...attachedTo, customerManagedPolicyReference: literalReference(reference) }),
       );
     }
     if (config.permissionsBoundary) {
@@ -56,8 +58,8 @@ export class PermissionSet extends Construct {
           ...attachedTo,
           permissionsBoundary:
             'awsManagedPolicy' in boundary
-              ? { managedPolicyArn: awsManagedPolicyArn(partition, boundary.awsManagedPolicy) }
-              : { customerManagedPolicyReference: boundary.customerManagedPolicy },
+              ? { managedPolicyArn: awsManagedPolicyArn(partition, literal(boundary.awsManagedPolicy)) }
+              : { customerManagedPolicyReference: literalReference(boundary.customerManagedPolicy) },
         }),
       );
     }

@@ -8,6 +8,7 @@ import { IdentityCenterPrincipals } from '../constructs/identity-center-principa
 import { AccessAssignment } from '../constructs/access-assignment';
 import { readStateOf } from '../constructs/state-backend';
 import { addPostconditions } from '../constructs/postconditions';
+import { hclString, literal } from '../constructs/literal';
 import { PERMISSION_SET_ARNS_OUTPUT } from './aws-identity-center-stack';
 
 export { accessStackName };
@@ -111,13 +112,14 @@ export class AwsAccessStack extends TerraformStack {
     if (names.length === 0) return new Map();
     const base = readStateOf(this, 'base_state', baseStack);
     const arns = base.get(PERMISSION_SET_ARNS_OUTPUT);
-    const wanted = `[${names.map((name) => JSON.stringify(name)).join(', ')}]`;
+    const wanted = `[${names.map(hclString).join(', ')}]`;
     addPostconditions(base, [
       {
         condition: `\${alltrue([for name in ${wanted} : contains(keys(try(self.outputs.${PERMISSION_SET_ARNS_OUTPUT}, {})), name)])}`,
-        errorMessage:
+        errorMessage: literal(
           `The state of ${baseStack.node.id} has no ARN for one of the permission sets ${names.join(', ')} (output ${PERMISSION_SET_ARNS_OUTPUT}): ` +
-          `deploy ${baseStack.node.id} first (npm run deploy deploys it before the access stacks), then plan ${this.node.id} again.`,
+            `deploy ${baseStack.node.id} first (npm run deploy deploys it before the access stacks), then plan ${this.node.id} again.`,
+        ),
       },
     ]);
     return new Map(names.map((name) => [name, Token.asString(Fn.lookupNested(arns, [name]))]));

@@ -1,12 +1,13 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
-import { AwsInstanceConfig, IdentityCenterConfig, UserConfig } from '../app-config/schema';
+import { AwsInstanceConfig, IdentityCenterConfig, InstanceName, UserConfig } from '../app-config/schema';
 import { AwsPartitionProvider } from '../constructs/aws-partition-provider';
 import { IdentityCenterInstance } from '../constructs/identity-center-instance';
 import { PermissionSet } from '../constructs/permission-set';
 import { IdentityCenterUser } from '../constructs/identity-center-user';
 import { AccountAssignment } from '../constructs/account-assignment';
 import { AccessControlAttributes } from '../constructs/access-control-attributes';
+import { warnOfQuotas } from '../constructs/quota-warnings';
 
 export interface AwsIdentityCenterStackProps {
   readonly instance: AwsInstanceConfig;
@@ -52,6 +53,8 @@ export class AwsIdentityCenterStack extends TerraformStack {
       });
     }
     new AccessControlAttributes(this, 'abac', { instanceArn: instance.instanceArn, attributes: identityCenter.accessControlAttributes });
+    // This stack is the one instance's, and its name is the instance's (main.ts).
+    warnOfQuotas(this, name as InstanceName, identityCenter, permissionSets);
 
     const outputs = {
       instance_arn: instance.instanceArn,

@@ -15,6 +15,7 @@ import { FederationLink } from '../constructs/federation-link';
 import { EntraJitClient } from '../constructs/entra-jit-client';
 import { JIT_APP_NAME } from '../scripts/jit/sign-in';
 import { entraUsers as usersReached } from '../app-config/entra-names';
+import { literal } from '../constructs/literal';
 
 export interface EntraStackProps {
   readonly config: AppConfig;
@@ -32,7 +33,7 @@ export class EntraStack extends TerraformStack {
     // One source for the domain: the context file (lookup reads the tenant's default domain), which
     // the AWS stacks use too for the user names in Identity Center, so the SAML NameID matches.
     const domain = context.entra.defaultDomain;
-    const template = new DataAzureadApplicationTemplate(this, 'gallery_template', { displayName: config.entra.galleryTemplateName });
+    const template = new DataAzureadApplicationTemplate(this, 'gallery_template', { displayName: literal(config.entra.galleryTemplateName) });
 
     // Every user the apps reach (app-config/schema.ts checks the names).
     const entraUsers = usersReached(config).map((user) => new EntraTestUser(this, user.userName, { user, domain }));
@@ -58,7 +59,7 @@ export class EntraStack extends TerraformStack {
     const jitClient = new EntraJitClient(this, 'jit_client', { displayName: JIT_APP_NAME });
     const describe = (user: EntraTestUser) => ({ userName: user.userName, objectId: user.objectId, userPrincipalName: user.userPrincipalName });
     // What the provision-groups step provisions and checks: the Entra object id ties the AWS group to this one.
-    const describeGroup = (group: EntraGroup) => ({ displayName: group.displayName, objectId: group.objectId, members: group.members.map(describe) });
+    const describeGroup = (group: EntraGroup) => ({ displayName: literal(group.displayName), objectId: group.objectId, members: group.members.map(describe) });
 
     for (const instanceName of INSTANCE_NAMES) {
       const awsInstance = config.aws[instanceName];
@@ -80,7 +81,7 @@ export class EntraStack extends TerraformStack {
         projectRoot: props.projectRoot,
         input: {
           instance: instanceName,
-          awsProfile: awsInstance.profile,
+          awsProfile: literal(awsInstance.profile),
           region: identityCenter.region,
           partition: identityCenter.partition,
           instanceArn: identityCenter.instanceArn,

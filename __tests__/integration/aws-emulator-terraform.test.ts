@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { IdentitystoreClient, ListUsersCommand } from '@aws-sdk/client-identitystore';
 import {
   DescribeInstanceAccessControlAttributeConfigurationCommand,
+  DescribePermissionSetCommand,
+  GetInlinePolicyForPermissionSetCommand,
   ListAccountAssignmentsCommand,
   ListInstancesCommand,
   ListPermissionSetsCommand,
@@ -105,6 +107,40 @@ describe('AWS stacks applied for real against the emulator', () => {
         ]);
         expect(byAction('no-op')).toHaveLength(unchanged);
         expect(plan.resource_changes).toHaveLength(unchanged + 5);
+      }
+    } finally {
+      workspace.resynth(rawConfig);
+      await both((stack) => workspace.init(stack));
+    }
+  });
+
+  it('gives AWS an inline policy with IAM policy variables (ABAC) as written: Terraform does not read ${aws:…} as its own', async () => {
+    // IAM user guide, "IAM policy elements: Variables and tags": ${aws:PrincipalTag/Department} is resolved by IAM per request.
+    const abac = structuredClone(rawConfig) as any;
+    const [regionalAdmin] = abac.identityCenter.permissionSets;
+    regionalAdmin.description = 'Regions of the ${aws:PrincipalTag/Department} team, %{ as written }';
+    regionalAdmin.inlinePolicy.Statement.push({
+      Sid: 'OwnDepartmentOnly',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::reports/${aws:PrincipalTag/Department}/*',
+      Condition: { StringEquals: { 'aws:ResourceTag/Department': '${aws:PrincipalTag/Department}' } },
+    });
+    try {
+      workspace.resynth(abac);
+      await both((stack) => workspace.init(stack));
+      for (const stack of INSTANCE_NAMES) {
+        const applied = await workspace.apply(stack);
+        expect(applied.stdout).toContain('Resources: 0 added, 2 changed, 0 destroyed.');
+        const ssoAdmin = new SSOAdminClient({ region: rawConfig.aws[stack].region, credentials, endpoint: emulator.endpoint });
+        const [instance] = (await ssoAdmin.send(new ListInstancesCommand({}))).Instances!;
+        const arns = (await ssoAdmin.send(new ListPermissionSetsCommand({ InstanceArn: instance.InstanceArn }))).PermissionSets ?? [];
+        const described = await Promise.all(arns.map((PermissionSetArn) => ssoAdmin.send(new DescribePermissionSetCommand({ InstanceArn: instance.InstanceArn, PermissionSetArn }))));
+        const permissionSet = described.map((d) => d.PermissionSet!).find((ps) => ps.Name === 'RegionalAdmin')!;
+        expect(permissionSet.Description).toBe(regionalAdmin.description);
+        const { InlinePolicy } = await ssoAdmin.send(new GetInlinePolicyForPermissionSetCommand({ InstanceArn: instance.InstanceArn, PermissionSetArn: permissionSet.PermissionSetArn }));
+        expect(JSON.parse(InlinePolicy!)).toEqual(regionalAdmin.inlinePolicy);
+        expect(InlinePolicy).toContain('"arn:aws:s3:::reports/${aws:PrincipalTag/Department}/*"');
       }
     } finally {
       workspace.resynth(rawConfig);

@@ -311,17 +311,6 @@ describe('config', () => {
         }))).not.toThrow();
       });
 
-      it('counts groups per permission set per account over all stacks of a partition', () => {
-        const problems = problemsOf(declaredWith((c) => {
-          for (let i = 0; i < 101; i++) {
-            c.groups.push(group(`Team-${i}`));
-            c.entra.assignedGroups.push(`Team-${i}`);
-            access(c).push({ group: `Team-${i}`, permissionSet: 'RegionalAdmin', accounts: ['123456789012'], ...(i % 2 ? { stack: 'odd' } : {}) });
-          }
-        }));
-        expect(problems).toEqual([expect.stringMatching(/^identityCenter\.access\.aws-commercial: up to 101 groups could get permission set "RegionalAdmin" in account 123456789012/)]);
-      });
-    
       it('refuses an entry whose stack is not declared in identityCenter.accessStacks, saying why it must be', () => {
         expect(problemsOf(configWith((c) => inStack('admin')(access(c)[1])))).toEqual([
           `identityCenter.access.aws-commercial.1.stack: "admin" is not in identityCenter.accessStacks['aws-commercial']: add it there. A declared stack stays in the app until you remove it from that list, so removing its last entry and deploying destroys what it deployed`,
@@ -340,30 +329,14 @@ describe('config', () => {
       ]);
     });
 
-    describe('more than 100 groups on one permission set in one account', () => {
-      const manyGroups = (count: number, target: (i: number) => object) => configWith((c) => {
-        for (let i = 0; i < count; i++) {
+    it('accepts 101 groups with one permission set in one account: the IAM Identity Center quotas page sets no limit there', () => {
+      expect(() => loadConfig(configWith((c) => {
+        for (let i = 0; i < 101; i++) {
           c.groups.push(group(`Team-${i}`));
           c.entra.assignedGroups.push(`Team-${i}`);
-          access(c).push({ group: `Team-${i}`, permissionSet: 'RegionalAdmin', ...target(i) });
+          access(c).push({ group: `Team-${i}`, permissionSet: 'RegionalAdmin', accounts: ['123456789012'] });
         }
-      });
-
-      it('refuses 101 groups on the same account', () => {
-        expect(problemsOf(manyGroups(101, () => ({ accounts: ['123456789012'] })))).toEqual([
-          expect.stringMatching(/^identityCenter\.access\.aws-commercial: up to 101 groups could get permission set "RegionalAdmin" in account 123456789012; Identity Center allows 100 groups per permission set per account/),
-        ]);
-      });
-
-      it('counts OU targets as an upper bound, since their accounts are known only at plan time, and says so', () => {
-        const problems = problemsOf(manyGroups(101, (i) => ({ organizationalUnits: [`ou-ab12-${String(i).padStart(8, '0')}`] })));
-        expect(problems).toEqual([expect.stringMatching(/up to 101 groups could get permission set "RegionalAdmin" in one account: .*organizationalUnits.* known only at plan time.*counts every entry that could reach the same account/)]);
-      });
-
-      it('accepts 101 groups on different accounts, and 100 on one', () => {
-        expect(() => loadConfig(manyGroups(101, (i) => ({ accounts: [String(100000000000 + i)] })))).not.toThrow();
-        expect(() => loadConfig(manyGroups(100, () => ({ accounts: ['123456789012'] })))).not.toThrow();
-      });
+      }))).not.toThrow();
     });
   });
 
@@ -471,6 +444,73 @@ describe('config', () => {
         'pim.privilegedGroups.0.activation.approvers.users.0: "Ghost" is not in users; add it there or fix the name',
         'pim.privilegedGroups.0.activation.approvers.groups.0: "Nope" is not in groups; add it there or fix the name',
       ]);
+    });
+  });
+
+  describe('what is written is what is deployed', () => {
+    it("refuses CDKTF's token markers in any config string, naming where: CDKTF would replace them by a reference", () => {
+      const problems = problemsOf(configWith((c) => {
+        c.groups[0].description = 'Team ${TfToken[TOKEN.1]}';
+        c.identityCenter.permissionSets[0].inlinePolicy.Statement[0].Condition = { StringEquals: { 'aws:PrincipalTag/Team': ['#{TfToken[TOKEN.2]}'] } };
+      }));
+      expect(problems).toEqual([
+        expect.stringMatching(/^groups\.0\.description: remove "\$\{TfToken\[": CDKTF reads it as one of its own tokens/),
+        expect.stringMatching(/^identityCenter\.permissionSets\.0\.inlinePolicy\.Statement\.0\.Condition\.StringEquals\.aws:PrincipalTag\/Team\.0: remove "#\{TfToken\["/),
+      ]);
+    });
+
+    it('accepts Terraform template sequences in config text: they reach Terraform escaped (constructs/literal.ts)', () => {
+      expect(() => loadConfig(configWith((c) => {
+        c.groups[0].description = 'Everyone ${file("/etc/hostname")} %{ if true }x%{ endif }';
+        c.identityCenter.permissionSets[0].inlinePolicy.Statement[0].Condition = { StringEquals: { 'aws:ResourceTag/Department': '${aws:PrincipalTag/Department}' } };
+      }))).not.toThrow();
+    });
+
+    describe("a permission set's description as CreatePermissionSet takes it (1 to 700 of tab, line breaks, printable ASCII and U+00A1-U+00FF)", () => {
+      const withDescription = (description: string) => configWith((c) => (c.identityCenter.permissionSets[0].description = description));
+
+      it.each([
+        ['an em dash', 'Regions — all of them', 'U+2014 "—" at position 9'],
+        ['a no-break space', 'Regions\u00a0admin', 'U+00A0 at position 8'],
+        ['an emoji', 'Regions 🌍', 'U+1F30D "🌍" at position 9'],
+      ])('refuses %s, naming the character and where it is', (_what, description, named) => {
+        expect(problemsOf(withDescription(description))).toEqual([
+          `identityCenter.permissionSets.0.description: ${named} is not a character CreatePermissionSet accepts in a description (tab, line breaks, printable ASCII, U+00A1 to U+00FF): replace it`,
+        ]);
+      });
+
+      it('refuses more than 700 characters, and an empty description', () => {
+        expect(problemsOf(withDescription('x'.repeat(701)))).toEqual([expect.stringMatching(/^identityCenter\.permissionSets\.0\.description: use at most 700 characters \(CreatePermissionSet\)/)]);
+        expect(problemsOf(withDescription(''))).toEqual([expect.stringMatching(/^identityCenter\.permissionSets\.0\.description: describe what the permission set grants/)]);
+      });
+
+      it('accepts tabs, line breaks, ASCII and Latin-1 letters, up to 700 characters', () => {
+        expect(() => loadConfig(withDescription('Régions\tadmin\r\nfür ¡todos! ÿ'))).not.toThrow();
+        expect(() => loadConfig(withDescription('x'.repeat(700)))).not.toThrow();
+      });
+    });
+
+    describe('AWS profile names, written into AWS config files and Terraform provider and backend blocks', () => {
+      it.each([
+        ['a space', 'aws commercial'],
+        ['a bracket', 'prod]'],
+        ['a quote', 'prod"'],
+        ['a line break', 'prod\n[profile admin]'],
+        ['a template sequence', '${file("x")}'],
+        ['a percent sign', 'prod%{'],
+        ['a brace', 'prod{'],
+      ])('refuses %s, in aws.<instance>.profile and state.s3.profile', (_what, profile) => {
+        const message = 'use letters, digits and . _ - + @ = , only (an AWS CLI profile name, written into [profile …] headers of AWS config files and into Terraform provider and backend blocks)';
+        expect(problemsOf(configWith((c) => (c.aws['aws-govcloud'].profile = profile)))).toEqual([`aws.aws-govcloud.profile: ${message}`]);
+        expect(problemsOf(configWith((c) => (c.state.s3.profile = profile)))).toEqual([`state.s3.profile: ${message}`]);
+      });
+
+      it('accepts letters, digits and ._-+@=,', () => {
+        expect(() => loadConfig(configWith((c) => {
+          c.aws['aws-commercial'].profile = 'Team.dev_1-a+b@c=d,e';
+          c.state.s3.profile = 'state-admin@prod';
+        }))).not.toThrow();
+      });
     });
   });
 });
