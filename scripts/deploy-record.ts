@@ -141,13 +141,31 @@ export function localRecordsDir(projectRoot: string, env: NodeJS.ProcessEnv): st
   return env.FEDERATION_RECORDS ?? join(projectRoot, '.federation');
 }
 
-/** A client of the state bucket, for the records and the run lock beside them. */
-export function stateBucketClient(state: StateConfig, env: NodeJS.ProcessEnv): S3Client {
+export interface StateBucketTimeouts {
+  /** Milliseconds to open a connection. */
+  readonly connectionTimeout: number;
+  /** Milliseconds a request may go without an answer before it is abandoned (and retried). */
+  readonly requestTimeout: number;
+  readonly maxAttempts: number;
+}
+
+/**
+ * S3 answers a record or lock read in well under a second: 5 s to connect and 30 s per attempt is
+ * room for a slow one, not a hang (an endpoint that accepts and never answers kept `status` running
+ * for minutes). As in scripts/clients/aws.ts, throwOnRequestTimeout: without it
+ * @smithy/node-http-handler only logs a warning when requestTimeout passes.
+ */
+export const STATE_BUCKET_TIMEOUTS: StateBucketTimeouts = { connectionTimeout: 5_000, requestTimeout: 30_000, maxAttempts: 3 };
+
+/** A client of the state bucket, for the records and the run lock beside them; every call has a time limit. */
+export function stateBucketClient(state: StateConfig, env: NodeJS.ProcessEnv, timeouts: StateBucketTimeouts = STATE_BUCKET_TIMEOUTS): S3Client {
   const endpoint = customEndpoint('S3', env);
   return new S3Client({
     region: state.s3.region,
     credentials: fromIni({ profile: state.s3.profile, filepath: env.AWS_SHARED_CREDENTIALS_FILE, configFilepath: env.AWS_CONFIG_FILE }),
     endpoint,
     forcePathStyle: endpoint !== undefined,
+    maxAttempts: timeouts.maxAttempts,
+    requestHandler: { connectionTimeout: timeouts.connectionTimeout, requestTimeout: timeouts.requestTimeout, throwOnRequestTimeout: true },
   });
 }

@@ -221,31 +221,62 @@ async function lookup(config: AppConfig, prompt: OperatorPrompt | undefined, env
   return 0;
 }
 
+/**
+ * The command's exit code, or, once the run is told to stop (a signal, a dead parent), the signal's
+ * exit code at once: a call that never returns must not keep the command running.
+ */
+async function untilInterrupted(command: Command, run: Promise<number>, io: Io): Promise<number> {
+  try {
+    return await Promise.race([run, whenAborted(io.signal)]);
+  } catch (error) {
+    if (!(error instanceof Interrupted)) throw error;
+    const again = command === 'elevate' || command === 'revoke' ? ` Running "${command}" again finishes it (a run lock it held is stale once this process is gone).` : '';
+    io.print(`${command} ${error.message}: stopped.${again}`);
+    return error.exitCode;
+  }
+}
+
 export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
   const invocation = parseInvocation(argv, env);
   // Before any call: the configuration, and a terminal for --manual.
   const config = loadConfig(io.rawConfig ?? rawConfig);
   const prompt = invocation.manual ? (io.prompt ?? terminalPrompt()) : undefined;
-  if (invocation.command === 'lookup') return lookup(config, prompt, env, io);
-  if (invocation.command === 'leftovers') return leftovers(config, invocation, prompt, env, io);
   const records = recordStoreFor(config.state, PROJECT_ROOT, env);
-  if (invocation.command === 'status') return status(invocation, env, io, records, prompt);
-  if (invocation.command === 'access') return access(config, invocation, records, prompt, env, io);
-  if (invocation.command === 'elevate' || invocation.command === 'revoke') {
-    return runJit({ command: invocation.command, ...invocation.jit }, config, { records, locks: lockStoreFor(config.state, PROJECT_ROOT, env) }, env, io);
+  const { command } = invocation;
+  // Read-only, or (elevate, revoke) safe to run again: on a signal they end at once, whatever call is pending.
+  if (command === 'lookup') return untilInterrupted(command, lookup(config, prompt, env, io), io);
+  if (command === 'leftovers') return untilInterrupted(command, leftovers(config, invocation, prompt, env, io), io);
+  if (command === 'status') return untilInterrupted(command, status(invocation, env, io, records, prompt), io);
+  if (command === 'access') return untilInterrupted(command, access(config, invocation, records, prompt, env, io), io);
+  if (command === 'elevate' || command === 'revoke') {
+    return untilInterrupted(command, runJit({ command, ...invocation.jit }, config, { records, locks: lockStoreFor(config.state, PROJECT_ROOT, env) }, env, io), io);
   }
 
   const instance = invocation.instance!;
-  const previous = await records.read(instance);
+  let previous: DeployRecord | undefined;
+  try {
+    previous = await Promise.race([records.read(instance), whenAborted(io.signal)]);
+  } catch (error) {
+    if (!(error instanceof Interrupted)) throw error;
+    io.print(`[${instance}] ${invocation.command} ${error.message}: stopped before any change.`);
+    return error.exitCode;
+  }
   // The provisioners always pass their input; only rotation may take it from the record.
   const input = invocation.command === 'rotate-token' ? inputFor(instance, env, previous, records) : providedInput(instance, env);
-  const steps = phase(invocation.command);
+  const steps = phase(command);
   if (invocation.dryRun) {
     io.print(`${invocation.command} for ${input.instance} (${input.partition}, ${input.region}, ${input.identityStoreId}, tenant ${input.tenantId}), dry run:`);
     steps.forEach((step, i) => io.print(`  ${i + 1}. ${step.label} — not Terraform: ${step.why}`));
     return 0;
   }
-  const release = await acquireRunLock(lockStoreFor(config.state, PROJECT_ROOT, env), instance, { command: invocation.command, log: io.print, waitMs: io.lockWaitMs });
+  let release: () => Promise<void>;
+  try {
+    release = await Promise.race([acquireRunLock(lockStoreFor(config.state, PROJECT_ROOT, env), instance, { command: invocation.command, log: io.print, waitMs: io.lockWaitMs }), whenAborted(io.signal)]);
+  } catch (error) {
+    if (!(error instanceof Interrupted)) throw error;
+    io.print(`[${instance}] ${invocation.command} ${error.message} while taking the run lock: stopped before any change.`);
+    return error.exitCode;
+  }
   try {
     const ctx = contextFor(input, prompt, env, io, previous, { adoptIdentitySource: invocation.adoptIdentitySource });
     const run = async () => {
