@@ -6,7 +6,7 @@ import { EntraStack } from './stacks/entra-stack';
 import { accessStacks, AwsAccessStack } from './stacks/aws-access-stack';
 import { INSTANCE_NAMES } from './app-config/schema';
 import { applyStateBackend } from './constructs/state-backend';
-import { localAccessStates, refuseRetiredAccessStacks } from './stacks/retired-access-stacks';
+import { AppAccessStack, localAccessStates, refuseUnsafeAccessChanges } from './stacks/retired-access-stacks';
 
 export interface BuildOptions {
   /** The configuration to validate and build; the hardcoded one by default. */
@@ -66,11 +66,16 @@ export function buildApp(app: App = new App(), options: BuildOptions = {}): App 
   const stacks = [...awsStacks, entra, ...access];
   // A deployed access stack never leaves the app with its assignments still in AWS (stacks/retired-access-stacks.ts).
   // Local state is read here, before anything is synthesized; S3 state by `npm run deploy` (scripts/ci/cli.ts retired-stacks).
-  if (config.state.backend === 'local') refuseRetiredAccessStacks(stacks.map((s) => s.node.id), localAccessStates(options.stateDir ?? process.cwd()));
+  if (config.state.backend === 'local') refuseUnsafeAccessChanges(appAccessStacks(app), stacks.map((s) => s.node.id), localAccessStates(options.stateDir ?? process.cwd()));
   if (isExampleContext(context)) {
     stacks.forEach((stack) => Annotations.of(stack).addWarning(`federation.context.json holds example values; run \`${LOOKUP_COMMAND}\` before deploying to real accounts.`));
   }
   return app;
+}
+
+/** The access stacks of a built app, with the names of their assignment resources. */
+export function appAccessStacks(app: App): AppAccessStack[] {
+  return app.node.children.filter((c): c is AwsAccessStack => c instanceof AwsAccessStack).map((stack) => ({ stack: stack.node.id, assignments: stack.assignmentNames() }));
 }
 
 /** The CLI keeps annotations in manifest.json; print them so a person sees them in the synth output. */

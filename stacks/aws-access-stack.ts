@@ -7,6 +7,7 @@ import { AccountTargets } from '../constructs/account-targets';
 import { IdentityCenterPrincipals } from '../constructs/identity-center-principals';
 import { AccessAssignment } from '../constructs/access-assignment';
 import { readStateOf } from '../constructs/state-backend';
+import { SsoadminAccountAssignment } from '@cdktf/provider-aws/lib/ssoadmin-account-assignment';
 import { addPostconditions } from '../constructs/postconditions';
 import { hclString, literal } from '../constructs/literal';
 import { PERMISSION_SET_ARNS_OUTPUT } from './aws-identity-center-stack';
@@ -104,6 +105,11 @@ export class AwsAccessStack extends TerraformStack {
         accountIds: targets.accountIds(entries),
       });
     }
+  }
+
+  /** The names its account assignment resources have in its state (stacks/retired-access-stacks.ts compares them across stacks). */
+  assignmentNames(): string[] {
+    return this.node.findAll().filter((c): c is SsoadminAccountAssignment => c instanceof SsoadminAccountAssignment).map((r) => this.getLogicalId(r));
   }
 
   /** Each permission set's ARN from the base stack's state, by name. */

@@ -9,6 +9,14 @@ export interface StoredState {
   readonly location: string;
   /** Resource instances it holds (data sources are not counted: they hold nothing). */
   readonly resources: number;
+  /** The names of its account assignment resources that hold at least one assignment. */
+  readonly assignments: readonly string[];
+}
+
+/** An access stack of the app, with the names of its account assignment resources (their keys in state). */
+export interface AppAccessStack {
+  readonly stack: string;
+  readonly assignments: readonly string[];
 }
 
 const ACCESS_STACK_NAME = new RegExp(`^(${INSTANCE_NAMES.join('|')})-access(-[a-z0-9-]+)?$`);
@@ -16,10 +24,15 @@ const ACCESS_STACK_NAME = new RegExp(`^(${INSTANCE_NAMES.join('|')})-access(-[a-
 /** Whether a stack name is an access stack's (`<instance>-access` or `<instance>-access-<stack>`). */
 export const isAccessStackName = (name: string) => ACCESS_STACK_NAME.test(name);
 
-/** Resource instances a Terraform state (format 4) holds, data sources left out. */
-export function managedInstances(stateJson: string): number {
-  const state = JSON.parse(stateJson) as { resources?: { mode: string; instances?: unknown[] }[] };
-  return (state.resources ?? []).filter((r) => r.mode === 'managed').reduce((sum, r) => sum + (r.instances?.length ?? 0), 0);
+type StateResource = { mode: string; type: string; name: string; instances?: unknown[] };
+
+/** What a Terraform state (format 4) holds: its resource instances, data sources left out, and its assignment resources. */
+export function stateContents(stateJson: string): Pick<StoredState, 'resources' | 'assignments'> {
+  const managed = ((JSON.parse(stateJson) as { resources?: StateResource[] }).resources ?? []).filter((r) => r.mode === 'managed');
+  return {
+    resources: managed.reduce((sum, r) => sum + (r.instances?.length ?? 0), 0),
+    assignments: managed.filter((r) => r.type === 'aws_ssoadmin_account_assignment' && r.instances?.length).map((r) => r.name),
+  };
 }
 
 /**
@@ -57,12 +70,53 @@ export function localAccessStates(dir: string): StoredState[] {
     const stack = /^terraform\.(.+)\.tfstate$/.exec(file)?.[1];
     if (!stack || !isAccessStackName(stack)) return [];
     const location = join(dir, file);
-    return [{ stack, location, resources: managedInstances(readFileSync(location, 'utf8')) }];
+    return [{ stack, location, ...stateContents(readFileSync(location, 'utf8')) }];
   });
 }
 
-/** Refuses an app that would leave a deployed access stack behind (see retiredAccessStates). */
-export function refuseRetiredAccessStacks(appStacks: readonly string[], stored: readonly StoredState[]): void {
+/** An assignment resource the app puts in one access stack while another's state holds it. */
+export interface MovedAssignment {
+  readonly assignment: string;
+  readonly from: StoredState;
+  readonly to: string;
+}
+
+/**
+ * Entries moved between access stacks in one deploy. The resource keeps its name in its new stack, but cdktf applies
+ * the stacks one after another: when the new stack comes first, the aws provider's create finds the assignment there
+ * and stops ("already exists"); when the old one comes first, it deletes the assignment and the principal has no access
+ * until the new stack's apply (terraform-provider-aws internal/service/ssoadmin/account_assignment.go). README
+ * "Splitting the access stacks" gives the two safe ways.
+ */
+export function movedAssignments(app: readonly AppAccessStack[], stored: readonly StoredState[]): MovedAssignment[] {
+  // Each partition's stacks use the same resource names: only stacks of one instance are compared.
+  const instanceOf = (stack: string) => ACCESS_STACK_NAME.exec(stack)?.[1];
+  return app.flatMap(({ stack: to, assignments }) =>
+    stored
+      .filter((s) => s.stack !== to && instanceOf(s.stack) === instanceOf(to))
+      .flatMap((from) => assignments.filter((a) => from.assignments.includes(a)).map((assignment) => ({ assignment, from, to }))),
+  );
+}
+
+export class MovedAssignmentError extends Error {
+  constructor(readonly moved: MovedAssignment[]) {
+    super(
+      moved
+        .map(
+          ({ assignment, from, to }) =>
+            `${assignment} moves from ${from.stack} (its state, ${from.location}, holds it) to ${to} in one deploy: the new stack would fail with "already exists", or the old one would delete the access before the new one grants it again. ` +
+            'Move it in two deploys, or move its state by hand (README "Splitting the access stacks").',
+        )
+        .join('\n'),
+    );
+    this.name = 'MovedAssignmentError';
+  }
+}
+
+/** Refuses an app that would leave a deployed access stack behind, or move an assignment between stacks in one deploy. */
+export function refuseUnsafeAccessChanges(app: readonly AppAccessStack[], appStacks: readonly string[], stored: readonly StoredState[]): void {
   const retired = retiredAccessStates(appStacks, stored);
   if (retired.length) throw new RetiredStackError(retired);
+  const moved = movedAssignments(app, stored);
+  if (moved.length) throw new MovedAssignmentError(moved);
 }

@@ -62,6 +62,7 @@ const PRODUCT_CHECKS = [
   /^after Entra's next cycles, AWS-Admins stays out of her sign-in$/,
   /^without Status, each access stack stops at its plan with the upgrade message, and no assignment is deleted$/,
   /^removing the admin stacks from identityCenter\.accessStacks while their state holds assignments is refused before any call$/,
+  /^moving AWS-Admins's entries back to <instance>-access in one deploy is refused before any call, naming both stacks$/,
   /^the access report calls the assignment on the account moved out of Workloads in aws-commercial out of scope before the deploy$/,
   /^the access report calls the assignment on the account moved out of Workloads in aws-govcloud out of scope before the deploy$/,
   /^AWS-Admins's entries removed and an account moved out of Workloads: none of those assignments left in aws-commercial, the others unchanged$/,

@@ -15,7 +15,8 @@ import { UNKNOWN_ACCOUNT_STATE_MESSAGE } from '../../constructs/account-targets'
 
 // The state Terraform reads: the newer providers' state, else the retired status (aws 5.100.0), else UNKNOWN.
 const STATE_OF_VAL = 'coalesce(try(val.state, ""), try(val.status, ""), "UNKNOWN")';
-import { buildApp } from '../../main';
+import { appAccessStacks, buildApp } from '../../main';
+import { MovedAssignmentError } from '../../stacks/retired-access-stacks';
 import { parsed, stackOf, synthApp, synthStack, withEnv } from '../support/synth';
 
 const NO_ENDPOINT = { AWS_ENDPOINT_URL: undefined };
@@ -360,6 +361,16 @@ describe('an access stack that loses its last entry', () => {
       `aws-govcloud-access-admin is no longer in the app, but its state (${join(stateDir, 'terraform.aws-govcloud-access-admin.tfstate')}) still holds 2 resources, its assignments among them: ` +
         `put "admin" back in identityCenter.accessStacks['aws-govcloud'] in config.ts, deploy (a declared stack without entries destroys what it holds), then remove it.`,
     );
+  });
+
+  it('is refused when an entry moves to another access stack in one deploy while the old stack\'s state holds its assignment, naming both', () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'moved-'));
+    const shipped = withEnv(NO_ENDPOINT, () => appAccessStacks(buildApp(Testing.app(), { stateDir })));
+    const admins = shipped.find((s) => s.stack === 'aws-govcloud-access')!.assignments.find((name) => name.includes('AWS-Admins'))!;
+    writeFileSync(join(stateDir, 'terraform.aws-govcloud-access.tfstate'), stateWith([{ ...assignment, name: admins }]));
+    expect(() => withEnv(NO_ENDPOINT, () => buildApp(Testing.app(), { rawConfig: adminSplit(true), stateDir }))).toThrow(MovedAssignmentError);
+    expect(() => withEnv(NO_ENDPOINT, () => buildApp(Testing.app(), { rawConfig: adminSplit(true), stateDir }))).toThrow(`${admins} moves from aws-govcloud-access (its state, ${join(stateDir, 'terraform.aws-govcloud-access.tfstate')}, holds it) to aws-govcloud-access-admin in one deploy`);
+    expect(() => withEnv(NO_ENDPOINT, () => buildApp(Testing.app(), { stateDir }))).not.toThrow();
   });
 
   it('may leave the app once its state holds nothing (after the deploy that emptied it)', () => {

@@ -26,7 +26,7 @@ import { Fault, FAULT_PLANS, FaultPlan } from './faults';
 import { buildOrganizations, changeEntraMembership, expectedGroupAssignments, groupAssignmentsInAws, groupInAws, groupObjects, Organizations, rehearsalConfig, REHEARSAL_ORGANIZATION, REHEARSAL_SPLIT, untilMembers, withoutSplitEntries, moveAccountToRoot } from './groups';
 import { App } from 'cdktf';
 import { buildApp } from '../../main';
-import { RetiredStackError } from '../../stacks/retired-access-stacks';
+import { MovedAssignmentError, RetiredStackError } from '../../stacks/retired-access-stacks';
 import { UNKNOWN_ACCOUNT_STATE_MESSAGE } from '../../constructs/account-targets';
 import { Interruption, runProvisioner } from './provisioner';
 import { filesUnder, findLeaks, ScanSource, Secret } from './secret-scan';
@@ -333,10 +333,14 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Repo
               buildApp(new App({ outdir: mkdtempSync(join(tmpdir(), 'rehearsal-guard-')) }), { rawConfig: raw, stateDir: dir });
               return undefined;
             } catch (error) {
-              if (error instanceof RetiredStackError) return error;
+              if (error instanceof RetiredStackError || error instanceof MovedAssignmentError) return error;
               throw error;
             }
           };
+          // Stacks merged in one deploy: AWS-Admins' entries back in <instance>-access while the admin stacks' states hold them.
+          const unsplit = Object.fromEntries(INSTANCE_NAMES.map((i) => [i, config.identityCenter.access[i].map(({ stack: _stack, ...entry }: { stack?: string }) => entry)]));
+          const merged = refused({ ...config, identityCenter: { ...config.identityCenter, access: unsplit } });
+          report.check(`moving ${REHEARSAL_SPLIT.group}'s entries back to <instance>-access in one deploy is refused before any call, naming both stacks`, merged instanceof MovedAssignmentError && merged.moved.length === INSTANCE_NAMES.length, merged instanceof Error ? merged.message.split('\n')[0] : 'accepted');
           const undeclaredEarly = refused(withoutSplitEntries(config, { declared: false }));
           report.check(`removing the ${REHEARSAL_SPLIT.stack} stacks from identityCenter.accessStacks while their state holds assignments is refused before any call`, undeclaredEarly instanceof RetiredStackError && undeclaredEarly.retired.length === INSTANCE_NAMES.length, undeclaredEarly instanceof Error ? undeclaredEarly.message.split('\n')[0] : 'accepted');
           // An account leaves an OU: the report calls its assignment out of scope, and the next deploy deletes it.

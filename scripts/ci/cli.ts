@@ -7,14 +7,16 @@
  *   retired-stacks          refuse a deploy that would leave an access stack's state holding resources behind
  * Credentials stay in the job's environment; the AWS config file holds only commands.
  */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadConfig } from '../../config';
 import { AppConfig, INSTANCE_NAMES } from '../../app-config/schema';
 import { accessStacks } from '../../stacks/aws-access-stack';
-import { isAccessStackName, managedInstances, refuseRetiredAccessStacks, RetiredStackError, StoredState } from '../../stacks/retired-access-stacks';
+import { isAccessStackName, MovedAssignmentError, refuseUnsafeAccessChanges, RetiredStackError, stateContents, StoredState } from '../../stacks/retired-access-stacks';
 import { stateBucketClient } from '../deploy-record';
+import { App } from 'cdktf';
+import { appAccessStacks, buildApp } from '../../main';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 
 const ROOT = join(__dirname, '..', '..');
@@ -90,7 +92,7 @@ export async function storedAccessStates(config: AppConfig, env: NodeJS.ProcessE
       .filter((key) => isAccessStackName(stackOf(key)))
       .map(async (Key) => {
         const body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key }))).Body!.transformToString();
-        return { stack: stackOf(Key), location: `s3://${bucket}/${Key}`, resources: managedInstances(body) };
+        return { stack: stackOf(Key), location: `s3://${bucket}/${Key}`, ...stateContents(body) };
       }),
   );
 }
@@ -109,8 +111,9 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   } else if (command === 'confirm-destroy') {
     console.log(confirmDestroy(config, env.CONFIRM));
   } else if (command === 'retired-stacks') {
-    refuseRetiredAccessStacks(stackNames(config), await storedAccessStates(config, env));
-    console.log('no access stack left behind: every state that holds resources belongs to a stack of the app');
+    const app = buildApp(new App({ outdir: mkdtempSync(join(tmpdir(), 'retired-stacks-')) }));
+    refuseUnsafeAccessChanges(appAccessStacks(app), stackNames(config), await storedAccessStates(config, env));
+    console.log('no access stack left behind and no assignment moved between stacks in one deploy');
   } else if (command === 'stacks') {
     const json = JSON.stringify(stackNames(config));
     if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, `stacks=${json}\n`);
@@ -122,7 +125,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
 
 if (require.main === module) {
   main(process.argv.slice(2), process.env).catch((error) => {
-    console.error(error instanceof CiError || error instanceof RetiredStackError ? error.message : error);
+    console.error(error instanceof CiError || error instanceof RetiredStackError || error instanceof MovedAssignmentError ? error.message : error);
     process.exitCode = 1;
   });
 }
