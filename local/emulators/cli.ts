@@ -6,9 +6,10 @@
  */
 import { AwsEmulator } from './aws';
 import { EntraEmulator } from './entra';
+import { EmulatorPortError, emulatorPort, whyNotStarted } from './port';
 
 async function main(): Promise<void> {
-  const aws = await AwsEmulator.start({ port: process.env.EMULATOR_PORT ? Number(process.env.EMULATOR_PORT) : undefined });
+  const aws = await AwsEmulator.start({ port: emulatorPort(process.env) });
   const entra = await EntraEmulator.start().catch(async (error) => {
     await aws.stop();
     throw error;
@@ -26,6 +27,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(`The emulators did not start: ${error.message}`);
+  console.error(error instanceof EmulatorPortError ? error.message : `The emulators did not start: ${whyNotStarted(error)}`);
   process.exit(1);
 });

@@ -11,7 +11,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadConfig } from '../../config';
-import { AppConfig, INSTANCE_NAMES } from '../../app-config/schema';
+import { AppConfig, ConfigError, INSTANCE_NAMES } from '../../app-config/schema';
 import { accessStacks } from '../../stacks/aws-access-stack';
 import { isAccessStackName, MovedAssignmentError, refuseUnsafeAccessChanges, RetiredStackError, stateContents, StoredState } from '../../stacks/retired-access-stacks';
 import { stateBucketClient } from '../deploy-record';
@@ -125,7 +125,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
 
 if (require.main === module) {
   main(process.argv.slice(2), process.env).catch((error) => {
-    console.error(error instanceof CiError || error instanceof RetiredStackError || error instanceof MovedAssignmentError ? error.message : error);
+    console.error(error instanceof CiError || error instanceof ConfigError || error instanceof RetiredStackError || error instanceof MovedAssignmentError ? error.message : error);
     process.exitCode = 1;
   });
 }

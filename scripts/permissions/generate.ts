@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../config';
-import { AppConfig, INSTANCE_NAMES, InstanceName } from '../../app-config/schema';
+import { AppConfig, ConfigError, INSTANCE_NAMES, InstanceName } from '../../app-config/schema';
 import { synthToDisk } from '../synth-to-disk';
 import { accessStacks } from '../../stacks/aws-access-stack';
 import {
@@ -141,7 +141,7 @@ export function stalePermissionFiles(files = permissionFiles()): string[] {
     .map(([name]) => name);
 }
 
-if (require.main === module) {
+function main(): void {
   const files = permissionFiles();
   if (process.argv.includes('--check')) {
     const stale = stalePermissionFiles(files);
@@ -151,5 +151,16 @@ if (require.main === module) {
     mkdirSync(PERMISSIONS_DIR, { recursive: true });
     for (const [name, text] of Object.entries(files)) writeFileSync(join(PERMISSIONS_DIR, name), text);
     console.log(`wrote ${Object.keys(files).map((name) => `permissions/${name}`).join(', ')}`);
+  }
+}
+
+if (require.main === module) {
+  try {
+    main();
+  } catch (error) {
+    // An invalid config.ts: its message names every problem; a stack trace would only hide it.
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exitCode = 1;
   }
 }

@@ -3,9 +3,10 @@
  * `AWS_ENDPOINT_URL=http://127.0.0.1:<port>`, and stops itself and moto on SIGINT or SIGTERM.
  */
 import { AwsEmulator } from '.';
+import { EmulatorPortError, emulatorPort, whyNotStarted } from '../port';
 
 async function main(): Promise<void> {
-  const emulator = await AwsEmulator.start({ port: process.env.EMULATOR_PORT ? Number(process.env.EMULATOR_PORT) : undefined });
+  const emulator = await AwsEmulator.start({ port: emulatorPort(process.env) });
   console.log(`AWS_ENDPOINT_URL=${emulator.endpoint}`);
   console.error(`AWS emulator ready: moto (pid ${emulator.moto.pid}) behind the gateway; Ctrl-C stops both.`);
   const stop = async (signal: string) => {
@@ -18,11 +19,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(`The AWS emulator did not start: ${whyNotStarted(error)}`);
+  console.error(error instanceof EmulatorPortError ? error.message : `The AWS emulator did not start: ${whyNotStarted(error)}`);
   process.exit(1);
 });
-
-function whyNotStarted(error: NodeJS.ErrnoException & { port?: number }): string {
-  if (error.code !== 'EADDRINUSE') return error.message;
-  return `port ${error.port} on 127.0.0.1 is in use (another emulator?): stop what holds it, or choose another port with EMULATOR_PORT=<port> npm run emulator (leave EMULATOR_PORT unset to take a free one).`;
-}
