@@ -170,6 +170,36 @@ export async function readOrganization(organizations: OrganizationsClient, sts: 
   };
 }
 
+/** Whether an access entry needs the Organization: OUs and allAccounts do, named accounts and "current" do not. */
+const needsOrganization = (entry: AccessEntry) => Boolean(entry.organizationalUnits || entry.allAccounts);
+
+/**
+ * The Organization as far as the instance's access entries need it. Entries on named accounts and
+ * "current" need only the caller's account (STS), so an account outside any Organization, or a role
+ * without Organizations permissions, still gets its report. An entry on OUs or allAccounts in an
+ * account that is in no Organization (AWSOrganizationsNotInUseException, Organizations API reference)
+ * gets a sentence that says so, not a permissions hint.
+ */
+export async function organizationFor(clients: Pick<AccessAwsClients, 'organizations' | 'sts'>, read: AwsRead): Promise<OrganizationAccounts & { accounts: AccountInfo[] }> {
+  if (!read.config.identityCenter.access[read.instance].some(needsOrganization)) {
+    const { Account } = await clients.sts.send(new GetCallerIdentityCommand({}));
+    const unused = async (): Promise<never> => {
+      throw new Error(`no access entry of ${read.instance} reaches OUs or the Organization`);
+    };
+    return { currentAccountId: Account!, managementAccountId: '', descendantsOf: unused, allAccounts: unused, accounts: [] };
+  }
+  try {
+    return await readOrganization(clients.organizations, clients.sts);
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'AWSOrganizationsNotInUseException') throw error;
+    const { profile } = read.config.aws[read.instance];
+    throw new Error(
+      `The account of ${read.instance} (AWS profile ${profile}) is not in an AWS Organization (AWSOrganizationsNotInUseException), but identityCenter.access['${read.instance}'] reaches organizationalUnits or allAccounts: ` +
+        'name the accounts in those entries (accounts: [...]), or use the profile of the Organization\'s management account, then run again.',
+    );
+  }
+}
+
 /** An access entry's targets in words, for findings. */
 function scopeOf(entry: AccessEntry): string {
   if (entry.accounts) return `the accounts it names (${entry.accounts.join(', ')})`;
@@ -222,7 +252,7 @@ export async function collectAws(clients: AccessAwsClients, read: AwsRead): Prom
   if (!instance?.InstanceArn || !instance.IdentityStoreId) throw new Error(`Identity Center in ${read.instance} has no Organization instance: enable it in the console, then run again.`);
   const { InstanceArn, IdentityStoreId } = instance;
   const sets = await permissionSets(ssoAdmin, InstanceArn);
-  const organization = await attempt(() => readOrganization(clients.organizations, clients.sts));
+  const organization = await attempt(() => organizationFor(clients, read));
   return {
     instance: read.instance,
     instanceArn: InstanceArn,

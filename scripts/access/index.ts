@@ -4,7 +4,8 @@
  * (render.ts). With --wait-for-cycle, a membership difference that may be lag is read again after
  * the next provisioning cycle, so it is reported as drift or not at all.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { AppConfig, InstanceName } from '../../app-config/schema';
 import { DeployRecord, RecordStore } from '../deploy-record';
 import { explain } from '../runner';
@@ -75,9 +76,20 @@ export interface AccessOutput {
 
 /** Prints the report (table or JSON), writes the Markdown when asked; exit code 1 when a finding needs action. */
 export async function reportAccess(run: AccessRun, output: AccessOutput): Promise<number> {
+  // Before any call: a report that cannot be written would otherwise fail after every read.
+  if (output.markdownFile) refuseMissingFolder(output.markdownFile);
   const report = await buildAccessReport(run);
   if (output.json) output.print(JSON.stringify(report, null, 2));
   else terminalLines(report).forEach((line) => output.print(line));
   if (output.markdownFile) writeFileSync(output.markdownFile, markdown(report));
   return report.needsAction ? 1 : 0;
+}
+
+export class MarkdownFolderError extends Error {}
+
+/** --markdown FILE into a folder that is not there: one sentence that names it. */
+function refuseMissingFolder(file: string): void {
+  const folder = dirname(resolve(file));
+  if (existsSync(folder) && statSync(folder).isDirectory()) return;
+  throw new MarkdownFolderError(`--markdown ${file}: the folder ${folder} does not exist: create it, or write the report elsewhere, then run again.`);
 }
