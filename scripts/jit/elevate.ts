@@ -132,6 +132,13 @@ async function provisionMembership(graph: GraphApi, target: JitTarget, userId: s
     if (verdict.result !== 'Success') throw new JitError(`[${target.instance}] Entra did not provision ${target.group.displayName} on demand (${verdict.result}): ${JSON.stringify(verdict.details)}; Entra's provisioning logs for the app say why`);
     return 'on demand';
   } catch (error) {
+    if (error instanceof RetryTimeoutError) {
+      // Graph answered 429 (or failed) for the client's whole retry budget: the activation in Entra is done, only its carriage is not.
+      throw new JitError(
+        `[${target.instance}] on-demand provisioning of ${target.group.displayName} did not go through: ${error.message}. Your PIM activation of ${target.group.displayName} stays active: ` +
+          `run \`npm run elevate -- --instance ${target.instance}\` again (it finds the activation and provisions it on demand), or wait for Entra's next provisioning cycle (about 40 minutes) to carry it.`,
+      );
+    }
     if (graphError(error).statusCode !== 403) throw error;
     return 'not allowed';
   }
