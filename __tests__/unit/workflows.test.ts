@@ -22,7 +22,13 @@ function stepsOf(path: string): any[] {
   return doc.jobs ? Object.values(doc.jobs).flatMap((job: any) => job.steps ?? []) : doc.runs.steps;
 }
 
-const sessions = () => Object.fromEntries(['aws-commercial', 'aws-govcloud'].flatMap((i) => (['ACCESS_KEY_ID', 'SECRET_ACCESS_KEY', 'SESSION_TOKEN'] as const).map((p) => [sessionVariable(i, p), `${i}-${p}`])));
+// An hour from now: the SDK refuses credentials a credential_process says have expired.
+const EXPIRATION = new Date(Date.now() + 3600_000).toISOString();
+const sessions = () => ({
+  ...Object.fromEntries(['aws-commercial', 'aws-govcloud'].flatMap((i) => (['ACCESS_KEY_ID', 'SECRET_ACCESS_KEY', 'SESSION_TOKEN'] as const).map((p) => [sessionVariable(i, p), `${i}-${p}`]))),
+  // configure-aws-credentials' aws-expiration output, as @actions/core writes a Date: JSON, quotes included.
+  ...Object.fromEntries(['aws-commercial', 'aws-govcloud'].map((i) => [sessionVariable(i, 'EXPIRATION'), JSON.stringify(EXPIRATION)])),
+});
 const withS3 = () => loadConfig({ ...structuredClone(rawConfig), state: { ...rawConfig.state, backend: 's3' } });
 /** The shipped config with AWS-Admins' access in aws-commercial-access-admin and aws-govcloud-access-admin. */
 const split = () => {
@@ -78,7 +84,7 @@ describe('GitHub workflows', () => {
     expect(deploy.concurrency).toEqual({ group: 'production', 'cancel-in-progress': false });
     expect(deploy.permissions['id-token']).toBe('write');
     expect(deploy.jobs.deploy.environment).toBe('production');
-    expect(stepsOf('.github/workflows/deploy.yml').map((s) => s.run).filter(Boolean)).toEqual(['npm run deploy -- --auto-approve', 'npm run status']);
+    expect(stepsOf('.github/workflows/deploy.yml').map((s) => s.run).filter(Boolean)).toEqual(['npm run --silent ci -- require-s3-state', 'npm run deploy -- --auto-approve', 'npm run status']);
     const credentials = stepsOf('.github/actions/cloud-credentials/action.yml');
     expect(credentials.filter((s) => String(s.uses).startsWith('aws-actions/configure-aws-credentials@')).map((s) => s.with['aws-region'])).toEqual(['us-east-1', 'us-gov-west-1']);
     expect(credentials.find((s) => String(s.uses).startsWith('azure/login@')).with).not.toHaveProperty('client-secret');
@@ -103,8 +109,46 @@ describe('GitHub workflows', () => {
 });
 
 describe('CI commands', () => {
-  it('refuse to deploy from CI with local state', () => {
-    expect(() => awsProfiles(loadConfig(), sessions())).toThrow(/state\.backend "local": a CI runner forgets local state/);
+  it('bind the profiles with the committed config (local state): the pull request\'s diff runs as committed', () => {
+    expect(() => awsProfiles(loadConfig(), sessions())).not.toThrow();
+  });
+
+  it('refuse to deploy, destroy or report status from CI with local state, before any credential', () => {
+    const run = ciCommand(['require-s3-state']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('config.ts has state.backend "local": a CI runner forgets local state, so set it to "s3" before deploying from CI');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    for (const path of ['.github/workflows/deploy.yml', '.github/workflows/destroy.yml', '.github/workflows/status.yml']) {
+      const steps = stepsOf(path);
+      const at = steps.findIndex((s) => s.run === 'npm run --silent ci -- require-s3-state');
+      expect(at).toBeGreaterThan(-1);
+      expect(at).toBeLessThan(steps.findIndex((s) => s.uses === './.github/actions/cloud-credentials'));
+    }
+    expect(read('.github/workflows/pull-request.yml')).not.toContain('require-s3-state');
+  });
+
+  it("never write over a user's AWS config: their own file, handed to later steps through $GITHUB_ENV", () => {
+    const home = mkdtempSync(join(tmpdir(), 'home-'));
+    const temp = mkdtempSync(join(tmpdir(), 'runner-temp-'));
+    const githubEnv = join(temp, 'github-env');
+    mkdirSync(join(home, '.aws'));
+    const mine = '[profile aws-commercial]\nregion = eu-west-1\nsso_start_url = https://example.awsapps.com/start\n';
+    writeFileSync(join(home, '.aws', 'config'), mine);
+    const env = { ...sessions(), HOME: home, RUNNER_TEMP: temp, GITHUB_ENV: githubEnv, AWS_CONFIG_FILE: '' };
+    delete (env as NodeJS.ProcessEnv).AWS_CONFIG_FILE;
+    const run = spawnSync(join(root, 'node_modules/.bin/ts-node'), ['--transpile-only', 'scripts/ci/cli.ts', 'aws-profiles'], { cwd: root, env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'AWS_CONFIG_FILE')), ...env }, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(readFileSync(join(home, '.aws', 'config'), 'utf8')).toBe(mine);
+    const handed = readFileSync(githubEnv, 'utf8');
+    const configFile = /^AWS_CONFIG_FILE=(.+)$/m.exec(handed)?.[1];
+    expect(configFile).toBe(join(temp, 'entra-identity-center-federation', 'aws-config'));
+    expect(readFileSync(configFile!, 'utf8')).toMatch(/\[profile aws-govcloud\]\nregion = us-gov-west-1\ncredential_process = /);
+    // Set by the user, AWS_CONFIG_FILE is theirs too: left as it is.
+    const theirs = join(home, 'their-config');
+    writeFileSync(theirs, mine);
+    expect(awsProfiles(loadConfig(), { ...sessions(), AWS_CONFIG_FILE: theirs, RUNNER_TEMP: temp }).configFile).toBe(configFile);
+    expect(readFileSync(theirs, 'utf8')).toBe(mine);
   });
 
   it('name the missing session outputs', () => {
@@ -121,20 +165,45 @@ describe('CI commands', () => {
     const resolve = `require('@aws-sdk/credential-providers').fromIni({ profile: 'aws-govcloud', configFilepath: '${configFile}', filepath: '${join(dir, 'none')}' })().then((c) => console.log(JSON.stringify(c)))`;
     const run = spawnSync('node', ['-e', resolve], { cwd: root, env: { ...process.env, ...sessions() }, encoding: 'utf8' });
     expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout)).toMatchObject({ accessKeyId: 'aws-govcloud-ACCESS_KEY_ID', secretAccessKey: 'aws-govcloud-SECRET_ACCESS_KEY', sessionToken: 'aws-govcloud-SESSION_TOKEN' });
+    expect(JSON.parse(run.stdout)).toMatchObject({ accessKeyId: 'aws-govcloud-ACCESS_KEY_ID', secretAccessKey: 'aws-govcloud-SECRET_ACCESS_KEY', sessionToken: 'aws-govcloud-SESSION_TOKEN', expiration: EXPIRATION });
   });
 
   it('hand the sessions to later steps and clear the ambient credentials of the last configure step', () => {
     const lines = laterStepsEnv(sessions()).trim().split('\n');
     expect(lines).toEqual(expect.arrayContaining(['CI_AWS_GOVCLOUD_SESSION_TOKEN=aws-govcloud-SESSION_TOKEN', 'AWS_ACCESS_KEY_ID=', 'AWS_SESSION_TOKEN=', 'AWS_REGION=']));
-    expect(credentialProcessOutput('aws-commercial', sessions())).toBe(JSON.stringify({ Version: 1, AccessKeyId: 'aws-commercial-ACCESS_KEY_ID', SecretAccessKey: 'aws-commercial-SECRET_ACCESS_KEY', SessionToken: 'aws-commercial-SESSION_TOKEN' }));
+    // AWS CLI and SDK "Sourcing credentials with an external process": Version 1 and an ISO 8601 Expiration, so an SDK refreshes instead of using expired keys.
+    expect(credentialProcessOutput('aws-commercial', sessions())).toBe(
+      JSON.stringify({ Version: 1, AccessKeyId: 'aws-commercial-ACCESS_KEY_ID', SecretAccessKey: 'aws-commercial-SECRET_ACCESS_KEY', SessionToken: 'aws-commercial-SESSION_TOKEN', Expiration: EXPIRATION }),
+    );
+    expect(JSON.parse(credentialProcessOutput('aws-govcloud', { ...sessions(), [sessionVariable('aws-govcloud', 'EXPIRATION')]: EXPIRATION })).Expiration).toBe(EXPIRATION);
+    expect(() => credentialProcessOutput('aws-govcloud', { ...sessions(), [sessionVariable('aws-govcloud', 'EXPIRATION')]: 'soon' })).toThrow(/CI_AWS_GOVCLOUD_EXPIRATION is not an ISO 8601 time \(got "soon"\)/);
+  });
+
+  it('ask for sessions that outlive each job, and pass each session\'s expiration on', () => {
+    const credentials = stepsOf('.github/actions/cloud-credentials/action.yml');
+    const configure = credentials.filter((s) => String(s.uses).startsWith('aws-actions/configure-aws-credentials@'));
+    const bind = credentials.find((s) => /ci -- aws-profiles/.test(s.run ?? ''));
+    for (const step of configure) {
+      expect(bind.env[sessionVariable(step.id === 'govcloud' ? 'aws-govcloud' : 'aws-commercial', 'EXPIRATION')]).toBe(`\${{ steps.${step.id}.outputs.aws-expiration }}`);
+    }
+    for (const path of workflows) {
+      for (const job of Object.values(parse(read(path)).jobs) as any[]) {
+        if (!(job.steps ?? []).some((s: any) => s.uses === './.github/actions/cloud-credentials')) continue;
+        for (const step of configure) expect(Number(step.with['role-duration-seconds'])).toBeGreaterThanOrEqual(job['timeout-minutes'] * 60);
+      }
+    }
+  });
+
+  it('report status with the read-only roles', () => {
+    const step = stepsOf('.github/workflows/status.yml').find((s) => s.uses === './.github/actions/cloud-credentials');
+    expect(step.with).toMatchObject({ 'aws-commercial-role-arn': '${{ vars.AWS_COMMERCIAL_READ_ONLY_ROLE_ARN }}', 'aws-govcloud-role-arn': '${{ vars.AWS_GOVCLOUD_READ_ONLY_ROLE_ARN }}' });
   });
 
   it('as a command, stop with the reason and exit code 1, writing nothing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ci-'));
-    const run = spawnSync(join(root, 'node_modules/.bin/ts-node'), ['--transpile-only', 'scripts/ci/cli.ts', 'aws-profiles'], { cwd: root, env: { ...process.env, ...sessions(), AWS_CONFIG_FILE: join(dir, 'config') }, encoding: 'utf8' });
+    const run = spawnSync(join(root, 'node_modules/.bin/ts-node'), ['--transpile-only', 'scripts/ci/cli.ts', 'aws-profiles'], { cwd: root, env: { ...process.env, RUNNER_TEMP: dir, GITHUB_ENV: join(dir, 'github-env') }, encoding: 'utf8' });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('config.ts has state.backend "local"');
+    expect(run.stderr).toContain('missing CI_AWS_COMMERCIAL_ACCESS_KEY_ID');
     expect(readdirSync(dir)).toEqual([]);
   });
 
