@@ -110,6 +110,14 @@ export const IAM_REQUESTED_REGION: Record<string, string> = { aws: 'us-east-1', 
  */
 export const ORGANIZATIONS_REQUESTED_REGION = IAM_REQUESTED_REGION;
 
+/**
+ * What `npm run status` and `npm run access` run, for the read-only role's policy (scripts/permissions/generate.ts
+ * follows their imports): the two reports, the AWS clients they are given (scripts/clients/aws.ts) and the deploy records.
+ */
+export const READ_ONLY_ENTRIES = ['scripts/status.ts', 'scripts/access/index.ts', 'scripts/clients/aws.ts', 'scripts/deploy-record.ts'];
+/** An action that only reads, by its verb (IAM service authorization reference: access level List or Read). */
+export const READ_ONLY_ACTION = /^[a-z0-9-]+:(Get|List|Describe)/;
+
 /** Calls that need no IAM permission: AWS STS API reference, GetCallerIdentity ("No permissions are required"). */
 export const NO_PERMISSION_ACTIONS = new Set(['sts:GetCallerIdentity']);
 

@@ -15,6 +15,9 @@ import {
   STATE_BACKEND_ACTIONS, TERRAFORM_AWS_ACTIONS, TERRAFORM_GRAPH_PERMISSIONS,
 } from './catalog';
 import { AwsCall, GraphCall, scanScripts } from './scan';
+import { READ_ONLY_ACTION, READ_ONLY_ENTRIES } from './catalog';
+import { dirname as dirOf, relative as relativeTo } from 'node:path';
+import ts from 'typescript';
 
 const ROOT = join(__dirname, '..', '..');
 export const PERMISSIONS_DIR = join(ROOT, 'permissions');
@@ -101,6 +104,54 @@ export function awsPolicy(instance: InstanceName, types: Record<string, string[]
   return { Version: '2012-10-17', Statement: statements };
 }
 
+/** The files under scripts/ that READ_ONLY_ENTRIES import, directly or not (relative imports, as the TypeScript pre-processor lists them). */
+export function reachableFiles(root: string, entries: readonly string[] = READ_ONLY_ENTRIES): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const { importedFiles } = ts.preProcessFile(readFileSync(join(root, file), 'utf8'), true, true);
+    for (const { fileName } of importedFiles.filter((i) => i.fileName.startsWith('.'))) {
+      const base = join(dirOf(join(root, file)), fileName);
+      const found = [`${base}.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate));
+      const path = found && relativeTo(root, found);
+      if (path?.startsWith('scripts/')) visit(path);
+    }
+  };
+  entries.forEach(visit);
+  return [...seen].sort();
+}
+
+/**
+ * The policy of the read-only role `npm run status` and `npm run access` run with (the status workflow):
+ * the reads among the calls of the files they run, in the profile's region, and the deploy records
+ * for the state profile. s3:ListBucket on the bucket: without it S3 answers a missing record 403, not
+ * 404 (Amazon S3 API reference, GetObject, "Permissions").
+ */
+export function readOnlyPolicy(instance: InstanceName, scripts: AwsCall[], config: AppConfig) {
+  const { partition, region, profile } = config.aws[instance];
+  const files = new Set(reachableFiles(ROOT));
+  const actions = sorted(scripts.filter((call) => files.has(call.file)).map(iamActionOfScriptCall)).filter((a) => READ_ONLY_ACTION.test(a) && !NO_PERMISSION_ACTIONS.has(a));
+  const inRegion = { StringEquals: { 'aws:RequestedRegion': region } };
+  const byPrefix = (prefix: string) => actions.filter((a) => a.startsWith(`${prefix}:`));
+  const statements: Statement[] = [
+    { Sid: 'IdentityCenterReads', Effect: 'Allow', Action: byPrefix('sso'), Resource: '*', Condition: inRegion },
+    { Sid: 'IdentityStoreReads', Effect: 'Allow', Action: byPrefix('identitystore'), Resource: '*', Condition: inRegion },
+    { Sid: 'ConsoleOnlyFederationReads', Effect: 'Allow', Action: byPrefix('sso-directory'), Resource: '*', Condition: inRegion },
+  ];
+  if (byPrefix('organizations').length) {
+    statements.push({ Sid: 'OrganizationReadsForAccessTargets', Effect: 'Allow', Action: byPrefix('organizations'), Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': ORGANIZATIONS_REQUESTED_REGION[partition] } } });
+  }
+  if (profile === config.state.s3.profile && byPrefix('s3').includes('s3:GetObject')) {
+    const { bucket, keyPrefix } = config.state.s3;
+    statements.push(
+      { Sid: 'StateBucketListingWhenBackendIsS3', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: `arn:aws:s3:::${bucket}` },
+      { Sid: 'DeployRecordsWhenBackendIsS3', Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::${bucket}/${keyPrefix}/records/*` },
+    );
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}
+
 /** The application permissions of the Entra identity that deploys azure-id and runs the scripts. */
 export function graphPermissions(types: Record<string, string[]>, scripts: GraphCall[], config: AppConfig) {
   const azureTypes = types[config.entra.shortName].filter((t) => /^(data\.)?azuread_/.test(t));
@@ -130,6 +181,7 @@ export function permissionFiles(): Record<string, string> {
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   return {
     ...Object.fromEntries(INSTANCE_NAMES.map((instance) => [`${config.aws[instance].profile}.iam-policy.json`, json(awsPolicy(instance, types, scripts.aws, config))])),
+    ...Object.fromEntries(INSTANCE_NAMES.map((instance) => [`${config.aws[instance].profile}.read-only.iam-policy.json`, json(readOnlyPolicy(instance, scripts.aws, config))])),
     [`${config.entra.shortName}.graph-permissions.json`]: json(graphPermissions(types, scripts.graph, config)),
   };
 }
