@@ -3,10 +3,11 @@ import { loadConfig, rawConfig } from './config';
 import { isExampleContext, loadFederationContext, LOOKUP_COMMAND } from './app-config/context';
 import { AwsIdentityCenterStack } from './stacks/aws-identity-center-stack';
 import { EntraStack } from './stacks/entra-stack';
-import { accessStacks, AwsAccessStack } from './stacks/aws-access-stack';
+import { AwsAccessStack } from './stacks/aws-access-stack';
+import { accessStacks } from './app-model/stacks';
 import { INSTANCE_NAMES } from './app-config/schema';
 import { applyStateBackend } from './constructs/state-backend';
-import { AppAccessStack, localAccessStates, refuseUnsafeAccessChanges } from './stacks/retired-access-stacks';
+import { AppAccessStack, localAccessStates, refuseUnsafeAccessChanges } from './app-model/retired-access-stacks';
 
 export interface BuildOptions {
   /** The configuration to validate and build; the hardcoded one by default. */
@@ -64,7 +65,7 @@ export function buildApp(app: App = new App(), options: BuildOptions = {}): App 
     });
   });
   const stacks = [...awsStacks, entra, ...access];
-  // A deployed access stack never leaves the app with its assignments still in AWS (stacks/retired-access-stacks.ts).
+  // A deployed access stack never leaves the app with its assignments still in AWS (app-model/retired-access-stacks.ts).
   // Local state is read here, before anything is synthesized; S3 state by `npm run deploy` (scripts/ci/cli.ts retired-stacks).
   if (config.state.backend === 'local') refuseUnsafeAccessChanges(appAccessStacks(app), stacks.map((s) => s.node.id), localAccessStates(options.stateDir ?? process.cwd()));
   if (isExampleContext(context)) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CDKTF_TOKEN_MARKER } from '../constructs/literal';
+import { CDKTF_TOKEN_MARKER } from './cdktf-token';
 
 // Regions per partition, from the AWS regional services list; Identity Center runs in each.
 // A region outside this list is a typo far more often than a new region.

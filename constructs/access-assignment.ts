@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { TerraformIterator } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SsoadminAccountAssignment } from '@cdktf/provider-aws/lib/ssoadmin-account-assignment';
+import { ASSIGNMENT_RESOURCE_ID } from '../app-model/stacks';
 
 export interface AccessAssignmentProps {
   readonly instanceArn: string;
@@ -26,7 +27,8 @@ export class AccessAssignment extends Construct {
   constructor(scope: Construct, id: string, props: AccessAssignmentProps) {
     super(scope, id);
     const accounts = TerraformIterator.fromList(props.accountIds);
-    new SsoadminAccountAssignment(this, 'assignment', {
+    // Its id is part of the resource's name in state, which the retired-stacks check computes (app-model/stacks.ts).
+    new SsoadminAccountAssignment(this, ASSIGNMENT_RESOURCE_ID, {
       provider: props.provider,
       forEach: accounts,
       instanceArn: props.instanceArn,

@@ -5,34 +5,9 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
 import { DataAwsOrganizationsOrganizationalUnitDescendantAccounts } from '@cdktf/provider-aws/lib/data-aws-organizations-organizational-unit-descendant-accounts';
 import { AccessEntry } from '../app-config/schema';
+import { REACHABLE_STATE } from '../app-model/account-reach';
 import { addPostconditions } from './postconditions';
 import { literal } from './literal';
-
-/**
- * The Organization as the access report (scripts/access) reads it at run time, for the same rule
- * the plan-time expression below applies.
- */
-export interface OrganizationAccounts {
-  /** The account the profile resolves to. */
-  readonly currentAccountId: string;
-  readonly managementAccountId: string;
-  /**
-   * Every account in this OU (or root) and every OU below it, whatever its state: Organizations'
-   * State (AccountState), or the retired Status where State is absent; undefined when neither is given.
-   */
-  descendantsOf(parentId: string): Promise<{ id: string; state?: string }[]>;
-  allAccounts(): Promise<{ id: string; state?: string }[]>;
-}
-
-// OUs and the Organization reach their ACTIVE accounts only, and never the management account.
-export const REACHABLE_STATE = 'ACTIVE';
-
-/** The accounts an access entry reaches, by the rule AccountTargets writes into the plan. */
-export async function reachedAccountIds(entry: AccessEntry, organization: OrganizationAccounts): Promise<string[]> {
-  if (entry.accounts) return entry.accounts.map((account) => (account === 'current' ? organization.currentAccountId : account));
-  const pool = entry.organizationalUnits ? (await Promise.all(entry.organizationalUnits.map((ou) => organization.descendantsOf(ou)))).flat() : await organization.allAccounts();
-  return [...new Set(pool.filter((a) => a.state === REACHABLE_STATE && a.id !== organization.managementAccountId).map((a) => a.id))];
-}
 
 export interface AccountTargetsProps {
   /** The account the profile resolves to: what "current" means. */
@@ -61,7 +36,7 @@ export const UNKNOWN_ACCOUNT_STATE_MESSAGE =
 
 /**
  * The accounts an access entry reaches, as a set of account ids that Terraform computes at plan
- * time. OUs (`aws_organizations_organizational_unit_descendant_accounts`, which also lists closed
+ * time, by the rule the access report applies at run time (app-model/account-reach.ts). OUs (`aws_organizations_organizational_unit_descendant_accounts`, which also lists closed
  * and suspended accounts: aws-ia/terraform-aws-permission-sets filters them) and the whole
  * Organization expand to their ACTIVE accounts without the management account; that account is
  * reached only when named in `accounts`. Each OU and the Organization are read once per stack, and

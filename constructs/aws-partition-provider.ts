@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AwsInstanceConfig } from '../app-config/schema';
 import { literal } from './literal';
-import { fipsFor, REHEARSAL_ENDPOINT_CONTEXT } from '../scripts/clients/aws-endpoints';
+import { fipsFor, REHEARSAL_ENDPOINT_CONTEXT } from '../app-model/fips';
 
 export interface AwsPartitionProviderProps {
   readonly instance: AwsInstanceConfig;

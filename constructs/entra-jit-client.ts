@@ -3,8 +3,8 @@ import { Application } from '@cdktf/provider-azuread/lib/application';
 import { DataAzureadServicePrincipal } from '@cdktf/provider-azuread/lib/data-azuread-service-principal';
 import { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal';
 import { ServicePrincipalDelegatedPermissionGrant } from '@cdktf/provider-azuread/lib/service-principal-delegated-permission-grant';
-// The scopes and why each is the least: scripts/jit/sign-in.ts, which asks for the same list.
-import { JIT_SCOPES } from '../scripts/jit/sign-in';
+// The scopes and why each is the least: app-model/jit.ts; scripts/jit/sign-in.ts asks for the same list.
+import { JIT_SCOPES } from '../app-model/jit';
 
 /** Microsoft Graph's application id, the same in every tenant (azuread docs, service_principal_delegated_permission_grant example). */
 export const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';

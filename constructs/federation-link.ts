@@ -1,12 +1,12 @@
 import { relative, join } from 'node:path';
 import { Construct } from 'constructs';
 import { App, DataResource, TerraformStack } from 'cdktf';
-import { POST_APPLY_STEPS, PRE_DESTROY_STEPS } from '../scripts/steps/catalog';
+import { POST_APPLY_STEPS, PRE_DESTROY_STEPS } from '../app-model/steps';
 
 export const NOT_PURE_TERRAFORM_LABEL =
   'NOT PURE TERRAFORM: runs the labelled federation scripts (npm run federation) after apply and before destroy';
 
-/** What the scripts need, all read from Terraform; the script validates it on arrival. */
+/** What the scripts need, all read from Terraform; the script validates it on arrival (app-model/federation-input.ts). */
 export interface FederationLinkInput {
   readonly instance: string;
   readonly awsProfile: string;

@@ -1,5 +1,4 @@
-/** The markers CDKTF encodes string, list and map tokens with (BEGIN_*_TOKEN_MARKER in encoding.js). */
-export const CDKTF_TOKEN_MARKER = /[$#&]\{TfToken\[/;
+import { CDKTF_TOKEN_MARKER } from '../app-config/cdktf-token';
 
 /**
  * Config text as a Terraform literal. Every string argument in Terraform's JSON syntax is a template:

@@ -2,15 +2,13 @@ import { join } from 'node:path';
 import { Construct } from 'constructs';
 import { LocalBackend, S3Backend, TerraformBackend, TerraformRemoteState, TerraformStack } from 'cdktf';
 import { StateConfig } from '../app-config/schema';
+import { localStateFile, stateKey } from '../app-model/state';
 
 export interface StateBackendProps {
   readonly state: StateConfig;
   /** Overrides where local state goes (tests and the rehearsal keep theirs apart). */
   readonly localDir?: string;
 }
-
-/** The S3 key of a stack's state, documented in the README's "State" section. */
-export const stateKey = (state: StateConfig, stackName: string) => `${state.s3.keyPrefix}/${stackName}.tfstate`;
 
 /**
  * Where a stack keeps its state. Local by default (terraform.<stack>.tfstate in the project root,
@@ -27,7 +25,7 @@ export function applyStateBackend(stack: TerraformStack, { state, localDir }: St
     stack.addOverride('terraform.backend.s3.use_lockfile', true);
   } else {
     // CDKTF's default LocalBackend path is join(process.cwd(), `terraform.<stack>.tfstate`): the same file.
-    new LocalBackend(stack, { path: join(localDir ?? process.cwd(), `terraform.${name}.tfstate`) });
+    new LocalBackend(stack, { path: join(localDir ?? process.cwd(), localStateFile(name)) });
   }
 }
 

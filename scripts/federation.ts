@@ -33,7 +33,7 @@ import { reportAccess } from './access';
 import { pacedAccessClients } from './access/collect';
 import { JitInvocation, runJit } from './jit/cli';
 import { reportStatus } from './status';
-import { LOOKUP_STEP } from './steps/catalog';
+import { LOOKUP_STEP } from '../app-model/steps';
 import { phase } from './steps';
 import { RunOptions, StepContext } from './steps/step';
 import { entraObjectNames } from '../app-config/entra-names';

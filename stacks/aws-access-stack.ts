@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Fn, TerraformStack, Token } from 'cdktf';
-import { AccessEntry, accessStackName, AwsInstanceConfig, InstanceName } from '../app-config/schema';
+import { AccessEntry, AwsInstanceConfig, InstanceName } from '../app-config/schema';
+import { byPrincipalAndPermissionSet } from '../app-model/stacks';
 import { AwsPartitionProvider } from '../constructs/aws-partition-provider';
 import { IdentityCenterInstance } from '../constructs/identity-center-instance';
 import { AccountTargets } from '../constructs/account-targets';
@@ -11,28 +12,6 @@ import { SsoadminAccountAssignment } from '@cdktf/provider-aws/lib/ssoadmin-acco
 import { addPostconditions } from '../constructs/postconditions';
 import { hclString, literal } from '../constructs/literal';
 import { PERMISSION_SET_ARNS_OUTPUT } from './aws-identity-center-stack';
-
-export { accessStackName };
-
-export interface AccessStackEntries {
-  readonly name: string;
-  readonly entries: AccessEntry[];
-}
-
-/**
- * The access stacks of one partition and the entries of each, in a stable order: `<instance>-access`
- * first (always there, even empty, so its name and state never change), then `<instance>-access-<stack>`
- * for each stack declared in identityCenter.accessStacks, by name, with or without entries: a stack that
- * loses its last entry stays, and its next deploy destroys what it held. Everything that lists stacks asks this function.
- */
-export function accessStacks(
-  config: { identityCenter: { access: Record<InstanceName, readonly AccessEntry[]>; accessStacks: Record<InstanceName, readonly string[]> } },
-  instance: InstanceName,
-): AccessStackEntries[] {
-  const entries = config.identityCenter.access[instance];
-  const declared = [...new Set(config.identityCenter.accessStacks[instance])].sort();
-  return [undefined, ...declared].map((stack) => ({ name: accessStackName(instance, stack), entries: entries.filter((e) => e.stack === stack) }));
-}
 
 // Throttling is the most reported failure of large assignment runs (terraform-provider-aws issues
 // 24858, 25552, 35646): adaptive mode adds client-side rate limiting to the retries; 25 is the
@@ -107,7 +86,7 @@ export class AwsAccessStack extends TerraformStack {
     }
   }
 
-  /** The names its account assignment resources have in its state (stacks/retired-access-stacks.ts compares them across stacks). */
+  /** The names its account assignment resources have in its state (app-model/retired-access-stacks.ts compares them across stacks). */
   assignmentNames(): string[] {
     return this.node.findAll().filter((c): c is SsoadminAccountAssignment => c instanceof SsoadminAccountAssignment).map((r) => this.getLogicalId(r));
   }
@@ -133,16 +112,3 @@ export class AwsAccessStack extends TerraformStack {
 }
 
 const unique = (values: string[]) => [...new Set(values)];
-
-/**
- * Entries grouped by principal and permission set: one assignment resource each, whose keys are
- * the union of their accounts, so an account reached by two entries gets one assignment.
- */
-function byPrincipalAndPermissionSet(access: AccessEntry[]): Map<string, AccessEntry[]> {
-  const groups = new Map<string, AccessEntry[]>();
-  for (const entry of access) {
-    const key = `${entry.group ? `group_${entry.group}` : `user_${entry.user}`}_${entry.permissionSet}`;
-    groups.set(key, [...(groups.get(key) ?? []), entry]);
-  }
-  return groups;
-}

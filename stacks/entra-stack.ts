@@ -13,7 +13,7 @@ import { EntraPim } from '../constructs/entra-pim';
 import { EntraEnterpriseApp } from '../constructs/entra-enterprise-app';
 import { FederationLink } from '../constructs/federation-link';
 import { EntraJitClient } from '../constructs/entra-jit-client';
-import { JIT_APP_NAME } from '../scripts/jit/sign-in';
+import { JIT_APP_NAME } from '../app-model/jit';
 import { entraUsers as usersReached } from '../app-config/entra-names';
 import { literal } from '../constructs/literal';
 

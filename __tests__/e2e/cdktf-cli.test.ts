@@ -7,7 +7,7 @@ import { INSTANCE_NAMES } from '../../app-config/schema';
 import { AwsEmulator } from '../../local/emulators/aws';
 import { awsEmulatorEnv } from '../../local/harness/aws-emulator-env';
 import { writeMirrorCliConfig } from '../../local/harness/terraform';
-import { REHEARSAL_ENDPOINT_CONTEXT } from '../../scripts/clients/aws-endpoints';
+import { REHEARSAL_ENDPOINT_CONTEXT } from '../../app-model/fips';
 
 const root = join(__dirname, '../..');
 // What a checkout holds; not what a run leaves behind.

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rawConfig } from '../../config';
-import { synthToDisk } from '../../scripts/synth-to-disk';
+import { synthToDisk } from '../../synth-to-disk';
 import { terraformOk, writeMirrorCliConfig } from '../../local/harness/terraform';
 
 /**

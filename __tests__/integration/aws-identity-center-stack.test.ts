@@ -19,8 +19,8 @@ import { PermissionSet } from '../../constructs/permission-set';
 import { INSTANCE_NAMES } from '../../app-config/schema';
 import { parsed, stackOf, synthApp, synthStack, withEnv } from '../support/synth';
 import { buildApp } from '../../main';
-import { REHEARSAL_ENDPOINT_CONTEXT } from '../../scripts/clients/aws-endpoints';
-import { synthToDisk } from '../../scripts/synth-to-disk';
+import { REHEARSAL_ENDPOINT_CONTEXT } from '../../app-model/fips';
+import { synthToDisk } from '../../synth-to-disk';
 
 const NO_ENDPOINT = { AWS_ENDPOINT_URL: undefined, AWS_ENDPOINT_URL_SSO_ADMIN: undefined, AWS_ENDPOINT_URL_IDENTITYSTORE: undefined, AWS_ENDPOINT_URL_STS: undefined };
 const synthWithoutEndpoint = (name: string, raw?: unknown) => withEnv(NO_ENDPOINT, () => synthStack(name, raw));

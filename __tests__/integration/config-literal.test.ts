@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { synthToDisk } from '../../scripts/synth-to-disk';
+import { synthToDisk } from '../../synth-to-disk';
 import { HOSTILE, HOSTILE_GROUP, HOSTILE_PRIVILEGED_GROUP, hostileConfig } from '../support/hostile-config';
 
 /** A string leaf of a synthesized stack: where it is, and its text as Terraform reads it (a template). */

@@ -20,7 +20,7 @@ import { INSTANCE_NAMES } from '../../app-config/schema';
 import { loadFederationContext } from '../../app-config/context';
 import { buildApp } from '../../main';
 import { NOT_PURE_TERRAFORM_LABEL } from '../../constructs/federation-link';
-import { POST_APPLY_STEPS, PRE_DESTROY_STEPS } from '../../scripts/steps/catalog';
+import { POST_APPLY_STEPS, PRE_DESTROY_STEPS } from '../../app-model/steps';
 import { parsed, synthStack, withEnv } from '../support/synth';
 import { rawConfig } from '../../config';
 

@@ -14,7 +14,7 @@ import { RequestCount } from '../../local/emulators/aws/gateway';
 import { awsEmulatorEnv, emulatorAccessKey } from '../../local/harness/aws-emulator-env';
 import { EntraFake, signingCertificate } from '../support/entra-fake';
 import { awsCallsNotAllowed, graphCallsNotCovered } from '../support/permissions';
-import { POST_APPLY_STEPS } from '../../scripts/steps/catalog';
+import { POST_APPLY_STEPS } from '../../app-model/steps';
 
 const STEP_COUNT = POST_APPLY_STEPS.length;
 // With no group in the input, provision-groups has nothing to do; verify only reads.

@@ -5,9 +5,9 @@ import { loadConfig, rawConfig } from '../../config';
 import { awsPolicy, graphPermissionOf, iamActionOfScriptCall, permissionFiles, stackTypes, stalePermissionFiles } from '../../scripts/permissions/generate';
 import { NO_PERMISSION_ACTIONS } from '../../scripts/permissions/catalog';
 import { scanScripts } from '../../scripts/permissions/scan';
-import { synthToDisk } from '../../scripts/synth-to-disk';
+import { synthToDisk } from '../../synth-to-disk';
 import { INSTANCE_NAMES } from '../../app-config/schema';
-import { accessStacks } from '../../stacks/aws-access-stack';
+import { accessStacks } from '../../app-model/stacks';
 import { awsCallsNotAllowed, graphCallsNotCovered } from '../support/permissions';
 
 describe('generated permissions', () => {

@@ -6,7 +6,7 @@ import { MotoServer } from '../../local/emulators/moto-server';
 import { awsEmulatorEnv } from '../../local/harness/aws-emulator-env';
 import { loadConfig, rawConfig } from '../../config';
 import { stackNames, storedAccessStates } from '../../scripts/ci/cli';
-import { MovedAssignmentError, refuseUnsafeAccessChanges, RetiredStackError } from '../../stacks/retired-access-stacks';
+import { MovedAssignmentError, refuseUnsafeAccessChanges, RetiredStackError } from '../../app-model/retired-access-stacks';
 
 /**
  * `npm run deploy` with S3 state first runs `npm run ci -- retired-stacks`: it lists the access stacks' states

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INSTANCE_NAMES } from '../../app-config/schema';
 import { MotoServer } from '../../local/emulators/moto-server';
-import { synthToDisk } from '../../scripts/synth-to-disk';
+import { synthToDisk } from '../../synth-to-disk';
 import { terraformOk, writeMirrorCliConfig } from '../../local/harness/terraform';
 import { TerraformWorkspace } from '../../local/harness/terraform-workspace';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
@@ -18,7 +18,7 @@ import { IDENTITY_STORE_PROVISIONING, SignedJsonClient } from '../../scripts/cli
 import { emulatorAccessKey } from '../../local/harness/aws-emulator-env';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { stateKey } from '../../constructs/state-backend';
+import { stateKey } from '../../app-model/state';
 
 type EmulatorClientConfig = { region: string; endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
 

@@ -1,6 +1,6 @@
 import { DescribeOrganizationCommand, ListAccountsCommand, ListAccountsForParentCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
-import { reachedAccountIds } from '../../constructs/account-targets';
+import { reachedAccountIds } from '../../app-model/account-reach';
 import { readOrganization } from '../../scripts/access/collect';
 import { accessFindings, CYCLE_MS, isManaged } from '../../scripts/access/findings';
 import { AwsSnapshot, EntraSnapshot, readable, unreadable } from '../../scripts/access/model';

@@ -10,13 +10,13 @@ import { DataAwsOrganizationsOrganizationalUnitDescendantAccounts } from '@cdktf
 import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
 import { loadConfig, rawConfig } from '../../config';
 import { INSTANCE_NAMES } from '../../app-config/schema';
-import { accessStackName, accessStacks } from '../../stacks/aws-access-stack';
+import { accessStackName, accessStacks } from '../../app-model/stacks';
 import { UNKNOWN_ACCOUNT_STATE_MESSAGE } from '../../constructs/account-targets';
 
 // The state Terraform reads: the newer providers' state, else the retired status (aws 5.100.0), else UNKNOWN.
 const STATE_OF_VAL = 'coalesce(try(val.state, ""), try(val.status, ""), "UNKNOWN")';
 import { appAccessStacks, buildApp } from '../../main';
-import { MovedAssignmentError } from '../../stacks/retired-access-stacks';
+import { MovedAssignmentError } from '../../app-model/retired-access-stacks';
 import { parsed, stackOf, synthApp, synthStack, withEnv } from '../support/synth';
 
 const NO_ENDPOINT = { AWS_ENDPOINT_URL: undefined };

@@ -2,7 +2,7 @@
  * Each federation step on in-memory fakes (__tests__/support/step-fakes.ts): apply, undo and check,
  * the failure paths included. No moto, no Terraform, no network.
  */
-import { CATALOG, POST_APPLY_STEPS, PRE_DESTROY_STEPS } from '../../scripts/steps/catalog';
+import { CATALOG, POST_APPLY_STEPS, PRE_DESTROY_STEPS } from '../../app-model/steps';
 import { phase, STEPS } from '../../scripts/steps';
 import { identitySource } from '../../scripts/steps/identity-source';
 import { provisionOnDemand } from '../../scripts/steps/provision-on-demand';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { LOOKUP_STEP, OPERATE_STEPS, POST_APPLY_STEPS, PRE_DESTROY_STEPS } from '../../scripts/steps/catalog';
+import { LOOKUP_STEP, OPERATE_STEPS, POST_APPLY_STEPS, PRE_DESTROY_STEPS } from '../../app-model/steps';
 
 const root = resolve(__dirname, '../..');
 const readme = readFileSync(resolve(root, 'README.md'), 'utf8');

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filesUnder, findLeaks } from '../../local/rehearsal/secret-scan';
-import { synthToDisk } from '../../scripts/synth-to-disk';
+import { synthToDisk } from '../../synth-to-disk';
 import { hostileConfig } from '../support/hostile-config';
 
 // Built at run time, so that no scan of the repository mistakes this test for a committed key.

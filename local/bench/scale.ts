@@ -24,7 +24,7 @@ import { activeAccountsUnder, buildOrganization, BuiltOrganization } from '../re
 import { addedGroup, estateConfig, expectedAssignments, groupName, ouName, parseSize, Size, userName } from './estate';
 import { IDENTITY_STORE_PROVISIONING, SignedJsonClient } from '../../scripts/clients/signed-json-client';
 import { TerraformWorkspace } from '../harness/terraform-workspace';
-import { accessStackName, accessStacks } from '../../stacks/aws-access-stack';
+import { accessStackName, accessStacks } from '../../app-model/stacks';
 import { retry } from '../../scripts/retry';
 import { accessReportFigures } from './access';
 

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { awsEmulatorEnv } from './aws-emulator-env';
-import { synthToDisk } from '../../scripts/synth-to-disk';
+import { synthToDisk } from '../../synth-to-disk';
 import { hasProviderMirror, terraformOk, TerraformResult, writeMirrorCliConfig } from './terraform';
 
 /**

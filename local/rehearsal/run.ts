@@ -19,14 +19,14 @@ import { main as federation } from '../../scripts/federation';
 import type { FederationInput } from '../../scripts/federation-input';
 import { awsEmulatorEnv } from '../harness/aws-emulator-env';
 import { TerraformWorkspace } from '../harness/terraform-workspace';
-import { accessStacks as accessStacksOf } from '../../stacks/aws-access-stack';
+import { accessStacks as accessStacksOf } from '../../app-model/stacks';
 import { EntraStackDeployer, RunProvisioner } from './entra-deployer';
 import { pimDemo } from './pim-demo';
 import { Fault, FAULT_PLANS, FaultPlan } from './faults';
 import { buildOrganizations, changeEntraMembership, expectedGroupAssignments, groupAssignmentsInAws, groupInAws, groupObjects, Organizations, rehearsalConfig, REHEARSAL_ORGANIZATION, REHEARSAL_SPLIT, untilMembers, withoutSplitEntries, moveAccountToRoot } from './groups';
 import { App } from 'cdktf';
 import { buildApp } from '../../main';
-import { MovedAssignmentError, RetiredStackError } from '../../stacks/retired-access-stacks';
+import { MovedAssignmentError, RetiredStackError } from '../../app-model/retired-access-stacks';
 import { UNKNOWN_ACCOUNT_STATE_MESSAGE } from '../../constructs/account-targets';
 import { Interruption, runProvisioner } from './provisioner';
 import { filesUnder, findLeaks, ScanSource, Secret } from './secret-scan';
@@ -59,7 +59,7 @@ const PIM_MINIMUM_ACTIVE_MS = 3000;
 export async function runRehearsal(options: RehearsalOptions = {}): Promise<Report> {
   const faults = new Set(options.faults ?? []);
   const full = (options.scope ?? 'full') === 'full';
-  // The access stacks of the rehearsal config (stacks/aws-access-stack.ts decides them), known once it is built:
+  // The access stacks of the rehearsal config (app-model/stacks.ts decides them), known once it is built:
   // per partition in accessStacks order, the order cdktf applies them in (main.ts chains them), and all of them in deploy order.
   let accessChains: string[][] = [];
   let accessStacks: string[] = [];

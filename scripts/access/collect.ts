@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-sso-admin';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { AccessEntry, accessStackName, AppConfig, InstanceName } from '../../app-config/schema';
-import { OrganizationAccounts, reachedAccountIds } from '../../constructs/account-targets';
+import { OrganizationAccounts, reachedAccountIds } from '../../app-model/account-reach';
 import { GraphApi, PimSchedule } from '../clients/graph';
 import { pollUntil, rateLimiter } from '../retry';
 import { explain } from '../runner';

@@ -6,7 +6,7 @@
  * not called drift.
  */
 import { createdByTenants } from '../steps/identity-store-users';
-import { REACHABLE_STATE } from '../../constructs/account-targets';
+import { REACHABLE_STATE } from '../../app-model/account-reach';
 import { AccessFinding, Assignment, assignmentKey, AwsSnapshot, EntraSnapshot, IdentityGroup, MeantAccess } from './model';
 
 // Entra provisions about every 40 minutes after the first cycle, not configurable (Microsoft Entra

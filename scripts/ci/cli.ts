@@ -8,16 +8,14 @@
  *   retired-stacks          refuse a deploy that would leave an access stack's state holding resources behind
  * Credentials stay in the job's environment; the AWS config file holds only commands.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadConfig } from '../../config';
 import { AppConfig, ConfigError, INSTANCE_NAMES } from '../../app-config/schema';
-import { accessStacks } from '../../stacks/aws-access-stack';
-import { isAccessStackName, MovedAssignmentError, refuseUnsafeAccessChanges, RetiredStackError, stateContents, StoredState } from '../../stacks/retired-access-stacks';
+import { accessStackAssignments, destroyOrder, stackNames } from '../../app-model/stacks';
+import { isAccessStackName, localAccessStates, MovedAssignmentError, refuseUnsafeAccessChanges, RetiredStackError, stateContents, StoredState } from '../../app-model/retired-access-stacks';
 import { stateBucketClient } from '../deploy-record';
-import { App } from 'cdktf';
-import { appAccessStacks, buildApp } from '../../main';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 
 const ROOT = join(__dirname, '..', '..');
@@ -76,15 +74,11 @@ function expiration(instance: string, env: NodeJS.ProcessEnv): string {
   return new Date(time).toISOString();
 }
 
-const accessStackNames = (config: AppConfig) => INSTANCE_NAMES.flatMap((instance) => accessStacks(config, instance).map((s) => s.name));
-
-/** Every stack the app makes from this config, in deploy order: both AWS stacks, azure-id, then each partition's access stacks. */
-export function stackNames(config: AppConfig): string[] {
-  return [...INSTANCE_NAMES, config.entra.shortName, ...accessStackNames(config)];
-}
+/** Every stack the app makes from this config, in deploy order (app-model/stacks.ts). */
+export { stackNames };
 
 export function confirmDestroy(config: AppConfig, typed: string | undefined): string {
-  const stacks = [...accessStackNames(config), config.entra.shortName, ...INSTANCE_NAMES];
+  const stacks = destroyOrder(config);
   const given = (typed ?? '').trim().split(/\s+/).filter(Boolean);
   if (given.sort().join(' ') !== [...stacks].sort().join(' ')) throw new CiError(`type the names of all stacks to confirm the destroy: ${stacks.join(' ')}`);
   return `confirmed: destroying ${stacks.join(', ')}`;
@@ -98,7 +92,7 @@ export function laterStepsEnv(env: NodeJS.ProcessEnv, configFile?: string): stri
 
 /**
  * Access stacks in the state bucket that the app no longer makes but whose state holds resources
- * (stacks/retired-access-stacks.ts). `npm run deploy` runs it before cdktf; local state is checked by the
+ * (app-model/retired-access-stacks.ts). `npm run deploy` runs it before cdktf; local state is checked by the
  * app itself at synth (main.ts), so this reads only the S3 backend.
  */
 export async function storedAccessStates(config: AppConfig, env: NodeJS.ProcessEnv): Promise<StoredState[]> {
@@ -139,8 +133,10 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   } else if (command === 'confirm-destroy') {
     console.log(confirmDestroy(config, env.CONFIRM));
   } else if (command === 'retired-stacks') {
-    const app = buildApp(new App({ outdir: mkdtempSync(join(tmpdir(), 'retired-stacks-')) }));
-    refuseUnsafeAccessChanges(appAccessStacks(app), stackNames(config), await storedAccessStates(config, env));
+    // The app's access stacks and assignment names from the config, as main.ts would build them (app-model/stacks.ts);
+    // local state is read where the app reads it at synth, the current directory.
+    const stored = config.state.backend === 'local' ? localAccessStates(process.cwd()) : await storedAccessStates(config, env);
+    refuseUnsafeAccessChanges(accessStackAssignments(config), stackNames(config), stored);
     console.log('no access stack left behind and no assignment moved between stacks in one deploy');
   } else if (command === 'stacks') {
     const json = JSON.stringify(stackNames(config));

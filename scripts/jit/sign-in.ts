@@ -5,18 +5,10 @@
  */
 import { DeviceCodeCredential, InteractiveBrowserCredential, TokenCredential } from '@azure/identity';
 import { EntraEndpoints, GraphApi } from '../clients/graph';
+import { JIT_APP_NAME, JIT_SCOPES } from '../../app-model/jit';
 
-/** The app registration's display name in Entra, for Terraform and for the messages that name it. */
-export const JIT_APP_NAME = 'AWS IAM Identity Center JIT (npm run elevate)';
-
-/**
- * The delegated Graph scopes the commands need, each the least its call's Graph permission page
- * allows: GET /me User.Read; assignmentScheduleRequests (selfActivate, selfDeactivate)
- * PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup; list synchronization jobs, get the schema and
- * provisionOnDemand Synchronization.ReadWrite.All (the only delegated scope provisionOnDemand takes,
- * and it covers the two reads).
- */
-export const JIT_SCOPES = ['User.Read', 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup', 'Synchronization.ReadWrite.All'] as const;
+// The app's name and scopes are shared with the azure-id stack that creates it (app-model/jit.ts).
+export { JIT_APP_NAME, JIT_SCOPES };
 
 /** The scopes as a token request names them: the resource (the cloud's Graph host, or the emulator's) and the permission. */
 export const jitScopes = (endpoints: EntraEndpoints) => JIT_SCOPES.map((scope) => `${endpoints.graph}/${scope}`);

@@ -4,12 +4,13 @@
  * types the synthesized stacks hold and the calls the scripts make (scan.ts). `--check` only
  * compares, for tests and CI.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config';
 import { AppConfig, ConfigError, INSTANCE_NAMES, InstanceName } from '../../app-config/schema';
-import { synthToDisk } from '../synth-to-disk';
-import { accessStacks } from '../../stacks/aws-access-stack';
+import { accessStacks, stackNames } from '../../app-model/stacks';
 import {
   ASSIGNMENT_LIST_ACTIONS, ASSIGNMENT_ROLE_ACTIONS, ASSIGNMENT_ROLE_RESOURCES, GRAPH_CALL_PERMISSIONS, IAM_ACTION_OF_OPERATION, IAM_PREFIX, IAM_REQUESTED_REGION, LOCAL_ONLY_TYPES, NO_PERMISSION_ACTIONS, ORGANIZATIONS_REQUESTED_REGION,
   STATE_BACKEND_ACTIONS, TERRAFORM_AWS_ACTIONS, TERRAFORM_GRAPH_PERMISSIONS,
@@ -32,12 +33,33 @@ interface Statement {
 
 const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
 
+/**
+ * Synthesizes the app as `cdktf synth` does, by running it (cdktf.json's "app", main.ts) with CDKTF_OUTDIR set:
+ * scripts/ never imports the app (__tests__/unit/layers.test.ts). It runs in a fresh folder, so no local state
+ * of this checkout is read, and without AWS_ENDPOINT_URL; returns the folder that holds one folder per stack.
+ */
+function synthesizedStacks(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'permissions-'));
+  const outdir = join(dir, 'cdktf.out');
+  const { AWS_ENDPOINT_URL, ...env } = process.env;
+  try {
+    execFileSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), join(ROOT, 'main.ts')], {
+      cwd: dir,
+      env: { ...env, CDKTF_OUTDIR: outdir, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), CHECKPOINT_DISABLE: '1' },
+      stdio: 'pipe',
+    });
+  } catch (error) {
+    throw new Error(`synth of the app (main.ts) failed: ${(error as { stderr?: Buffer }).stderr?.toString().trim() || (error as Error).message}`);
+  }
+  return join(outdir, 'stacks');
+}
+
 /** Resource and data source types of each synthesized stack ("aws_x", "data.aws_y"). */
 export function stackTypes(): Record<string, string[]> {
-  const stacks = synthToDisk({ AWS_ENDPOINT_URL: undefined });
+  const stacks = synthesizedStacks();
   const config = loadConfig();
   return Object.fromEntries(
-    [...INSTANCE_NAMES, ...INSTANCE_NAMES.flatMap((instance) => accessStacks(config, instance).map((s) => s.name)), config.entra.shortName].map((name) => {
+    stackNames(config).map((name) => {
       const json = JSON.parse(readFileSync(join(stacks, name, 'cdk.tf.json'), 'utf8'));
       return [name, sorted([...Object.keys(json.resource ?? {}), ...Object.keys(json.data ?? {}).map((type) => `data.${type}`)])];
     }),

@@ -1,7 +1,7 @@
 import { expiryDay } from '../clients/console-operations';
 import { tokenHeldByEntra } from '../deploy-state';
 import { MAX_TOKENS } from './scim-token';
-import { OPERATE_STEPS } from './catalog';
+import { OPERATE_STEPS } from '../../app-model/steps';
 import { changed, Runnable } from './step';
 import { findSyncJob } from './sync-job';
 

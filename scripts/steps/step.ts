@@ -3,7 +3,7 @@ import { ConsoleOperations } from '../clients/console-operations';
 import { GraphApi } from '../clients/graph';
 import { DeployRecord } from '../deploy-record';
 import { FederationInput } from '../federation-input';
-import { CATALOG, CatalogEntry, StepLabel } from './catalog';
+import { CATALOG, CatalogEntry, StepLabel } from '../../app-model/steps';
 
 /** What a step finds and does: it was already so, or it changed what differed. */
 export interface StepResult {

@@ -1,4 +1,4 @@
-import { VERIFY_STEP } from './catalog';
+import { VERIFY_STEP } from '../../app-model/steps';
 import { already, Finding, isFailure, Runnable, Step, StepContext } from './step';
 
 /** Every step's check, in the steps' order: the one definition of "correct" for verify and status. */

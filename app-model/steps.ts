@@ -1,8 +1,9 @@
 /**
  * The labels of the steps that are not pure Terraform, in the order post-apply runs them. Each says
  * what it does and why no Terraform provider can; a step whose work outlives a destroy also says
- * what its undo does. Plain data, so synth (the federation link's input) and the README test read
- * the labels without loading the clients. The steps themselves are in ./index.ts, in this order.
+ * what its undo does. Plain data, so synth (the federation link's input, constructs/federation-link.ts)
+ * and the README test read the labels without loading the clients. The steps themselves are in
+ * scripts/steps/index.ts, in this order.
  */
 export interface StepLabel {
   readonly id: string;

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INSTANCE_NAMES } from '../app-config/schema';
+import { stackOfLocalStateFile } from './state';
 
 /** A stack's state as found where the state backend keeps it. */
 export interface StoredState {
@@ -63,11 +64,11 @@ export class RetiredStackError extends Error {
   }
 }
 
-/** The access stacks' local state files in `dir` (terraform.<stack>.tfstate, constructs/state-backend.ts). */
+/** The access stacks' local state files in `dir` (terraform.<stack>.tfstate, app-model/state.ts). */
 export function localAccessStates(dir: string): StoredState[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((file) => {
-    const stack = /^terraform\.(.+)\.tfstate$/.exec(file)?.[1];
+    const stack = stackOfLocalStateFile(file);
     if (!stack || !isAccessStackName(stack)) return [];
     const location = join(dir, file);
     return [{ stack, location, ...stateContents(readFileSync(location, 'utf8')) }];

@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdktf';
-import { buildApp } from '../main';
-import { REHEARSAL_ENDPOINT_CONTEXT } from './clients/aws-endpoints';
-import { withEnv } from './with-env';
+import { buildApp } from './main';
+import { REHEARSAL_ENDPOINT_CONTEXT } from './app-model/fips';
+import { withEnv } from './scripts/with-env';
 
 export interface SynthOptions {
   readonly rawConfig?: unknown;
