@@ -23,16 +23,21 @@ export { ACTIVATION_DURATIONS, ELIGIBILITY_DURATIONS } from './sections/pim';
 
 export const configSchema = z
   .strictObject({
-    aws: z.strictObject({ 'aws-commercial': awsInstanceSchema, 'aws-govcloud': awsInstanceSchema }),
+    aws: z
+      .strictObject({
+        'aws-commercial': awsInstanceSchema.describe('The Identity Center instance of the commercial partition.'),
+        'aws-govcloud': awsInstanceSchema.describe('The Identity Center instance of the GovCloud (US) partition.'),
+      })
+      .describe('One Identity Center instance per partition: its AWS CLI profile, partition and region.'),
     // The people of the guide; each is an Entra user, and Identity Center holds those it names.
-    users: z.array(userSchema).min(1),
+    users: z.array(userSchema).min(1).describe('The people: each an Entra user; Identity Center holds those the other sections name.'),
     // Entra security groups; Identity Center gets them by SCIM when they are in entra.assignedGroups.
-    groups: z.array(groupSchema),
-    identityCenter: identityCenterSchema,
-    entra: entraSchema,
+    groups: z.array(groupSchema).describe('Entra security groups; Identity Center gets them by SCIM when they are in entra.assignedGroups.'),
+    identityCenter: identityCenterSchema.describe('Permission sets, users, assignments, ABAC attributes and access, the same in both partitions but for access.'),
+    entra: entraSchema.describe('The Entra side: its stack, the enterprise apps and who is assigned to them.'),
     // Just-in-time admin: PIM for Groups eligibility and activation policy (design.md §7, JIT).
-    pim: pimSchema,
-    state: stateSchema,
+    pim: pimSchema.describe('Just-in-time admin: PIM for Groups eligibility and activation policy.'),
+    state: stateSchema.describe('Where Terraform state and the federation\'s deploy records live.'),
   })
   .superRefine((config, ctx) => {
     reportTokenMarkers(config, [], ctx);

@@ -23,13 +23,21 @@ export const accessStackName = (instance: InstanceName, stack?: string) => `${in
 
 export const accessEntrySchema = z
   .strictObject({
-    group: z.string().min(1).optional(),
-    user: userName.optional(),
-    permissionSet: z.string().min(1, 'name a permission set from identityCenter.permissionSets'),
-    accounts: z.array(z.string().regex(ACCOUNT_TARGET, 'use "current" (the account the profile resolves to) or a 12-digit account id')).min(1).optional(),
-    organizationalUnits: z.array(z.string().regex(ORGANIZATIONAL_UNIT_ID, 'use an OU id ("ou-…") or the root id ("r-…") as AWS Organizations shows it')).min(1).optional(),
-    allAccounts: z.literal(true, { message: 'write allAccounts: true, or leave it out' }).optional(),
-    stack: accessStackId.optional(),
+    group: z.string().min(1).optional().describe('A group of groups[] in entra.assignedGroups; exactly one of group and user.'),
+    user: userName.optional().describe('A user of users[] who reaches Identity Center; exactly one of group and user.'),
+    permissionSet: z.string().min(1, 'name a permission set from identityCenter.permissionSets').describe('A permission set of identityCenter.permissionSets, by name.'),
+    accounts: z
+      .array(z.string().regex(ACCOUNT_TARGET, 'use "current" (the account the profile resolves to) or a 12-digit account id'))
+      .min(1)
+      .optional()
+      .describe('Target accounts: "current" (the account the profile resolves to) or 12-digit ids; exactly one of accounts, organizationalUnits and allAccounts.'),
+    organizationalUnits: z
+      .array(z.string().regex(ORGANIZATIONAL_UNIT_ID, 'use an OU id ("ou-…") or the root id ("r-…") as AWS Organizations shows it'))
+      .min(1)
+      .optional()
+      .describe('Target OUs ("ou-…") or the root ("r-…"), expanded at plan time to their ACTIVE descendant accounts, without the management account.'),
+    allAccounts: z.literal(true, { message: 'write allAccounts: true, or leave it out' }).optional().describe("true: every ACTIVE account of the Organization but the management account."),
+    stack: accessStackId.optional().describe('The access stack <instance>-access-<stack> that holds the entry, declared in identityCenter.accessStacks; absent: <instance>-access.'),
   })
   .superRefine((entry, ctx) => {
     requireExactlyOne(entry, ['group', 'user'], ctx);

@@ -8,16 +8,27 @@ const STACK_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
 export const entraSchema = z
   .strictObject({
-    nickname: z.string().min(1),
-    shortName: z.string().regex(STACK_NAME, 'is not a valid stack name: start with a letter, then letters, digits, "-" or "_" (e.g. "azure-id")'),
+    nickname: z.string().min(1).describe('A longer name of the Entra side.'),
+    shortName: z
+      .string()
+      .regex(STACK_NAME, 'is not a valid stack name: start with a letter, then letters, digits, "-" or "_" (e.g. "azure-id")')
+      .describe('The Entra stack\'s name (a cdktf stack id, folder and state key).'),
     // azuread provider "environment": global (commercial) or usgovernment (GCC High); design.md §3.
-    environment: z.enum(['global', 'usgovernment']),
-    galleryTemplateName: z.string().min(1),
+    environment: z.enum(['global', 'usgovernment']).describe('The azuread provider environment: "global" (commercial) or "usgovernment" (GCC High).'),
+    galleryTemplateName: z.string().min(1).describe('The Entra gallery application the enterprise apps are made from, by display name.'),
     // Guide steps 1.4 and 4.3.7: users assigned to each enterprise app.
-    assignedUsers: z.array(userName).min(1, 'assign at least one user to the enterprise app (guide step 1.4); an app nobody is assigned to federates no one'),
+    assignedUsers: z
+      .array(userName)
+      .min(1, 'assign at least one user to the enterprise app (guide step 1.4); an app nobody is assigned to federates no one')
+      .describe('Users of users[] assigned to each enterprise app, and so provisioned by SCIM.'),
     // Groups assigned to both apps: the provisioning scope is "assigned users and groups".
-    assignedGroups: z.array(z.string().min(1)),
-    abacClaim: z.strictObject({ name: z.url('put the full SAML attribute name (a URL)'), source: z.string().min(1) }),
+    assignedGroups: z.array(z.string().min(1)).describe('Groups of groups[] assigned to both apps, and so provisioned by SCIM with their members.'),
+    abacClaim: z
+      .strictObject({
+        name: z.url('put the full SAML attribute name (a URL)').describe('The SAML attribute name: https://aws.amazon.com/SAML/Attributes/AccessControl:<key> of an accessControlAttributes key.'),
+        source: z.string().min(1).describe('The Entra user attribute it carries, one the product sets (e.g. "department").'),
+      })
+      .describe('The SAML claim that passes an ABAC attribute to Identity Center.'),
   });
 
 // Identity Center reads ABAC attributes from SAML attributes named AccessControl:<key> (guide step 5);

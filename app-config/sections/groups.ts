@@ -22,9 +22,10 @@ export const groupSchema = z.strictObject({
     })
     .refine((name) => !UNFILTERABLE_GROUP_CHARACTERS.test(name), {
       message: `remove the characters " \\ & ' < > ; : % and tabs or line breaks: Entra cannot filter on a group name that holds them, so the group would never sync`,
-    }),
-  description: z.string().min(1, 'describe who the group is for'),
-  members: z.array(z.string().min(1)),
+    })
+    .describe('The group name in Entra and Identity Center (matched by name, case-insensitively unique).'),
+  description: z.string().min(1, 'describe who the group is for').describe('Who the group is for.'),
+  members: z.array(z.string().min(1)).describe('Direct members, users of users[] (Entra does not provision nested groups).'),
 });
 
 // Entra provisions direct members only (Entra docs, "How application provisioning works": nested

@@ -28,11 +28,14 @@ export const awsProfileName = z
 
 export const awsInstanceSchema = z
   .strictObject({
-    profile: awsProfileName,
-    partition: z.enum(['aws', 'aws-us-gov'], { message: 'use "aws" or "aws-us-gov"' }),
-    region: z.string().refine((r) => ALL_REGIONS.includes(r), {
-      message: `use a region where Identity Center runs, e.g. us-east-1 or us-gov-west-1 (known: ${ALL_REGIONS.join(', ')})`,
-    }),
+    profile: awsProfileName.describe("The AWS CLI profile of the Organization's management account in this partition, for Terraform and the scripts."),
+    partition: z.enum(['aws', 'aws-us-gov'], { message: 'use "aws" or "aws-us-gov"' }).describe('The partition: "aws" for aws-commercial, "aws-us-gov" for aws-govcloud.'),
+    region: z
+      .string()
+      .refine((r) => ALL_REGIONS.includes(r), {
+        message: `use a region where Identity Center runs, e.g. us-east-1 or us-gov-west-1 (known: ${ALL_REGIONS.join(', ')})`,
+      })
+      .describe('The region of the Identity Center instance, in the partition.'),
   })
   .superRefine((instance, ctx) => {
     const regions: readonly string[] = REGIONS_BY_PARTITION[instance.partition];

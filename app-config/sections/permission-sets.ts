@@ -19,15 +19,15 @@ const PRINCIPAL_REFUSED = 'an inline policy of a permission set is identity-base
 
 const policyStatementSchema = z
   .strictObject({
-    Sid: z.string().regex(/^[A-Za-z0-9]*$/, 'use letters and digits only in Sid').optional(),
-    Effect: z.enum(['Allow', 'Deny']),
-    Action: stringOrList(action).optional(),
-    NotAction: stringOrList(action).optional(),
-    Resource: stringOrList(z.string().min(1)).optional(),
-    NotResource: stringOrList(z.string().min(1)).optional(),
-    Condition: conditionSchema.optional(),
-    Principal: z.never({ message: PRINCIPAL_REFUSED }).optional(),
-    NotPrincipal: z.never({ message: PRINCIPAL_REFUSED }).optional(),
+    Sid: z.string().regex(/^[A-Za-z0-9]*$/, 'use letters and digits only in Sid').optional().describe('Statement id: letters and digits.'),
+    Effect: z.enum(['Allow', 'Deny']).describe('Allow or Deny.'),
+    Action: stringOrList(action).optional().describe('"service:Action" (wildcards * and ?) or "*"; exactly one of Action and NotAction.'),
+    NotAction: stringOrList(action).optional().describe('Every action but these; exactly one of Action and NotAction.'),
+    Resource: stringOrList(z.string().min(1)).optional().describe('Resource ARNs or "*"; exactly one of Resource and NotResource.'),
+    NotResource: stringOrList(z.string().min(1)).optional().describe('Every resource but these; exactly one of Resource and NotResource.'),
+    Condition: conditionSchema.optional().describe('IAM condition operator (optionally ForAnyValue: or ForAllValues:) → condition key → value or values.'),
+    Principal: z.never({ message: PRINCIPAL_REFUSED }).optional().describe('Refused: an inline policy of a permission set is identity-based.'),
+    NotPrincipal: z.never({ message: PRINCIPAL_REFUSED }).optional().describe('Refused: an inline policy of a permission set is identity-based.'),
   })
   .superRefine((statement, ctx) => {
     exactlyOne(statement, ['Action', 'NotAction'], ctx);
@@ -36,15 +36,15 @@ const policyStatementSchema = z
 
 // IAM names: policy names of [\w+=,.@-]; paths start and end with "/" (IAM user guide, "IAM identifiers").
 const policyReferenceSchema = z.strictObject({
-  name: z.string().regex(/^[\w+=,.@-]{1,128}$/, 'put the customer-managed policy name as it exists in every target account'),
-  path: z.string().regex(/^\/([\w+=,.@-]+\/)*$/, 'start and end the path with "/", e.g. "/" or "/guards/"').default('/'),
+  name: z.string().regex(/^[\w+=,.@-]{1,128}$/, 'put the customer-managed policy name as it exists in every target account').describe('The policy name, the same in every account the permission set is provisioned to.'),
+  path: z.string().regex(/^\/([\w+=,.@-]+\/)*$/, 'start and end the path with "/", e.g. "/" or "/guards/"').default('/').describe('The IAM path of the policy, starting and ending with "/".'),
 });
 const awsManagedPolicyName = z.string().regex(/^[\w+=,.@/-]+$/, 'put the AWS managed policy name, e.g. "AdministratorAccess"');
 // Customer-managed policies and boundaries must exist with the same name and path in every target
 // account, or provisioning fails (aws-ia/terraform-aws-permission-sets issue 55); the config names them only.
 const permissionsBoundarySchema = z.union([
-  z.strictObject({ awsManagedPolicy: awsManagedPolicyName }),
-  z.strictObject({ customerManagedPolicy: policyReferenceSchema }),
+  z.strictObject({ awsManagedPolicy: awsManagedPolicyName.describe('An AWS managed policy as the boundary, by name.') }),
+  z.strictObject({ customerManagedPolicy: policyReferenceSchema.describe('A customer managed policy as the boundary, by name and path.') }),
 ], { message: 'give the boundary exactly one of awsManagedPolicy (a name) or customerManagedPolicy ({ name, path })' });
 
 // IAM Identity Center quotas (user guide, "IAM Identity Center quotas", AWS account quotas): AWS
@@ -79,15 +79,21 @@ const permissionSetDescription = z
 
 export const permissionSetSchema = z
   .strictObject({
-    name: z.string().regex(PERMISSION_SET_NAME, 'use 1 to 32 characters from letters, digits and +=,.@_-'),
-    description: permissionSetDescription,
-    sessionDuration: z.enum(SESSION_DURATIONS, { message: `use one of ${SESSION_DURATIONS.join(', ')}` }),
-    inlinePolicy: z.strictObject({ Version: z.literal('2012-10-17'), Statement: z.array(policyStatementSchema).min(1) }).optional(),
-    awsManagedPolicies: z.array(awsManagedPolicyName).default([]),
-    customerManagedPolicies: z.array(policyReferenceSchema).default([]),
-    permissionsBoundary: permissionsBoundarySchema.optional(),
+    name: z.string().regex(PERMISSION_SET_NAME, 'use 1 to 32 characters from letters, digits and +=,.@_-').describe('The permission set name: 1 to 32 letters, digits or +=,.@_-.'),
+    description: permissionSetDescription.describe('What the permission set grants: 1 to 700 characters CreatePermissionSet accepts.'),
+    sessionDuration: z.enum(SESSION_DURATIONS, { message: `use one of ${SESSION_DURATIONS.join(', ')}` }).describe('How long a session lasts: PT1H to PT12H.'),
+    inlinePolicy: z
+      .strictObject({
+        Version: z.literal('2012-10-17').describe('The IAM policy language version.'),
+        Statement: z.array(policyStatementSchema).min(1).describe('The statements, at least one.'),
+      })
+      .optional()
+      .describe('An inline IAM policy (identity-based): at most 10,240 characters without whitespace.'),
+    awsManagedPolicies: z.array(awsManagedPolicyName).default([]).describe('AWS managed policies by name (e.g. "AdministratorAccess"); with customerManagedPolicies at most 20, over 10 warns.'),
+    customerManagedPolicies: z.array(policyReferenceSchema).default([]).describe('Customer managed policies, which must exist with this name and path in every target account.'),
+    permissionsBoundary: permissionsBoundarySchema.optional().describe('A permissions boundary: exactly one of awsManagedPolicy or customerManagedPolicy.'),
     // Where the access portal sends the user after sign-in (CreatePermissionSet RelayState, 1-240 characters).
-    relayState: z.url('put a full URL, e.g. "https://console.aws.amazon.com/ec2/"').max(240).optional(),
+    relayState: z.url('put a full URL, e.g. "https://console.aws.amazon.com/ec2/"').max(240).optional().describe('Where the access portal sends the user after sign-in: a full URL, at most 240 characters.'),
   })
   .refine((ps) => ps.inlinePolicy !== undefined || ps.awsManagedPolicies.length + ps.customerManagedPolicies.length > 0, {
     message: 'give the permission set an inlinePolicy or at least one awsManagedPolicies or customerManagedPolicies entry',

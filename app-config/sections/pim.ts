@@ -17,26 +17,38 @@ export const ELIGIBILITY_DURATIONS = ['P15D', 'P30D', 'P90D', 'P180D', 'P365D'] 
 
 // One privileged group: who may activate membership, and the activation policy Entra enforces.
 const privilegedGroupSchema = z.strictObject({
-  group: z.string().min(1, 'name the privileged group (a group of groups[])'),
+  group: z.string().min(1, 'name the privileged group (a group of groups[])').describe('A group of groups[] in entra.assignedGroups whose membership is activated just in time.'),
   // Eligible, not members: they activate membership for a while with `npm run elevate`.
-  eligibleUsers: z.array(userName).min(1, 'make at least one user eligible'),
+  eligibleUsers: z.array(userName).min(1, 'make at least one user eligible').describe('Users of users[] who may activate membership with npm run elevate; not direct members.'),
   // How long each eligibility lasts before it must be renewed (Entra requires eligibilities to expire
   // unless the policy allows permanent ones, and allows at most P365D by default). Changing it replaces
   // each eligibility (removed, then assigned again) rather than updating it in place.
   eligibilityDuration: z
     .string()
     .refine((d) => (ELIGIBILITY_DURATIONS as readonly string[]).includes(d), { message: `use ${ELIGIBILITY_DURATIONS.slice(0, -1).join(', ')} or ${ELIGIBILITY_DURATIONS.at(-1)} (azuread group_role_management_policy eligible_assignment_rules.expire_after)` })
-    .default('P365D'),
-  activation: z.strictObject({
-    maximumDuration: z.string().refine((d) => ACTIVATION_DURATIONS.includes(d), { message: 'use PT30M to PT23H30M in 30-minute steps (e.g. PT1H30M), or P1D (azuread group_role_management_policy)' }),
-    requireJustification: z.boolean(),
-    requireMultifactorAuthentication: z.boolean(),
-    // Approval is required when approvers are named: users and groups of this config, in one stage.
-    approvers: z.strictObject({ users: z.array(userName).default([]), groups: z.array(z.string().min(1)).default([]) }).default({ users: [], groups: [] }),
-  }),
+    .default('P365D')
+    .describe('How long an eligibility lasts before renewal: P15D, P30D, P90D, P180D or P365D; a change replaces each eligibility.'),
+  activation: z
+    .strictObject({
+      maximumDuration: z
+        .string()
+        .refine((d) => ACTIVATION_DURATIONS.includes(d), { message: 'use PT30M to PT23H30M in 30-minute steps (e.g. PT1H30M), or P1D (azuread group_role_management_policy)' })
+        .describe('The longest activation: PT30M to PT23H30M in 30-minute steps, or P1D.'),
+      requireJustification: z.boolean().describe('Whether an activation needs a justification.'),
+      requireMultifactorAuthentication: z.boolean().describe('Whether an activation needs multifactor authentication.'),
+      // Approval is required when approvers are named: users and groups of this config, in one stage.
+      approvers: z
+        .strictObject({
+          users: z.array(userName).default([]).describe('Users of users[] who approve.'),
+          groups: z.array(z.string().min(1)).default([]).describe('Groups of groups[] whose members approve.'),
+        })
+        .default({ users: [], groups: [] })
+        .describe('Who approves an activation, in one stage; none named means self-activation.'),
+    })
+    .describe('The activation policy Entra enforces.'),
 });
 
-export const pimSchema = z.strictObject({ privilegedGroups: z.array(privilegedGroupSchema) });
+export const pimSchema = z.strictObject({ privilegedGroups: z.array(privilegedGroupSchema).describe('The privileged groups and who may activate their membership.') });
 
 /**
  * PIM for Groups refuses dynamic and on-premises-synced groups (Microsoft Entra "Privileged Identity

@@ -20,11 +20,11 @@ const personName = (what: string) =>
     });
 
 export const userSchema = z.strictObject({
-  userName,
-  givenName: personName('given name'),
-  familyName: personName('family name'),
-  displayName: personName('display name'),
-  department: personName('department (the ABAC attribute)'),
+  userName: userName.describe('The part before @ of the Entra user principal name (<userName>@<tenant default domain>); the Identity Center user name too.'),
+  givenName: personName('given name').describe('Given name, in Entra and Identity Center.'),
+  familyName: personName('family name').describe('Family name, in Entra and Identity Center.'),
+  displayName: personName('display name').describe('Display name, in Entra and Identity Center.'),
+  department: personName('department (the ABAC attribute)').describe('Department: set on the Entra user and passed in the SAML assertion as the ABAC attribute (entra.abacClaim).'),
 });
 
 // Entra user principal names are case-insensitive: "RichRoe" and "richroe" are one user there.
