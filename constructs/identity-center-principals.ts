@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsIdentitystoreGroups } from '@cdktf/provider-aws/lib/data-aws-identitystore-groups';
-import { DataAwsIdentitystoreUser } from '@cdktf/provider-aws/lib/data-aws-identitystore-user';
+import { DataAwsIdentitystoreUsers } from '@cdktf/provider-aws/lib/data-aws-identitystore-users';
 import { addPostconditions } from './postconditions';
 import { hclString, literal } from './literal';
 
@@ -26,11 +26,14 @@ export interface IdentityCenterPrincipalsProps {
  * list of all groups (one ListGroups call per page of 100) with one postcondition per group: a
  * missing group, or one that did not come from SCIM (no ExternalIds), stops the plan with a message
  * that names it and the step to run. The single-group data source cannot do that: it fails on a
- * missing group with the provider's own error before any condition runs.
+ * missing group with the provider's own error before any condition runs. Users likewise, from the
+ * list of all users with one postcondition per user: a user arrives by SCIM or is created in the base
+ * stack (identityCenter.users), so only her presence is required, not ExternalIds.
  */
 export class IdentityCenterPrincipals extends Construct {
   private readonly groups: DataAwsIdentitystoreGroups;
-  private readonly users = new Map<string, DataAwsIdentitystoreUser>();
+  private readonly users?: DataAwsIdentitystoreUsers;
+  private readonly userNames = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: IdentityCenterPrincipalsProps) {
     super(scope, id);
@@ -46,16 +49,23 @@ export class IdentityCenterPrincipals extends Construct {
         ),
       })),
     );
-    for (const userName of props.users) {
-      this.users.set(
-        userName,
-        new DataAwsIdentitystoreUser(this, `user_${userName}`, {
-          provider,
-          identityStoreId: props.identityStoreId,
-          alternateIdentifier: { uniqueAttribute: { attributePath: 'UserName', attributeValue: literal(`${userName}@${props.entraDomain}`) } },
-        }),
-      );
-    }
+    if (props.users.length === 0) return;
+    this.users = new DataAwsIdentitystoreUsers(this, 'users', { provider, identityStoreId: props.identityStoreId });
+    props.users.forEach((userName) => this.userNames.set(userName, `${userName}@${props.entraDomain}`));
+    addPostconditions(
+      this.users,
+      props.users.map((userName) => {
+        const name = this.userNames.get(userName)!;
+        return {
+          condition: `\${length([for u in self.users : u if u.user_name == ${hclString(name)}]) == 1}`,
+          errorMessage: literal(
+            `User ${JSON.stringify(userName)} (UserName ${name}) is not in the ${instanceName} identity store. ` +
+              `A user assigned to the app arrives by SCIM once ${entraStackName} is deployed: run \`npm run federation -- post-apply --instance ${instanceName}\` (it provisions the assigned users on demand), ` +
+              `or create her in the base stack (identityCenter.users in config.ts); then deploy ${stackName} again.`,
+          ),
+        };
+      }),
+    );
   }
 
   /** The group's identity store id; its postcondition guarantees exactly one match. */
@@ -63,7 +73,8 @@ export class IdentityCenterPrincipals extends Construct {
     return `\${one([for g in ${this.groups.fqn}.groups : g.group_id if g.display_name == ${hclString(displayName)}])}`;
   }
 
+  /** The user's identity store id; her postcondition guarantees exactly one match. */
   userId(userName: string): string {
-    return this.users.get(userName)!.userId;
+    return `\${one([for u in ${this.users!.fqn}.users : u.user_id if u.user_name == ${hclString(this.userNames.get(userName)!)}])}`;
   }
 }

@@ -297,6 +297,17 @@ describe('terraform plan of an access stack against the AWS emulator (issue 15)'
     expect(failed).not.toMatch(/Group "AWS-Base"/);
   });
 
+  it('stops with a message naming a user the identity store does not hold, and the steps to run, not the provider\'s error', async () => {
+    const raw = accessOn(organization.organizationalUnits.get('Workloads')!, organization.rootId) as any;
+    raw.identityCenter.access[instance].push({ user: 'RichRoe', permissionSet: 'BaseViewOnly', accounts: ['current'] });
+    workspace.resynth(raw);
+    await workspace.init(stack);
+    const failed = await workspace.plan(stack).then(() => '', (error: Error) => error.message.replace(/\s+/g, ' '));
+    expect(failed).toContain('User "RichRoe" (UserName RichRoe@example.onmicrosoft.com) is not in the aws-commercial identity store.');
+    expect(failed).toMatch(/run `npm run federation -- post-apply --instance aws-commercial`/);
+    expect(failed).not.toMatch(/ResourceNotFoundException|no Identity Store User found/i);
+  });
+
   it('stops before any assignment call when a user entry names by id the current account where the base stack assigns her the same permission set', async () => {
     const raw = accessOn(organization.organizationalUnits.get('Workloads')!, organization.rootId) as any;
     const current = (await new STSClient({ region: 'us-east-1', endpoint: emulator.endpoint, credentials: { accessKeyId: emulatorAccessKey('aws'), secretAccessKey: 'emulator' } }).send(new GetCallerIdentityCommand({}))).Account!;

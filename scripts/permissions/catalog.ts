@@ -72,6 +72,8 @@ export const TERRAFORM_AWS_ACTIONS: Record<string, readonly string[]> = {
   'data.terraform_remote_state': [],
   'data.aws_identitystore_groups': ['identitystore:ListGroups'],
   'data.aws_identitystore_user': ['identitystore:GetUserId', 'identitystore:DescribeUser'],
+  // The users an access stack assigns, listed once (constructs/identity-center-principals.ts).
+  'data.aws_identitystore_users': ['identitystore:ListUsers'],
   'data.aws_organizations_organization': [
     'organizations:DescribeOrganization', 'organizations:ListAccounts', 'organizations:ListRoots', 'organizations:ListAWSServiceAccessForOrganization',
   ],
