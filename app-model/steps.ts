@@ -63,7 +63,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   },
   {
     id: 'provision-groups',
-    label: 'Provision the assigned groups with their members on demand, tied to Entra by object id (issue 15)',
+    label: 'Provision the assigned groups with their members on demand, tied to Entra by object id',
     why: 'azuread_synchronization_job_provision_on_demand takes no group members, ignores the result, and cannot check that the AWS group carries the Entra object id; the access stacks need the groups before they plan',
   },
 ];
