@@ -53,7 +53,7 @@ export const rawConfig = {
         awsManagedPolicies: ['AdministratorAccess'],
       },
       {
-        // The always-on group's access (seed 001); the AWS managed job-function policy ViewOnlyAccess.
+        // The always-on group's access; the AWS managed job-function policy ViewOnlyAccess.
         name: 'BaseViewOnly',
         description: 'View-only access for everyone in AWS-Base',
         sessionDuration: 'PT4H',
@@ -76,7 +76,7 @@ export const rawConfig = {
     // At scale, split the entries over more stacks so that each plan stays fast: `stack: 'workloads'`
     // puts an entry in the stack <instance>-access-workloads, declared in accessStacks below; entries
     // without `stack` stay in <instance>-access. All entries of one principal and permission set must
-    // share a stack (README "Splitting the access stacks"), e.g.
+    // share a stack (docs/access-stacks.md), e.g.
     //   { group: 'AWS-Admins', permissionSet: 'AdministratorAccess', organizationalUnits: ['ou-…'], stack: 'admin' },
     access: {
       'aws-commercial': [
@@ -90,7 +90,7 @@ export const rawConfig = {
     },
     // The split access stacks per partition (e.g. 'admin' for <instance>-access-admin). A listed stack stays
     // in the app even without entries, so removing its last entry and deploying destroys its assignments;
-    // remove a name only after that deploy (README "Splitting the access stacks").
+    // remove a name only after that deploy (docs/access-stacks.md, "Removing access").
     accessStacks: { 'aws-commercial': [], 'aws-govcloud': [] },
   },
 
@@ -105,8 +105,8 @@ export const rawConfig = {
     abacClaim: { name: 'https://aws.amazon.com/SAML/Attributes/AccessControl:Department', source: 'department' },
   },
 
-  // Just-in-time admin (seed 001, PIM for Groups): eligible users activate membership of the
-  // privileged group with `npm run elevate` and give it up with `npm run revoke` (README "Just-in-time admin").
+  // Just-in-time admin (PIM for Groups): eligible users activate membership of the
+  // privileged group with `npm run elevate` and give it up with `npm run revoke` (docs/jit-admin.md).
   pim: {
     privilegedGroups: [
       {
@@ -120,7 +120,7 @@ export const rawConfig = {
 
   // Terraform state and the federation's deploy records. "local": files in the project root, for
   // one person on a workstation. "s3": one bucket in the aws-commercial account for a team and CI,
-  // keys <keyPrefix>/<stack>.tfstate, locked by Terraform's native S3 lock file (README "State").
+  // keys <keyPrefix>/<stack>.tfstate, locked by Terraform's native S3 lock file (docs/state.md).
   state: {
     backend: 'local',
     s3: { bucket: 'entra-identity-center-federation-state', region: 'us-east-1', profile: 'aws-commercial', keyPrefix: 'entra-identity-center-federation' },

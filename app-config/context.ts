@@ -1,5 +1,5 @@
 /**
- * The committed context file (design.md §2, "Values only a console shows"): like an AWS CDK context
+ * The committed context file (docs/decisions/0001-console-values-in-committed-context-file.md): like an AWS CDK context
  * lookup, a command reads the values once and writes them here; synth only reads.
  */
 import { readFileSync } from 'node:fs';

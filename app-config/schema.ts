@@ -35,7 +35,7 @@ export const configSchema = z
     groups: z.array(groupSchema).describe('Entra security groups; Identity Center gets them by SCIM when they are in entra.assignedGroups.'),
     identityCenter: identityCenterSchema.describe('Permission sets, users, assignments, ABAC attributes and access, the same in both partitions but for access.'),
     entra: entraSchema.describe('The Entra side: its stack, the enterprise apps and who is assigned to them.'),
-    // Just-in-time admin: PIM for Groups eligibility and activation policy (design.md §7, JIT).
+    // Just-in-time admin: PIM for Groups eligibility and activation policy (docs/decisions/0005-just-in-time-admin-with-pim-for-groups.md).
     pim: pimSchema.describe('Just-in-time admin: PIM for Groups eligibility and activation policy.'),
     state: stateSchema.describe('Where Terraform state and the federation\'s deploy records live.'),
   })

@@ -86,8 +86,8 @@ export interface MovedAssignment {
  * Entries moved between access stacks in one deploy. The resource keeps its name in its new stack, but cdktf applies
  * the stacks one after another: when the new stack comes first, the aws provider's create finds the assignment there
  * and stops ("already exists"); when the old one comes first, it deletes the assignment and the principal has no access
- * until the new stack's apply (terraform-provider-aws internal/service/ssoadmin/account_assignment.go). README
- * "Splitting the access stacks" gives the two safe ways.
+ * until the new stack's apply (terraform-provider-aws internal/service/ssoadmin/account_assignment.go).
+ * docs/access-stacks.md, "Moving an entry to another stack", gives the two safe ways.
  */
 export function movedAssignments(app: readonly AppAccessStack[], stored: readonly StoredState[]): MovedAssignment[] {
   // Each partition's stacks use the same resource names: only stacks of one instance are compared.
@@ -106,7 +106,7 @@ export class MovedAssignmentError extends Error {
         .map(
           ({ assignment, from, to }) =>
             `${assignment} moves from ${from.stack} (its state, ${from.location}, holds it) to ${to} in one deploy: the new stack would fail with "already exists", or the old one would delete the access before the new one grants it again. ` +
-            'Move it in two deploys, or move its state by hand (README "Splitting the access stacks").',
+            'Move it in two deploys, or move its state by hand (docs/access-stacks.md, "Moving an entry to another stack").',
         )
         .join('\n'),
     );

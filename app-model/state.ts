@@ -5,7 +5,7 @@
  */
 import { StateConfig } from '../app-config/schema';
 
-/** The S3 key of a stack's state, documented in the README's "State" section. */
+/** The S3 key of a stack's state, documented in docs/state.md. */
 export const stateKey = (state: Pick<StateConfig, 's3'>, stackName: string) => `${state.s3.keyPrefix}/${stackName}.tfstate`;
 
 /** A stack's local state file, terraform.<stack>.tfstate: the name CDKTF's LocalBackend gives it by default. */

@@ -23,15 +23,15 @@ export interface EntraGroupProps {
 }
 
 /**
- * An Entra security group with its direct members (seed 001: groups are owned by Entra and reach
- * Identity Center only by SCIM). Assigning a group to an app needs a security group; it is not
+ * An Entra security group with its direct members (groups are owned by Entra and reach Identity Center
+ * only by SCIM: docs/decisions/0004-groups-tied-by-entra-object-id.md). Assigning a group to an app needs a security group; it is not
  * mail-enabled, so no mailbox and no `types` (group_resource.go, CustomizeDiff: mail-enabled
  * groups must be Unified).
  *
  * Each membership is its own azuread_group_member rather than the group's `members` set:
- * - adding a member plans one new object and changes nothing else (issue 15: no churn);
+ * - adding a member plans one new object and changes nothing else (no churn);
  * - it is not authoritative: a member Entra adds by other means (PIM for Groups activation,
- *   design.md §7) is not removed at the next apply, as the group's `members` would do
+ *   docs/decisions/0005-just-in-time-admin-with-pim-for-groups.md) is not removed at the next apply, as the group's `members` would do
  *   (group_resource.go, Update: removes every existing member not in the configuration);
  * - the group leaves `members` unset, and since it is Optional + Computed (group_resource.go,
  *   schema) the group's Read of the real members never plans a change.

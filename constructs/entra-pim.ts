@@ -18,7 +18,7 @@ export interface EntraPimProps {
 }
 
 /**
- * Just-in-time membership of a privileged group (seed 001, PIM for Groups; design.md §7 JIT): each
+ * Just-in-time membership of a privileged group (PIM for Groups; docs/decisions/0005-just-in-time-admin-with-pim-for-groups.md): each
  * eligible user may activate membership for at most the policy's duration; nobody is a standing member.
  *
  * Order: the eligibilities first, then the policy.

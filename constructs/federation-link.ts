@@ -36,7 +36,7 @@ export interface FederationLinkProps {
 }
 
 /**
- * The federation link (design.md §2): the provisioners that run the steps no provider can do.
+ * The federation link (docs/decisions/0002-federation-link-runs-labelled-steps.md): the provisioners that run the steps no provider can do.
  * Destroy-time provisioners may reference only `self`, so every value travels in `input` and
  * reaches the script as one JSON environment variable: no secret is among them.
  *

@@ -15,7 +15,8 @@ export interface IdentityCenterInstanceProps {
 
 /**
  * The existing Identity Center instance and where it lives, all read, never written down:
- * only the console can create an Organization instance (design.md §3), so it is a precondition.
+ * only the console can create an Organization instance (sso-admin API reference, CreateInstance: it creates
+ * account instances only), so it is a precondition.
  */
 export class IdentityCenterInstance extends Construct {
   readonly instanceArn: string;

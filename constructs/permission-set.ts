@@ -22,7 +22,7 @@ const literalReference = (reference: { name: string; path: string }) => ({ name:
 export class PermissionSet extends Construct {
   readonly name: string;
   readonly arn: string;
-  /** Every policy attachment; account assignments depend on all of them (design.md §3, issue 33337). */
+  /** Every policy attachment; account assignments depend on all of them (terraform-provider-aws issue 33337; docs/decisions/0009-assignments-depend-on-policy-attachments.md). */
   readonly policyAttachments: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, props: PermissionSetProps) {

@@ -1,7 +1,7 @@
 /**
  * When to stop a federation run before it ends: a signal (Ctrl-C reaches the whole foreground
  * process group; `kill` or a CI cancel sends SIGTERM), or an ancestor gone. A killed provisioner
- * shell leaves `npm` and this script running as orphans unless they notice (issue 14 saw them run
+ * shell leaves `npm` and this script running as orphans unless they notice (they were seen to run
  * on for minutes), so they watch their ancestors. unverified: that Terraform cancels a local-exec
  * by killing only its shell (Go's exec.CommandContext) and gives it /dev/null as stdin, which is
  * why end-of-input is not used as the parent's death.

@@ -1,5 +1,5 @@
 /**
- * Retry and polling in one small pure module (style.md): only errors the caller classifies as
+ * Retry and polling in one small pure module (docs/decisions/0008-read-back-and-one-retry-module.md): only errors the caller classifies as
  * transient are retried, within a bounded total time, and the error that ends the wait says what
  * was awaited. Each attempt gets its own AbortSignal and time limit, so a hung connection is
  * abandoned and tried again instead of hanging the provisioner that made it.

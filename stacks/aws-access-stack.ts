@@ -32,7 +32,7 @@ export interface AwsAccessStackProps {
 }
 
 /**
- * Who gets which permission set on which accounts, for one partition (design.md §7, option (a)).
+ * Who gets which permission set on which accounts, for one partition (docs/decisions/0003-group-assignments-in-later-stack.md).
  * A stack of its own, deployed after azure-id: groups exist in Identity Center only after azure-id's
  * federation link has provisioned them by SCIM, and cdktf plans each stack just before applying it,
  * so plain data-source lookups here find them in the same deploy. No depends_on defers a lookup, so
@@ -43,8 +43,8 @@ export interface AwsAccessStackProps {
  * terraform_remote_state through the base stack's own backend), not from `data "aws_ssoadmin_permission_set"`
  * by name: the aws provider's data source lists every permission set of the instance and describes each
  * one to find a name, so P lookups cost P × P DescribePermissionSet calls, and sso-admin's 20 calls a
- * second are shared with the ListAccountAssignments that refresh the assignments (issue 15: at 10
- * permission sets, 138 DescribePermissionSet in one plan). The ARN is the same value, so an existing
+ * second are shared with the ListAccountAssignments that refresh the assignments (at 10 permission sets,
+ * 138 DescribePermissionSet in one plan; docs/decisions/0007-permission-set-arns-from-base-stack-state.md). The ARN is the same value, so an existing
  * deployment plans no change; the base stack is deployed first (a stack dependency), and a plan before
  * it has been stops with a message naming it.
  */

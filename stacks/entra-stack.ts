@@ -65,7 +65,7 @@ export class EntraStack extends TerraformStack {
       const awsInstance = config.aws[instanceName];
       // The AWS values are read here through an aliased provider per partition rather than by
       // CDKTF cross-stack references: those read the other stack's state, which across partitions
-      // needs that partition's credentials and backend (design.md §3). This stack's federation
+      // needs that partition's credentials and backend (docs/decisions/0006-no-state-reads-across-partitions.md). This stack's federation
       // scripts need both profiles anyway, and the data sources read Identity Center itself.
       const { provider } = new AwsPartitionProvider(this, `${instanceName}_provider`, { instance: awsInstance, alias: instanceName });
       const identityCenter = new IdentityCenterInstance(this, `${instanceName}_instance`, { instanceName, provider });

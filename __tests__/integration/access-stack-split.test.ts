@@ -6,7 +6,7 @@ import { synthToDisk } from '../../synth-to-disk';
 import { terraformOk, writeMirrorCliConfig } from '../../local/harness/terraform';
 
 /**
- * Access entries split over stacks (issue 15, at scale), as cdktf and Terraform see them: the stacks
+ * Access entries split over stacks (docs/access-stacks.md), as cdktf and Terraform see them: the stacks
  * written to disk, the dependencies cdktf orders deploy and destroy by (manifest.json), and each split
  * stack initialized and validated through the offline mirror.
  */

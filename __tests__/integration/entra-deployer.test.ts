@@ -145,7 +145,7 @@ describe('Entra emulator and the stand-in for the azuread provider', () => {
       ]);
       const members = async (id: string) => (await graph('GET', `/groups/${id}/members`)).body.value.map((m: any) => m.userPrincipalName.split('@')[0]);
       expect(await members(groups[0].id)).toEqual(['NikkiWolf', 'RichRoe']);
-      // AWS-Admins has no standing member: NikkiWolf is eligible through PIM (issue 16).
+      // AWS-Admins has no standing member: NikkiWolf is eligible through PIM (docs/jit-admin.md).
       expect(await members(groups[1].id)).toEqual([]);
       const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
       const groupAssignments = Object.entries(state).filter(([address]) => /^azuread_app_role_assignment\..*assign_group_/.test(address));

@@ -33,7 +33,7 @@ describe('Entra emulator', () => {
   async function app(options: { assign?: boolean; saveSecrets?: boolean } = {}) {
     const instantiated = (await graph('POST', '/applicationTemplates/21ed01d2-ec13-4e9e-86c1-cd546719ebc4/instantiate', { displayName: 'AWS IAM Identity Center' })).body;
     const sp: string = instantiated.servicePrincipal.id;
-    // The gallery app's User role, by display name: its value is null (issue 12, Entra defect 1).
+    // The gallery app's User role, by display name: its value is null (Graph concept page application-saml-sso-configure-api).
     const userRole = instantiated.servicePrincipal.appRoles.find((r: { displayName: string }) => r.displayName === 'User').id;
     const suffix = Math.random().toString(36).slice(2, 8);
     const user = (await graph('POST', '/users', { userPrincipalName: `RichRoe${suffix}@contoso.onmicrosoft.com`, displayName: 'Richard Roe', givenName: 'Richard', surname: 'Roe', department: 'Operations', mailNickname: `RichRoe${suffix}`, accountEnabled: true, passwordProfile: { password: 'x-Pa55word!' } })).body;
@@ -366,7 +366,7 @@ describe('Entra emulator', () => {
     });
 
     // Graph privilegedaccessgroup-post-eligibilityschedulerequests, privilegedaccessgroup-post-assignmentschedulerequests,
-    // unifiedRoleManagementPolicy and its rules (issue 16).
+    // unifiedRoleManagementPolicy and its rules (docs/jit-admin.md).
     describe('PIM for Groups', () => {
       const PIM = '/identityGovernance/privilegedAccess/group';
       const asUser = async (token: string, method: string, path: string, body?: unknown) => {

@@ -191,7 +191,7 @@ describe('azure-id stack', () => {
           samlUsers: [expect.objectContaining({ userName: 'NikkiWolf' })],
           groups: [
             { displayName: 'AWS-Base', objectId: expect.stringMatching(/^\$\{azuread_group\.group_AWS-Base_\w+\.object_id\}$/), members: [expect.objectContaining({ userName: 'NikkiWolf' }), expect.objectContaining({ userName: 'RichRoe' })] },
-            // Its members are eligible, not standing (issue 16): Entra adds them only while activated.
+            // Its members are eligible, not standing (docs/jit-admin.md): Entra adds them only while activated.
             { displayName: 'AWS-Admins', objectId: expect.stringMatching(/^\$\{azuread_group\.group_AWS-Admins_\w+\.object_id\}$/), members: [] },
           ],
         });

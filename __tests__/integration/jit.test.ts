@@ -7,7 +7,7 @@ import { JIT_SCOPES, registerPublicClient } from '../support/jit-client';
 import { jitGraph } from '../../scripts/jit/sign-in';
 
 // elevate and revoke against the Entra emulator (PIM for Groups, provisioning on demand, its cycle)
-// with a SCIM stub per instance standing in for the identity store (issue 16).
+// with a SCIM stub per instance standing in for the identity store (docs/jit-admin.md).
 const CYCLE_MS = 300;
 const PIM = '/identityGovernance/privilegedAccess/group';
 const RULE_ID = '03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8';

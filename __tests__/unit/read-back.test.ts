@@ -1,6 +1,6 @@
 /**
- * A step reports success only after reading the result back from the service (style.md, "Imperative
- * steps"). Here the identity store is slow: what Entra provisioned on demand shows only after a
+ * A step reports success only after reading the result back from the service
+ * (docs/decisions/0008-read-back-and-one-retry-module.md). Here the identity store is slow: what Entra provisioned on demand shows only after a
  * number of reads. provision-on-demand, provision-groups and elevate must keep reading until it
  * shows, report success only then, and when it never shows fail by their deadline naming the instance.
  */

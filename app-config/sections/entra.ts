@@ -13,7 +13,7 @@ export const entraSchema = z
       .string()
       .regex(STACK_NAME, 'is not a valid stack name: start with a letter, then letters, digits, "-" or "_" (e.g. "azure-id")')
       .describe('The Entra stack\'s name (a cdktf stack id, folder and state key).'),
-    // azuread provider "environment": global (commercial) or usgovernment (GCC High); design.md §3.
+    // azuread provider "environment": global (commercial) or usgovernment (GCC High); the provider's docs, Argument Reference.
     environment: z.enum(['global', 'usgovernment']).describe('The azuread provider environment: "global" (commercial) or "usgovernment" (GCC High).'),
     galleryTemplateName: z.string().min(1).describe('The Entra gallery application the enterprise apps are made from, by display name.'),
     // Guide steps 1.4 and 4.3.7: users assigned to each enterprise app.

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { awsProfileName, REGIONS_BY_PARTITION } from './instances';
 
-// Where Terraform state and the federation's deploy records live (README "State").
+// Where Terraform state and the federation's deploy records live (docs/state.md).
 export const stateSchema = z.strictObject({
   backend: z.enum(['local', 's3'], { message: 'use "local" (a workstation) or "s3" (a team or CI)' }).describe('"local": files in the project root, for one person; "s3": one bucket for a team and CI.'),
   s3: z

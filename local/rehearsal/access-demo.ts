@@ -1,5 +1,5 @@
 /**
- * The access report in the rehearsal (issue 17): `npm run access` after deploy must find nothing in
+ * The access report in the rehearsal (docs/access-report.md): `npm run access` after deploy must find nothing in
  * either instance; then three faults an operator meets are made by hand in the AWS emulator, beside
  * Terraform and Entra, and the report must name each one; then they are undone, so the second deploy
  * still plans nothing and destroy still leaves nothing. What each check expects is derived from the

@@ -20,7 +20,7 @@ const OU_ACCESS = [
   { group: 'AWS-Admins', permissionSet: 'AdministratorAccess', ous: ['Workloads/Prod'] },
 ];
 
-// The split of the access entries over stacks (issue 15, at scale), proven here on a small estate:
+// The split of the access entries over stacks (docs/access-stacks.md), proven here on a small estate:
 // every entry of this group goes to the stack <instance>-access-<stack>, the rest stays in <instance>-access.
 export const REHEARSAL_SPLIT = { group: 'AWS-Admins', stack: 'admin' } as const;
 

@@ -1,5 +1,5 @@
 /**
- * Just-in-time admin in the rehearsal (issue 16): NikkiWolf is eligible for the privileged group,
+ * Just-in-time admin in the rehearsal (docs/jit-admin.md): NikkiWolf is eligible for the privileged group,
  * not a member; she signs in with base access only, runs `npm run elevate`, gets the admin
  * permission set, runs `npm run revoke`, loses it; then an activation that expires without revoke
  * leaves AWS at the next cycle. Each lag is measured from the PIM request Entra recorded to the

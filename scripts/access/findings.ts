@@ -151,7 +151,7 @@ function provisioningFailures(aws: AwsSnapshot): AccessFinding[] {
   }));
 }
 
-/** The Entra object id a SCIM-made group carries (the tie design.md §7 names); undefined for a group made in AWS. */
+/** The Entra object id a SCIM-made group carries (docs/decisions/0004-groups-tied-by-entra-object-id.md); undefined for a group made in AWS. */
 export function entraObjectId(group: IdentityGroup): string | undefined {
   return createdByTenants({ ExternalIds: group.externalIds }) ? group.externalIds.find((e) => e.Id)?.Id : undefined;
 }

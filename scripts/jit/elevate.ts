@@ -1,5 +1,5 @@
 /**
- * Just-in-time admin (design.md §7, JIT): `elevate` and `revoke`, run by the user with their own delegated
+ * Just-in-time admin (docs/decisions/0005-just-in-time-admin-with-pim-for-groups.md): `elevate` and `revoke`, run by the user with their own delegated
  * Entra credentials. PIM for Groups activates or ends the membership of the privileged group. After an
  * activation, provisioning on demand carries that one membership to each Identity Center instance in seconds,
  * instead of Microsoft's 2–10 minutes. A deactivation is not processed on demand (Microsoft's AWS IAM Identity

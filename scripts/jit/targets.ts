@@ -10,13 +10,13 @@ import { JitApp } from './sign-in';
 
 type TiedGroup = JitTarget['group'];
 
-/** The identity store's group SCIM tied to the Entra group (its ExternalIds hold the Entra object id, design.md §7). */
+/** The identity store's group SCIM tied to the Entra group (its ExternalIds hold the Entra object id: docs/decisions/0004-groups-tied-by-entra-object-id.md). */
 async function tiedGroupId(client: IdentitystoreClient, identityStoreId: string, group: TiedGroup): Promise<string | undefined> {
   const { Groups } = await client.send(new ListGroupsCommand({ IdentityStoreId: identityStoreId, Filters: [{ AttributePath: 'DisplayName', AttributeValue: group.displayName }] }));
   return Groups?.find((g) => (g.ExternalIds ?? []).some((e) => e.Id === group.objectId))?.GroupId;
 }
 
-/** Whether the identity store shows the user in the tied group, read back rather than assumed (style.md). */
+/** Whether the identity store shows the user in the tied group, read back rather than assumed (docs/decisions/0008-read-back-and-one-retry-module.md). */
 export async function memberInIdentityStore(client: IdentitystoreClient, identityStoreId: string, group: TiedGroup, userName: string): Promise<boolean> {
   const user = await findUser(client, identityStoreId, userName);
   const groupId = user && (await tiedGroupId(client, identityStoreId, group));

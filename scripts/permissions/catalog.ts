@@ -174,7 +174,7 @@ export const TERRAFORM_GRAPH_PERMISSIONS: Record<string, readonly string[]> = {
   azuread_group: ['Group.ReadWrite.All', 'RoleManagement.ReadWrite.Directory'],
   azuread_application_identifier_uri: ['Application.ReadWrite.All'],
   azuread_application_redirect_uris: ['Application.ReadWrite.All'],
-  // PIM for Groups (issue 16), each page's "API Permissions" with a service principal: azuread_group_role_management_policy
+  // PIM for Groups, each page's "API Permissions" with a service principal: azuread_group_role_management_policy
   // RoleManagementPolicy.ReadWrite.AzureADGroup; azuread_privileged_access_group_eligibility_schedule PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup.
   azuread_group_role_management_policy: ['RoleManagementPolicy.ReadWrite.AzureADGroup'],
   // The JIT app registration (constructs/entra-jit-client.ts): Graph servicePrincipal-get (Application.Read.All) for Microsoft

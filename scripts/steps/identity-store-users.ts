@@ -10,8 +10,9 @@ export async function findUser(client: IdentitystoreClient, identityStoreId: str
 
 /**
  * The provisioning tenant named by an ExternalId's issuer: a SCIM-created object carries
- * `arn:<partition>:identitystore:::provisioningtenant/<tenant id>` (design.md §3: the issuer
- * contains "provisioningtenant"; the exact form is what the AWS emulator writes, unverified on AWS).
+ * `arn:<partition>:identitystore:::provisioningtenant/<tenant id>` (unverified: the issuer contains
+ * "provisioningtenant" in the answers seen; the exact form is what the AWS emulator writes, listed in
+ * docs/verification.md).
  */
 export function issuerTenant(issuer: string | undefined): string | undefined {
   return /provisioningtenant\/([^/]+)$/.exec(issuer ?? '')?.[1];

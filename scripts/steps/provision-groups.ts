@@ -57,7 +57,7 @@ async function see(ctx: StepContext, assigned: AssignedGroup): Promise<Seen> {
 
 /**
  * Why the AWS group with this name is not the Entra group's, if it is not: the tie is the Entra
- * object id that SCIM writes into ExternalIds (design.md §7), never the display name alone.
+ * object id that SCIM writes into ExternalIds (docs/decisions/0004-groups-tied-by-entra-object-id.md), never the display name alone.
  */
 export function tieProblem(assigned: AssignedGroup, group: Group): string | undefined {
   const ids = (group.ExternalIds ?? []).map((e) => e.Id);
@@ -86,7 +86,7 @@ function stepFailure(ctx: StepContext, problem: string): Error {
 /**
  * One group: refuse a group that is not tied to this Entra group before touching it, provision it
  * on demand with the members AWS lacks (5 per request, paced), then wait until the identity store
- * shows it tied and with every member (style.md: read the result back).
+ * shows it tied and with every member (read the result back: docs/decisions/0008-read-back-and-one-retry-module.md).
  */
 async function provisionGroup(ctx: StepContext, assigned: AssignedGroup, send: (members: string[]) => Promise<OnDemandResult>, clock: Clock): Promise<boolean> {
   const before = await see(ctx, assigned);

@@ -27,7 +27,7 @@ async function liveTenantIds(ctx: StepContext): Promise<string[]> {
 }
 
 /**
- * Success is waited for until AWS shows the user (style.md: read the result back). Skipped and
+ * Success is waited for until AWS shows the user (read the result back: docs/decisions/0008-read-back-and-one-retry-module.md). Skipped and
  * Failure are Entra's final word: reported at once with its reason, never waited out.
  */
 async function provision(ctx: StepContext, tenantIds: string[], user: StepContext['input']['scimUsers'][number], jobId: string, clock: Clock): Promise<void> {

@@ -7,7 +7,7 @@ import { ensureSyncJob, findSyncJob } from './sync-job';
 // Identity Center keeps at most two SCIM tokens per tenant (the console allows two; the
 // identity store model's CreateBearerToken has LimitExceededException).
 export const MAX_TOKENS = 2;
-// Identity Center SCIM tokens last about a year (design.md §3): warn a month ahead.
+// Identity Center SCIM access tokens expire after a year (IAM Identity Center user guide, automatic provisioning): warn a month ahead.
 export const TOKEN_WARNING_DAYS = 30;
 
 async function saysCredentialsWork({ input, graph }: StepContext): Promise<boolean> {

@@ -56,7 +56,7 @@ export interface RunNotes {
 }
 
 /**
- * A labelled unit that is not pure Terraform (style.md): `apply` reads, compares and changes only
+ * A labelled unit that is not pure Terraform (docs/decisions/0002-federation-link-runs-labelled-steps.md): `apply` reads, compares and changes only
  * what differs; `undo` removes what apply made, and only that; `check` says what correct looks
  * like, read from the clouds, for the verification after apply and for status.
  */

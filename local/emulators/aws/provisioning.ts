@@ -152,7 +152,7 @@ function scimEndpoint(base: string, tenantId: string): string {
   return `${base}/${tenantId}/scim/v2/`;
 }
 
-/** The issuer Identity Center writes into the ExternalIds of users that SCIM created (design.md §3). */
+/** The issuer Identity Center writes into the ExternalIds of users that SCIM created (unverified: the form seen, listed in docs/verification.md). */
 export function scimIssuer(tenant: ProvisioningTenant): string {
   return `arn:${partitionOf(tenant.region)}:identitystore:::provisioningtenant/${tenant.TenantId}`;
 }

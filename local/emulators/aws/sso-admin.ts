@@ -5,7 +5,7 @@ import { conflict, notFound } from './protocol';
 type Tag = { Key: string; Value: string };
 
 /**
- * sso-admin operations moto 5.2.1 lacks (design.md §3): without them `terraform apply` of a
+ * sso-admin operations moto 5.2.1 lacks (observed with hashicorp/aws 5.100.0 against moto 5.2.1): without them `terraform apply` of a
  * permission set or the ABAC attributes hangs on retried HTTP 500s. Tags given at creation are
  * captured on the way to moto, so ListTagsForResource reports what Terraform set.
  */

@@ -132,7 +132,7 @@ function changesBetween(target: ScimUser, desired: ScimUser) {
 async function entryFailure(response: Response): Promise<Outcome> {
   if (response.status === 401 || response.status === 403) throw new CredentialsRefused();
   const detail = await response.text().catch(() => '');
-  // unverified: the exact code Entra logs for a SCIM 409 on create; issue 12 and the provisioning logs' "EntryConflict" row.
+  // unverified: the exact code Entra logs for a SCIM 409 on create; the provisioning logs' "EntryConflict" row (Microsoft Learn, provisioning logs).
   const errorCode = response.status === 409 ? 'EntryConflict' : `SystemForCrossDomainIdentityManagementServiceIncompatible`;
   return { result: 'Failure', action: 'Other', errorCode, errorMessage: `StatusCode: ${response.status} Web Response: ${detail}` };
 }
