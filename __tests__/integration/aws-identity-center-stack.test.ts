@@ -204,7 +204,7 @@ function resourcesOfStack(synthesized: string): Record<string, Record<string, un
   return resource;
 }
 
-describe('permission set policies beyond inline and AWS managed (issue 15)', () => {
+describe('permission set policies beyond inline and AWS managed', () => {
   const permissionSetWith = (extra: object, partition = 'aws-us-gov') => {
     const config = loadConfig(
       (() => {

@@ -212,7 +212,7 @@ describe('azure-id stack', () => {
   });
 });
 
-describe('azure-id just-in-time admin (PIM for Groups, issue 16)', () => {
+describe('azure-id just-in-time admin (PIM for Groups)', () => {
   const admins = /^\$\{azuread_group\.group_AWS-Admins_group_\w+\.object_id\}$/;
 
   it('makes NikkiWolf an eligible member of AWS-Admins for the configured duration (P365D), not a direct member', () => {

@@ -184,7 +184,7 @@ describe('terraform plan against plain moto', () => {
   });
 });
 
-describe('terraform plan of an access stack against the AWS emulator (issue 15)', () => {
+describe('terraform plan of an access stack against the AWS emulator', () => {
   const instance = 'aws-commercial';
   const stack = `${instance}-access`;
   let emulator: AwsEmulator;

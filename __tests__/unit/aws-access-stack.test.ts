@@ -52,7 +52,7 @@ describe.each(INSTANCE_NAMES)('%s-access stack', (instance) => {
     expect(stack).toHaveProviderWithProperties(AwsProvider, { profile: rawConfig.aws[instance].profile, region: rawConfig.aws[instance].region, retry_mode: 'adaptive', max_retries: 25 });
   });
 
-  it('reads each permission set it assigns from its base stack\'s state, never by name (issue 15: P lookups cost P × P DescribePermissionSet)', () => {
+  it('reads each permission set it assigns from its base stack\'s state, never by name (P lookups cost P × P DescribePermissionSet)', () => {
     expect(json.data.aws_ssoadmin_permission_set).toBeUndefined();
     expect(Object.keys(json.data.terraform_remote_state)).toEqual(['base_state']);
     const arns = assignments().map((a) => a.permission_set_arn).sort();
@@ -190,7 +190,7 @@ describe('the app', () => {
   });
 });
 
-describe('access split over stacks (issue 15, at scale)', () => {
+describe('access split over stacks (at scale)', () => {
   const admins = { group: 'AWS-Admins', permissionSet: 'AdministratorAccess', organizationalUnits: [ou], stack: 'admin' };
   /** The shipped config with AWS-Admins' entries in aws-commercial-access-admin, and a user's in …-workloads, listed before them. */
   const split = withAccess((c) => {
@@ -262,7 +262,7 @@ describe('access split over stacks (issue 15, at scale)', () => {
  * Each access stack reads its partition's base stack's state through terraform_remote_state, configured
  * with the very backend the base stack writes to, in every backend mode the app has (constructs/state-backend.ts).
  */
-describe("the base stack's state, as the access stacks read it (issue 15)", () => {
+describe("the base stack's state, as the access stacks read it", () => {
   const split = withAccess((c) => {
     c.identityCenter.access['aws-commercial'][1].stack = 'admin';
     c.identityCenter.access['aws-govcloud'][0].stack = 'base';

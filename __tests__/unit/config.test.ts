@@ -177,7 +177,7 @@ describe('config', () => {
       expect(problemsOf(configWith((c) => (c.entra.shortName = 'azure-*')))).toHaveLength(1);
     });
   });
-  describe('groups and access (issue 15)', () => {
+  describe('groups and access', () => {
     const access = (c: any) => c.identityCenter.access['aws-commercial'];
     const group = (displayName: string, members: string[] = ['RichRoe']) => ({ displayName, description: `${displayName} team`, members });
 
@@ -271,7 +271,7 @@ describe('config', () => {
       expect(config.identityCenter.access['aws-commercial']).toHaveLength(5);
     });
 
-    describe('access split over stacks (issue 15, at scale)', () => {
+    describe('access split over stacks (at scale)', () => {
       const inStack = (stack: string) => (e: any) => (e.stack = stack);
       /** configWith, with every stack the entries name declared in identityCenter.accessStacks. */
       const declaredWith = (change: (c: any) => void) =>
@@ -340,7 +340,7 @@ describe('config', () => {
     });
   });
 
-  describe('permission set policies (issue 15)', () => {
+  describe('permission set policies', () => {
     const withPolicies = (change: (ps: any) => void) => configWith((c) => change(c.identityCenter.permissionSets[0]));
 
     it('accepts customer-managed policies, an AWS-managed or customer-managed boundary, and a relay state', () => {
@@ -378,7 +378,7 @@ describe('config', () => {
     });
   });
 
-  describe('just-in-time admin with PIM for Groups (issue 16)', () => {
+  describe('just-in-time admin with PIM for Groups', () => {
     const withPim = (change: (pim: any, c: any) => void) => configWith((c) => change(c.pim.privilegedGroups[0], c));
 
     it('makes NikkiWolf eligible for AWS-Admins instead of a member, with a policy that requires a justification', () => {

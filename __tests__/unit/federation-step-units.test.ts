@@ -246,7 +246,7 @@ describe('token rotation', () => {
   });
 });
 
-describe('status over several instances (issue 14)', () => {
+describe('status over several instances', () => {
   const store = (records: Record<string, DeployRecord | Error | undefined>): RecordStore => ({
     location: '/records',
     read: async (instance) => {
