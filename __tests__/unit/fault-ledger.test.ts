@@ -1,6 +1,6 @@
 /**
  * The fault ledger judges a caller's retries from its traffic alone (local/emulators/faults.ts), and
- * the rehearsal's fault checks (local/rehearsal/run.ts, reportFaults) pass only when every injected
+ * the rehearsal's fault checks (local/rehearsal/context.ts, reportFaults) pass only when every injected
  * fault was retried and recovered. Here the ledger is fed traffic as an emulator feeds it: each
  * request intercepted, then answered with a status, and its counts are checked against what the
  * caller did: gave up, retried and kept failing, or retried and got through.
