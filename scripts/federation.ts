@@ -12,13 +12,11 @@
  * and stop when interrupted (scripts/interruption.ts).
  */
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { TokenCredential } from '@azure/identity';
-import { ListInstancesCommand } from '@aws-sdk/client-sso-admin';
 import { loadConfig, rawConfig } from '../config';
 import { AppConfig, INSTANCE_NAMES } from '../app-config/schema';
-import { DEFAULT_CONTEXT_FILE, FederationContext, loadFederationContext } from '../app-config/context';
+import { DEFAULT_CONTEXT_FILE, loadFederationContext } from '../app-config/context';
 import { awsClients } from './clients/aws';
 import { defaultCredential, entraEndpoints, GraphApi } from './clients/graph';
 import { OperatorPrompt, terminalPrompt } from './clients/operator-prompt';
@@ -33,7 +31,7 @@ import { reportAccess } from './access';
 import { pacedAccessClients } from './access/collect';
 import { JitInvocation, runJit } from './jit/cli';
 import { reportStatus } from './status';
-import { LOOKUP_STEP } from '../app-model/steps';
+import { lookup } from './steps/lookup';
 import { phase } from './steps';
 import { RunOptions, StepContext } from './steps/step';
 import { entraObjectNames } from '../app-config/entra-names';
@@ -193,34 +191,6 @@ function access(config: AppConfig, invocation: Invocation, records: RecordStore,
   return reportAccess(run, { json: invocation.json, markdownFile: invocation.markdown, print: io.print });
 }
 
-/** Guide step 3.1 and the tenant's default domain, written to the committed context file. */
-// It reads the validated config: with the raw one, a GovCloud region typed for aws-commercial sent
-// the calls to GovCloud and wrote that instance's issuer under aws-commercial.
-async function lookup(config: AppConfig, prompt: OperatorPrompt | undefined, env: NodeJS.ProcessEnv, io: Io): Promise<number> {
-  io.print(`${LOOKUP_STEP.label} — not Terraform: ${LOOKUP_STEP.why}`);
-  const instances = {} as FederationContext['instances'];
-  for (const name of INSTANCE_NAMES) {
-    const target = { ...config.aws[name], awsProfile: config.aws[name].profile };
-    const aws = awsClients(target, { manual: prompt, env });
-    const [instance] = (await aws.ssoAdmin.send(new ListInstancesCommand({}))).Instances ?? [];
-    if (!instance?.IdentityStoreId) throw new Error(`Identity Center in ${name} has no Organization instance: enable it in the console (${target.region}), then run again.`);
-    const sp = await aws.console.getSpSamlConfig(instance.IdentityStoreId);
-    // The default portal URL of an instance without a custom alias (AWS docs); edit it here if you set one.
-    const accessPortalUrl =
-      target.partition === 'aws-us-gov' ? `https://start.us-gov-home.awsapps.com/directory/${instance.IdentityStoreId}` : `https://${instance.IdentityStoreId}.awsapps.com/start`;
-    instances[name] = { issuer: sp.issuer, acsUrl: sp.acsUrl, accessPortalUrl };
-    io.print(`  ${name}: issuer ${sp.issuer}, ACS ${sp.acsUrl}, portal ${accessPortalUrl}`);
-  }
-  const graph = new GraphApi(entraEndpoints(config.entra.environment, env), io.credential ?? defaultCredential(env));
-  const defaultDomain = await graph.defaultDomain();
-  io.print(`  Entra default domain: ${defaultDomain}`);
-  const file = io.contextFile ?? env.FEDERATION_CONTEXT_FILE ?? DEFAULT_CONTEXT_FILE;
-  const context = { $comment: 'Written by `npm run federation -- lookup`; commit it so a reviewer sees every change.', source: 'lookup', entra: { defaultDomain }, instances };
-  writeFileSync(file, `${JSON.stringify(context, null, 2)}\n`);
-  io.print(`wrote ${file}`);
-  return 0;
-}
-
 /**
  * The command's exit code, or, once the run is told to stop (a signal, a dead parent), the signal's
  * exit code at once: a call that never returns must not keep the command running.
@@ -244,7 +214,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io): Prom
   const records = recordStoreFor(config.state, PROJECT_ROOT, env);
   const { command } = invocation;
   // Read-only, or (elevate, revoke) safe to run again: on a signal they end at once, whatever call is pending.
-  if (command === 'lookup') return untilInterrupted(command, lookup(config, prompt, env, io), io);
+  if (command === 'lookup') return untilInterrupted(command, lookup(config, env, { ...io, prompt }), io);
   if (command === 'leftovers') return untilInterrupted(command, leftovers(config, invocation, prompt, env, io), io);
   if (command === 'status') return untilInterrupted(command, status(invocation, env, io, records, prompt), io);
   if (command === 'access') return untilInterrupted(command, access(config, invocation, records, prompt, env, io), io);
