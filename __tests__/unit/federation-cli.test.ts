@@ -11,21 +11,13 @@ import { NoTerminalError, terminalPrompt } from '../../scripts/clients/operator-
 import { main, parseInvocation, UsageError } from '../../scripts/federation';
 import { isRunning } from '../../scripts/interruption';
 import { awsEmulatorEnv } from '../../local/harness/aws-emulator-env';
+import { commercial } from '../support/deploy-record';
 
 const ROOT = join(__dirname, '../..');
+// The federation link's input of aws-commercial, with one user provisioned by SCIM and one signing in by SAML.
+const { groups: _groups, jitClientId: _jitClientId, ...recorded } = commercial.input;
 const INPUT = {
-  instance: 'aws-commercial',
-  awsProfile: 'aws-commercial',
-  region: 'us-east-1',
-  partition: 'aws',
-  instanceArn: 'arn:aws:sso:::instance/ssoins-7907a1b2c3d4e5f6',
-  identityStoreId: 'd-9067012345',
-  tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
-  entraEnvironment: 'global',
-  applicationClientId: '0c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c',
-  applicationObjectId: '1c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c',
-  servicePrincipalId: '2c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c',
-  signingCertificateThumbprint: 'A1B2C3D4E5F60718293A4B5C6D7E8F9012345678',
+  ...recorded,
   scimUsers: [{ userName: 'RichRoe', objectId: '3c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c', userPrincipalName: 'RichRoe@contoso.onmicrosoft.com' }],
   samlUsers: [{ userName: 'NikkiWolf', objectId: '4c0d5a9e-8f4b-4c3e-9f3a-1d2e3f4a5b6c', userPrincipalName: 'NikkiWolf@contoso.onmicrosoft.com' }],
 };
