@@ -54,6 +54,7 @@ const PRODUCT_CHECKS = [
   /^access report finds an unmanaged assignment \(no config entry means it\) made by hand in aws-commercial$/,
   /^access report finds a membership drift \(a member added in the identity store, not in Entra\) made by hand in aws-commercial$/,
   /^access report after undoing them: no finding in aws-commercial$/,
+  /^NikkiWolf signs in through the JIT app registration: her token carries exactly the scopes the commands need, and a call outside them is refused$/,
   /^NikkiWolf is eligible for AWS-Admins, not a member: her sign-in grants only AWS-Base's access in both instances$/,
   /^npm run elevate: activation → NikkiWolf in AWS-Admins in both identity stores$/,
   /^after elevate her sign-in carries AdministratorAccess through AWS-Admins in both instances$/,

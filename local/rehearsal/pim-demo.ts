@@ -84,6 +84,19 @@ export async function pimDemo(report: Report, input: PimDemoInput): Promise<void
   const env = { ...process.env, GRAPH_EMULATOR_TOKEN: input.entra.userToken(nikki.userPrincipalName, { clientId: input.links[0].jitClientId }) };
   const run = async (argv: string[]) => federation(argv, env, { print: input.onLine });
 
+  // The grant, read from what Entra issues her through the JIT app: exactly what the commands' calls need, by the
+  // Graph permission pages (user-get: User.Read; privilegedAccessGroup-post-assignmentScheduleRequests:
+  // PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup; synchronizationJob-provisionOnDemand:
+  // Synchronization.ReadWrite.All), nothing more; a call outside it (listing eligibility schedules) is refused.
+  const needed = ['PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup', 'Synchronization.ReadWrite.All', 'User.Read'];
+  const granted = [...input.entra.tokenScopes(env.GRAPH_EMULATOR_TOKEN)].sort();
+  const outside = await fetch(`${input.entra.endpoint}${PIM}/eligibilitySchedules?$filter=groupId eq '${input.links[0].groups.find((g) => g.displayName === privileged.group)!.objectId}'`, { headers: { authorization: `Bearer ${env.GRAPH_EMULATOR_TOKEN}` } });
+  report.check(
+    `${nikki.userName} signs in through the JIT app registration: her token carries exactly the scopes the commands need, and a call outside them is refused`,
+    JSON.stringify(granted) === JSON.stringify(needed) && outside.status === 403,
+    `scopes ${granted.join(', ') || 'none'}; listing eligibility schedules: ${outside.status}`,
+  );
+
   const before = await accessThrough(input, nikki.userPrincipalName, privileged.group);
   const baseAccess = await accessThrough(input, nikki.userPrincipalName, base);
   report.check(`${nikki.userName} is eligible for ${privileged.group}, not a member: her sign-in grants only ${base}'s access in both instances`, before.every((sets) => sets.length === 0) && baseAccess.every((sets) => sets.length > 0), `through ${privileged.group}: ${before.map((s) => s.join(', ') || 'nothing').join(' / ')}; through ${base}: ${baseAccess.map((s) => s.join(', ')).join(' / ')}`);
