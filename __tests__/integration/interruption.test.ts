@@ -9,7 +9,7 @@ import { rawConfig } from '../../config';
 import { awsEmulatorEnv } from '../../local/harness/aws-emulator-env';
 import { recordStoreFor, S3RecordStore, STATE_BUCKET_TIMEOUTS, stateBucketClient } from '../../scripts/deploy-record';
 import { lockStoreFor } from '../../scripts/run-lock';
-import { commercial } from '../support/deploy-record';
+import { commercial, endpointEnv } from '../support/deploy-record';
 
 const ROOT = join(__dirname, '../..');
 
@@ -51,15 +51,7 @@ function envFor(url: string, work: string): NodeJS.ProcessEnv {
   copyFileSync(join(ROOT, 'federation.context.json'), join(work, 'federation.context.json'));
   mkdirSync(join(work, 'records'), { recursive: true });
   writeFileSync(join(work, 'records', 'aws-commercial.json'), JSON.stringify(commercial));
-  return {
-    ...process.env,
-    ...awsEmulatorEnv(work, url),
-    GRAPH_ENDPOINT: url,
-    ENTRA_LOGIN_ENDPOINT: url,
-    GRAPH_EMULATOR_TOKEN: 'test-token',
-    FEDERATION_RECORDS: join(work, 'records'),
-    FEDERATION_CONTEXT_FILE: join(work, 'federation.context.json'),
-  };
+  return endpointEnv(url, work);
 }
 
 async function waitFor(what: () => boolean, ms: number): Promise<void> {

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { awsEmulatorEnv } from '../../local/harness/aws-emulator-env';
 import { DeployRecord } from '../../scripts/deploy-record';
 
 /** A record as post-apply writes it for aws-commercial. */
@@ -25,3 +27,19 @@ export const commercial: DeployRecord = {
   entraSigningThumbprint: 'A1B2C3D4E5F60718293A4B5C6D7E8F9012345678',
   provisioning: { tenantId: 'tenant-1', scimEndpoint: 'https://scim.us-east-1.amazonaws.com/x/scim/v2/', tokenId: 'token-1' },
 };
+
+/**
+ * The environment a federation command runs with when every endpoint (AWS, Graph, the login host) is `url`:
+ * profiles with throwaway keys in `work`, the emulator's user token, the records and context file in `work`.
+ */
+export function endpointEnv(url: string, work: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ...awsEmulatorEnv(work, url),
+    GRAPH_ENDPOINT: url,
+    ENTRA_LOGIN_ENDPOINT: url,
+    GRAPH_EMULATOR_TOKEN: 'test-token',
+    FEDERATION_RECORDS: join(work, 'records'),
+    FEDERATION_CONTEXT_FILE: join(work, 'federation.context.json'),
+  };
+}

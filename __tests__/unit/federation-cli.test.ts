@@ -10,8 +10,7 @@ import { ConfigError } from '../../app-config/schema';
 import { NoTerminalError, terminalPrompt } from '../../scripts/clients/operator-prompt';
 import { main, parseInvocation, UsageError } from '../../scripts/federation';
 import { isRunning } from '../../scripts/interruption';
-import { awsEmulatorEnv } from '../../local/harness/aws-emulator-env';
-import { commercial } from '../support/deploy-record';
+import { commercial, endpointEnv } from '../support/deploy-record';
 
 const ROOT = join(__dirname, '../..');
 // The federation link's input of aws-commercial, with one user provisioned by SCIM and one signing in by SAML.
@@ -34,16 +33,7 @@ async function endpoint(hang: boolean): Promise<{ url: string; hits: () => numbe
 }
 
 function envFor(url: string, work: string): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    ...awsEmulatorEnv(work, url),
-    GRAPH_ENDPOINT: url,
-    ENTRA_LOGIN_ENDPOINT: url,
-    GRAPH_EMULATOR_TOKEN: 'test-token',
-    FEDERATION_RECORDS: join(work, 'records'),
-    FEDERATION_CONTEXT_FILE: join(work, 'federation.context.json'),
-    FEDERATION_INPUT: JSON.stringify(INPUT),
-  };
+  return { ...endpointEnv(url, work), FEDERATION_INPUT: JSON.stringify(INPUT) };
 }
 
 const badConfig = () => {
