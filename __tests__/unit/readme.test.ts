@@ -78,9 +78,9 @@ describe('README', () => {
   });
 });
 
-describe('docs/federation-steps.md', () => {
+describe('README.md, steps that are not pure Terraform', () => {
   it('lists every step that is not pure Terraform, with why, in its table', () => {
-    const steps = read('docs/federation-steps.md');
+    const steps = read('README.md');
     for (const step of [LOOKUP_STEP, ...POST_APPLY_STEPS, ...PRE_DESTROY_STEPS, ...OPERATE_STEPS]) {
       expect(steps).toContain(`| ${step.label} |`);
       expect(steps).toContain(step.why.replace(/(azuread_\w+|preferredTokenSigningKeyThumbprint)/g, '`$1`'));
