@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformIterator } from 'cdktf';
+import { ITerraformDependable, TerraformIterator } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SsoadminAccountAssignment } from '@cdktf/provider-aws/lib/ssoadmin-account-assignment';
 import { ASSIGNMENT_RESOURCE_ID } from '../app-model/stacks';
@@ -11,6 +11,8 @@ export interface AccessAssignmentProps {
   readonly principalId: string;
   /** Account ids known at plan time (constructs/account-targets.ts); duplicates collapse into one key. */
   readonly accountIds: string[];
+  /** What must hold before any assignment is planned (the base stack's state check, stacks/aws-access-stack.ts). */
+  readonly dependsOn?: ITerraformDependable[];
   readonly provider?: AwsProvider;
 }
 
@@ -30,6 +32,7 @@ export class AccessAssignment extends Construct {
     // Its id is part of the resource's name in state, which the retired-stacks check computes (app-model/stacks.ts).
     new SsoadminAccountAssignment(this, ASSIGNMENT_RESOURCE_ID, {
       provider: props.provider,
+      dependsOn: props.dependsOn,
       forEach: accounts,
       instanceArn: props.instanceArn,
       permissionSetArn: props.permissionSetArn,

@@ -10,6 +10,9 @@ export interface StateBackendProps {
   readonly localDir?: string;
 }
 
+/** A stack's local state file: in `localDir` (tests and the rehearsal keep theirs apart), else the project root, as CDKTF would put it. */
+export const localStatePath = (localDir: string | undefined, stackName: string) => join(localDir ?? process.cwd(), localStateFile(stackName));
+
 /**
  * Where a stack keeps its state. Local by default (terraform.<stack>.tfstate in the project root,
  * the path CDKTF itself would give, written out so that a stack reading this one's state finds the
@@ -25,7 +28,7 @@ export function applyStateBackend(stack: TerraformStack, { state, localDir }: St
     stack.addOverride('terraform.backend.s3.use_lockfile', true);
   } else {
     // CDKTF's default LocalBackend path is join(process.cwd(), `terraform.<stack>.tfstate`): the same file.
-    new LocalBackend(stack, { path: join(localDir ?? process.cwd(), localStateFile(name)) });
+    new LocalBackend(stack, { path: localStatePath(localDir, name) });
   }
 }
 

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { Fn, TerraformStack, Token } from 'cdktf';
+import { TerraformStack } from 'cdktf';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { AccessEntry, AwsInstanceConfig, InstanceName } from '../app-config/schema';
 import { byPrincipalAndPermissionSet } from '../app-model/stacks';
 import { AwsPartitionProvider } from '../constructs/aws-partition-provider';
@@ -27,6 +28,11 @@ export interface AwsAccessStackProps {
   readonly entraStackName: string;
   /** The partition's base stack (stacks/aws-identity-center-stack.ts), whose state holds the permission sets' ARNs. */
   readonly baseStack: TerraformStack;
+  /**
+   * The base stack's local state file, when state is local: read only once it exists, so that a plan before the base
+   * stack was ever applied stops with the product's message instead of Terraform's "Unable to find remote state".
+   */
+  readonly baseStateFile?: string;
   /** The base stack's user assignments on the current account (identityCenter.assignments), which no entry here may repeat. */
   readonly baseAssignments: readonly { readonly user: string; readonly permissionSet: string }[];
 }
@@ -73,15 +79,16 @@ export class AwsAccessStack extends TerraformStack {
           `and, by its account id, in identityCenter.access['${instanceName}'] (stack ${name}); two states would manage one assignment, and destroying either removes the other's: keep one of them.`,
       );
     }
-    const permissionSetArns = this.permissionSetArns(props.baseStack, unique(access.map((e) => e.permissionSet)));
+    const permissionSetArns = this.permissionSetArns(props, unique(access.map((e) => e.permissionSet)));
     for (const [key, entries] of byPrincipalAndPermissionSet(access)) {
       const { group, user, permissionSet } = entries[0];
       new AccessAssignment(this, key, {
         instanceArn: instance.instanceArn,
-        permissionSetArn: permissionSetArns.get(permissionSet)!,
+        permissionSetArn: permissionSetArns.arns.get(permissionSet)!,
         principalType: group ? 'GROUP' : 'USER',
         principalId: group ? principals.groupId(group) : principals.userId(user!),
         accountIds: targets.accountIds(entries),
+        dependsOn: permissionSetArns.check ? [permissionSetArns.check] : [],
       });
     }
   }
@@ -91,23 +98,33 @@ export class AwsAccessStack extends TerraformStack {
     return this.node.findAll().filter((c): c is SsoadminAccountAssignment => c instanceof SsoadminAccountAssignment).map((r) => this.getLogicalId(r));
   }
 
-  /** Each permission set's ARN from the base stack's state, by name. */
-  private permissionSetArns(baseStack: TerraformStack, names: string[]): Map<string, string> {
+  /**
+   * Each permission set's ARN from the base stack's state, by name, and the check every assignment waits for: the
+   * state must hold each name (else the plan stops with a message naming the deploy to run). With local state the
+   * state is read only once its file exists (fileexists); a missing state reads as no ARN, so the same message stops
+   * the plan rather than Terraform's "Unable to find remote state". The check sits on a caller-identity read, which
+   * always evaluates, and every assignment depends on it, so a failed check plans no assignment.
+   */
+  private permissionSetArns(props: AwsAccessStackProps, names: string[]): { arns: Map<string, string>; check?: DataAwsCallerIdentity } {
+    const { baseStack } = props;
     this.addDependency(baseStack);
-    if (names.length === 0) return new Map();
+    if (names.length === 0) return { arns: new Map() };
     const base = readStateOf(this, 'base_state', baseStack);
-    const arns = base.get(PERMISSION_SET_ARNS_OUTPUT);
+    const address = `data.terraform_remote_state.${this.getLogicalId(base)}`;
+    if (props.baseStateFile) base.addOverride('count', `\${fileexists(${hclString(props.baseStateFile)}) ? 1 : 0}`);
+    const arns = `try(${address}${props.baseStateFile ? '[0]' : ''}.outputs.${PERMISSION_SET_ARNS_OUTPUT}, {})`;
     const wanted = `[${names.map(hclString).join(', ')}]`;
-    addPostconditions(base, [
+    const check = new DataAwsCallerIdentity(this, 'base_state_check');
+    addPostconditions(check, [
       {
-        condition: `\${alltrue([for name in ${wanted} : contains(keys(try(self.outputs.${PERMISSION_SET_ARNS_OUTPUT}, {})), name)])}`,
+        condition: `\${alltrue([for name in ${wanted} : contains(keys(${arns}), name)])}`,
         errorMessage: literal(
           `The state of ${baseStack.node.id} has no ARN for one of the permission sets ${names.join(', ')} (output ${PERMISSION_SET_ARNS_OUTPUT}): ` +
             `deploy ${baseStack.node.id} first (npm run deploy deploys it before the access stacks), then plan ${this.node.id} again.`,
         ),
       },
     ]);
-    return new Map(names.map((name) => [name, Token.asString(Fn.lookupNested(arns, [name]))]));
+    return { arns: new Map(names.map((name) => [name, `\${${arns}[${hclString(name)}]}`])), check };
   }
 }
 

@@ -24,7 +24,7 @@ describe('access entries split over stacks, synthesized to disk', () => {
   const stackJson = (name: string) => JSON.parse(readFileSync(join(stacks, name, 'cdk.tf.json'), 'utf8'));
   /** "group|permission set" of every assignment in a stack. */
   const assignmentsIn = (name: string) =>
-    Object.values(stackJson(name).resource?.aws_ssoadmin_account_assignment ?? {}).map((a: any) => `${/display_name == \\?"([^"\\]+)/.exec(a.principal_id)![1]}|${/permission_set_arns\.(\w+)\}$/.exec(a.permission_set_arn)![1]}`).sort();
+    Object.values(stackJson(name).resource?.aws_ssoadmin_account_assignment ?? {}).map((a: any) => `${/display_name == \\?"([^"\\]+)/.exec(a.principal_id)![1]}|${/\["(\w+)"\]\}$/.exec(a.permission_set_arn)![1]}`).sort();
 
   it('writes one stack per access stack name, each depending on its base stack and azure-id', () => {
     expect(Object.keys(manifest.stacks).sort()).toEqual(

@@ -112,7 +112,7 @@ describe('the exit from CDKTF: cdktf synth --hcl', () => {
     expect(postconditions(hcl, /data "aws_identitystore_groups"/).map((c) => c.message)).toEqual(
       ['AWS-Base', 'AWS-Admins'].map((group) => expect.stringContaining(`Group \\"${group}\\" is not in the ${name} identity store`)),
     );
-    const [base] = postconditions(hcl, /data "terraform_remote_state" "base_state"/);
+    const [base] = postconditions(hcl, /data "aws_caller_identity" "base_state_check"/);
     expect(base.message).toContain(`deploy ${name} first`);
     // Local state: the path in the remote state's config is the path of the base stack's own backend.
     const remotePath = /data "terraform_remote_state" "base_state" \{[^]*?config = \{\s*path = "([^"]+)"/.exec(hcl)?.[1];
@@ -343,6 +343,23 @@ describe('terraform plan of an access stack against the AWS emulator', () => {
     expect(operations).not.toContain('CreateAccountAssignment');
     expect(operations).not.toContain('DeleteAccountAssignment');
     expect(operations.filter((o) => /^(Create|Delete|Put|Attach|Detach|Provision|Update)/.test(o))).toEqual([]);
+  }, 120_000);
+});
+
+describe('an access stack planned before its base stack was ever applied (local state, AWS emulator)', () => {
+  let emulator: AwsEmulator;
+  afterAll(() => emulator?.stop());
+
+  it("stops with the product's message naming the base stack to deploy first, not Terraform's \"Unable to find remote state\"", async () => {
+    emulator = await AwsEmulator.start();
+    const workspace = TerraformWorkspace.create(emulator.endpoint);
+    await workspace.init('aws-commercial-access');
+    const mark = emulator.requests.mark();
+    const failed = await workspace.plan('aws-commercial-access').then(() => '', (error: Error) => error.message.replace(/\s+/g, ' '));
+    expect(failed).toContain('The state of aws-commercial has no ARN for one of the permission sets');
+    expect(failed).toContain('deploy aws-commercial first (npm run deploy deploys it before the access stacks), then plan aws-commercial-access again.');
+    expect(failed).not.toContain('Unable to find remote state');
+    expect(emulator.requests.since(mark).filter((c) => /AccountAssignment/.test(c.operation))).toEqual([]);
   }, 120_000);
 });
 

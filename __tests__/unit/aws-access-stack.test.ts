@@ -29,6 +29,8 @@ function withAccess(change: (config: any) => void): unknown {
   return copy;
 }
 const ou = 'ou-ab12-cdef3456';
+// How an access stack reads the permission sets' ARNs from its base stack's local state (none when the file is missing).
+const BASE_ARNS = 'try(data.terraform_remote_state.base_state[0].outputs.permission_set_arns, {})';
 const withOrganizationTargets = withAccess((c) => {
   c.identityCenter.access['aws-commercial'].push(
     { group: 'AWS-Base', permissionSet: 'RegionalAdmin', organizationalUnits: [ou, 'r-ab12'] },
@@ -56,12 +58,19 @@ describe.each(INSTANCE_NAMES)('%s-access stack', (instance) => {
     expect(json.data.aws_ssoadmin_permission_set).toBeUndefined();
     expect(Object.keys(json.data.terraform_remote_state)).toEqual(['base_state']);
     const arns = assignments().map((a) => a.permission_set_arn).sort();
-    expect(arns).toEqual(['AdministratorAccess', 'BaseViewOnly'].map((name) => `\${data.terraform_remote_state.base_state.outputs.permission_set_arns.${name}}`));
+    expect(arns).toEqual(['AdministratorAccess', 'BaseViewOnly'].map((name) => `\${${BASE_ARNS}["${name}"]}`));
+  });
+
+  // With local state the base stack's state is read only once its file exists: a plan before its first deploy gets the message below.
+  it('reads the base stack\'s local state only once the file exists', () => {
+    expect(json.data.terraform_remote_state.base_state.count).toBe(`\${fileexists("${join(process.cwd(), `terraform.${instance}.tfstate`)}") ? 1 : 0}`);
   });
 
   it('stops the plan, naming the base stack and the deploy to run, when its state has no ARN for a permission set it assigns', () => {
-    const [postcondition] = json.data.terraform_remote_state.base_state.lifecycle.postcondition;
-    expect(postcondition.condition).toBe('${alltrue([for name in ["BaseViewOnly", "AdministratorAccess"] : contains(keys(try(self.outputs.permission_set_arns, {})), name)])}');
+    const [postcondition] = json.data.aws_caller_identity.base_state_check.lifecycle.postcondition;
+    expect(postcondition.condition).toBe(`\${alltrue([for name in ["BaseViewOnly", "AdministratorAccess"] : contains(keys(${BASE_ARNS}), name)])}`);
+    // No assignment is planned before the check holds.
+    for (const assignment of assignments()) expect(assignment.depends_on).toEqual(['data.aws_caller_identity.base_state_check']);
     expect(postcondition.error_message).toBe(
       `The state of ${instance} has no ARN for one of the permission sets BaseViewOnly, AdministratorAccess (output permission_set_arns): deploy ${instance} first (npm run deploy deploys it before the access stacks), then plan ${instance}-access again.`,
     );
@@ -82,7 +91,7 @@ describe.each(INSTANCE_NAMES)('%s-access stack', (instance) => {
     expect(stack).toHaveResourceWithProperties(SsoadminAccountAssignment, {
       principal_type: 'GROUP',
       principal_id: expect.stringMatching(/^\$\{one\(\[for g in data\.aws_identitystore_groups\.principals_groups_\w+\.groups : g\.group_id if g\.display_name == "AWS-Base"\]\)\}$/),
-      permission_set_arn: '${data.terraform_remote_state.base_state.outputs.permission_set_arns.BaseViewOnly}',
+      permission_set_arn: `\${${BASE_ARNS}["BaseViewOnly"]}`,
       target_type: 'AWS_ACCOUNT',
       target_id: '${each.value}',
       for_each: expect.stringMatching(/^\$\{toset\(concat\(\[data\.aws_caller_identity\.instance_caller_\w+\.account_id\]\)\)\}$/),
@@ -94,7 +103,7 @@ describe('organization targets', () => {
   const stack = synthAccess('aws-commercial', withOrganizationTargets);
   const json = parsed(stack);
   const assignmentsOf = (permissionSet: string) =>
-    Object.entries(json.resource[SsoadminAccountAssignment.tfResourceType] as Record<string, any>).filter(([, a]) => a.permission_set_arn.endsWith(`permission_set_arns.${permissionSet}}`));
+    Object.entries(json.resource[SsoadminAccountAssignment.tfResourceType] as Record<string, any>).filter(([, a]) => a.permission_set_arn.endsWith(`["${permissionSet}"]}`));
 
   it('reads the descendant accounts of each OU and the Organization', () => {
     expect(stack).toHaveDataSourceWithProperties(DataAwsOrganizationsOrganizationalUnitDescendantAccounts, { parent_id: ou });
