@@ -36,7 +36,6 @@ import { IDENTITY_STORE_PROVISIONING, SignedJsonClient } from '../../scripts/cli
 const credentials = { accessKeyId: 'AKIAEMULATORTEST', secretAccessKey: 'emulator' };
 // No SDK retry: each test sees the emulator's first answer.
 const client = (region: string, endpoint: string) => ({ region, credentials, endpoint, maxAttempts: 1 });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('AWS emulator: Organizations, account assignments and their limits, SCIM groups, access after sign-in', () => {
   let emulator: AwsEmulator;
@@ -58,6 +57,7 @@ describe('AWS emulator: Organizations, account assignments and their limits, SCI
   beforeEach(() => {
     emulator.assignments.limits = { tps: Infinity, outstanding: Infinity };
     emulator.assignments.inProgressMs = 3000;
+    emulator.assignments.clock = Date.now;
   });
 
   const assign = (PrincipalId: string, TargetId: string, PrincipalType: 'USER' | 'GROUP' = 'GROUP') =>
@@ -100,19 +100,22 @@ describe('AWS emulator: Organizations, account assignments and their limits, SCI
   });
 
   it('creates a group assignment asynchronously: IN_PROGRESS, then SUCCEEDED', async () => {
+    // The test moves the clock, so IN_PROGRESS is seen however slowly a busy machine answers.
+    let now = Date.now();
+    emulator.assignments.clock = () => now;
     emulator.assignments.inProgressMs = 300;
     const groupId = await newGroup('AWS-Base');
     const { AccountAssignmentCreationStatus: created } = await assign(groupId, '111111111111');
     expect(created).toMatchObject({ Status: 'IN_PROGRESS', PrincipalType: 'GROUP', PrincipalId: groupId });
     const status = () => ssoAdmin.send(new DescribeAccountAssignmentCreationStatusCommand({ InstanceArn: instanceArn, AccountAssignmentCreationRequestId: created!.RequestId }));
     expect((await status()).AccountAssignmentCreationStatus!.Status).toBe('IN_PROGRESS');
-    await sleep(400);
+    now += 300;
     expect((await status()).AccountAssignmentCreationStatus!.Status).toBe('SUCCEEDED');
     const { AccountAssignmentDeletionStatus: deleting } = await ssoAdmin.send(
       new DeleteAccountAssignmentCommand({ InstanceArn: instanceArn, PermissionSetArn: permissionSetArn, PrincipalId: groupId, PrincipalType: 'GROUP', TargetId: '111111111111', TargetType: 'AWS_ACCOUNT' }),
     );
     expect(deleting!.Status).toBe('IN_PROGRESS');
-    await sleep(400);
+    now += 300;
     const deleted = await ssoAdmin.send(new DescribeAccountAssignmentDeletionStatusCommand({ InstanceArn: instanceArn, AccountAssignmentDeletionRequestId: deleting!.RequestId }));
     expect(deleted.AccountAssignmentDeletionStatus!.Status).toBe('SUCCEEDED');
   });
@@ -120,21 +123,26 @@ describe('AWS emulator: Organizations, account assignments and their limits, SCI
   it('refuses a write past 15 outstanding asynchronous calls with ThrottlingException, and accepts it once one settles', async () => {
     emulator.assignments.limits.outstanding = SSO_ADMIN_LIMITS.outstanding;
     emulator.assignments.inProgressMs = 1000;
+    // The clock stands still while the 15 requests go out, however long a busy machine takes to send them;
+    // a minute on, so that the earlier tests' requests have settled.
+    const instant = Date.now() + 60_000;
+    emulator.assignments.clock = () => instant;
     const groupId = await newGroup('Outstanding');
     const accounts = Array.from({ length: SSO_ADMIN_LIMITS.outstanding + 1 }, (_, i) => String(200000000000 + i));
     for (const account of accounts.slice(0, -1)) await assign(groupId, account);
     await expect(assign(groupId, accounts.at(-1)!)).rejects.toMatchObject({ name: 'ThrottlingException' });
-    await sleep(1100);
+    emulator.assignments.clock = () => instant + 1000;
     await expect(assign(groupId, accounts.at(-1)!)).resolves.toBeDefined();
   });
 
   it('throttles sso-admin past a burst of 20 calls, forwarded calls included', async () => {
     emulator.assignments.limits.tps = SSO_ADMIN_LIMITS.tps;
-    // 10 over the burst: the bucket refills 20 a second, so at least 5 stay refused unless the burst took 250 ms.
+    // 10 over the burst at one instant (the clock stands still): exactly those 10 are refused.
+    const instant = Date.now();
+    emulator.assignments.clock = () => instant;
     const calls = await Promise.allSettled(Array.from({ length: SSO_ADMIN_LIMITS.tps + 10 }, () => ssoAdmin.send(new ListInstancesCommand({}))));
     const throttled = calls.filter((c) => c.status === 'rejected' && (c.reason as Error).name === 'ThrottlingException');
-    expect(throttled.length).toBeGreaterThanOrEqual(5);
-    expect(throttled.length).toBeLessThanOrEqual(calls.length - 1);
+    expect(throttled).toHaveLength(10);
   });
 
   it('shows a SCIM group with its externalId in the identity store, finds it by ExternalId, and by its new name after a rename', async () => {

@@ -238,12 +238,17 @@ describe('AWS emulator: SCIM endpoint', () => {
 
   // Identity Center quotas (user guide, "IAM Identity Center quotas"): SCIM takes 25 writes a second per
   // tenant; past it, 429 ThrottlingException (every operation's "Errors" table).
+  // The clock stands still, so the 40 writes are one instant on any machine: the bucket holds one second's writes.
   it('throttles writes past the rate with 429', async () => {
+    const instant = Date.now();
     emulator.scim.rates = { ...SCIM_RATES };
+    emulator.scim.clock = () => instant;
     const answers = await Promise.all(Array.from({ length: 40 }, () => scim('DELETE', 'Users/not-there')));
     const throttled = answers.filter((a) => a.status === 429);
-    expect(throttled.length).toBeGreaterThan(0);
+    expect(throttled).toHaveLength(40 - SCIM_RATES.write);
     expect(throttled[0].body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '429' });
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    emulator.scim.clock = () => instant + 1000;
+    expect((await scim('DELETE', 'Users/not-there')).status).toBe(404);
+    emulator.scim.clock = Date.now;
   });
 });

@@ -40,8 +40,9 @@ export class AccountAssignmentRequests {
   private readonly requests = new Map<string, AsyncRequest>();
   private readonly bucket: TokenBucket;
 
-  constructor(private readonly clock: () => number = Date.now) {
-    this.bucket = new TokenBucket(clock);
+  /** What requests settle and the rate refills by; a test sets it so that timing does not depend on the machine's load. */
+  constructor(public clock: () => number = Date.now) {
+    this.bucket = new TokenBucket(() => this.clock());
   }
 
   /** Every sso-admin call takes a token; with none left, ThrottlingException. */

@@ -74,6 +74,8 @@ export class ScimServer {
   private readonly stores = new Map<string, TenantStore>();
   /** Requests a tenant may make a second; tests of other rules lift it so that they do not depend on timing. */
   rates = { ...SCIM_RATES };
+  /** What the rate limits count time by; a test freezes it so that a burst is one instant however busy the machine. */
+  clock: () => number = Date.now;
 
   constructor(
     private readonly tenants: ProvisioningTenants,
@@ -123,7 +125,7 @@ export class ScimServer {
   async handle(method: string, tenantId: string, resourcePath: string, query: URLSearchParams, authorization: string | undefined, body: any): Promise<ScimResponse> {
     const tenant = this.tenants.authorize(tenantId, /^Bearer (.+)$/.exec(authorization ?? '')?.[1]);
     if (!tenant) throw new ScimError(401, 'The bearer token is not valid for this SCIM endpoint');
-    if (!this.stores.has(tenantId)) this.stores.set(tenantId, { users: new Map(), groups: new Map(), adopted: new Set(), buckets: { write: new TokenBucket(), read: new TokenBucket() } });
+    if (!this.stores.has(tenantId)) this.stores.set(tenantId, { users: new Map(), groups: new Map(), adopted: new Set(), buckets: { write: new TokenBucket(() => this.clock()), read: new TokenBucket(() => this.clock()) } });
     const store = this.stores.get(tenantId)!;
     throttle(store, method === 'GET' ? 'read' : 'write', this.rates);
     const [kind, ...rest] = resourcePath.split('/');
