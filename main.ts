@@ -6,7 +6,7 @@ import { EntraStack } from './stacks/entra-stack';
 import { AwsAccessStack } from './stacks/aws-access-stack';
 import { accessStacks } from './app-model/stacks';
 import { INSTANCE_NAMES } from './app-config/schema';
-import { applyStateBackend, localStatePath } from './constructs/state-backend';
+import { applyStateBackend } from './constructs/state-backend';
 import { AppAccessStack, localAccessStates, refuseUnsafeAccessChanges } from './app-model/retired-access-stacks';
 
 export interface BuildOptions {
@@ -56,7 +56,7 @@ export function buildApp(app: App = new App(), options: BuildOptions = {}): App 
         entraDomain: context.entra.defaultDomain,
         entraStackName: config.entra.shortName,
         baseStack: awsStacks[i],
-        baseStateFile: config.state.backend === 'local' ? localStatePath(options.stateDir, awsStacks[i].node.id) : undefined,
+        state: { state: config.state, localDir: options.stateDir },
         baseAssignments: config.identityCenter.assignments,
       });
       stack.addDependency(entra);

@@ -1,8 +1,11 @@
 import { join } from 'node:path';
 import { Construct } from 'constructs';
 import { LocalBackend, S3Backend, TerraformBackend, TerraformRemoteState, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DataAwsS3Objects } from '@cdktf/provider-aws/lib/data-aws-s3-objects';
 import { StateConfig } from '../app-config/schema';
 import { localStateFile, stateKey } from '../app-model/state';
+import { hclString, literal } from './literal';
 
 export interface StateBackendProps {
   readonly state: StateConfig;
@@ -42,4 +45,24 @@ export function readStateOf(scope: Construct, id: string, producer: TerraformSta
   const [backend] = producer.node.findAll().filter(TerraformBackend.isBackend);
   if (!backend) throw new Error(`${producer.node.id} has no state backend yet: applyStateBackend must run on it before a stack reads its state`);
   return backend.getRemoteStateDataSource(scope, id, producer.node.path);
+}
+
+/**
+ * An HCL condition that holds once `producer` has a state where its backend keeps it. A terraform_remote_state
+ * over a state that was never written fails the plan with Terraform's own "Unable to find remote state" (seen with
+ * Terraform 1.11.4, local and S3 backends alike), so a reader counts it only when this holds. Local: the file
+ * exists. S3: the bucket lists the key, through an AWS provider with the backend's own profile and region, the
+ * credentials that read the state anyway (one ListObjectsV2 of the key as prefix; the lock file shares the prefix,
+ * hence the exact match).
+ */
+export function stateExists(scope: Construct, producer: TerraformStack, { state, localDir }: StateBackendProps): string {
+  if (state.backend !== 's3') return `fileexists(${hclString(localStatePath(localDir, producer.node.id))})`;
+  const key = stateKey(state, producer.node.id);
+  const provider = new AwsProvider(scope, `${producer.node.id}_state_bucket`, {
+    alias: 'state_bucket',
+    profile: literal(state.s3.profile),
+    region: literal(state.s3.region),
+  });
+  const listed = new DataAwsS3Objects(scope, `${producer.node.id}_state_object`, { provider, bucket: literal(state.s3.bucket), prefix: literal(key) });
+  return `contains(data.aws_s3_objects.${TerraformStack.of(scope).getLogicalId(listed)}.keys, ${hclString(key)})`;
 }

@@ -8,7 +8,7 @@ import { IdentityCenterInstance } from '../constructs/identity-center-instance';
 import { AccountTargets } from '../constructs/account-targets';
 import { IdentityCenterPrincipals } from '../constructs/identity-center-principals';
 import { AccessAssignment } from '../constructs/access-assignment';
-import { readStateOf } from '../constructs/state-backend';
+import { readStateOf, StateBackendProps, stateExists } from '../constructs/state-backend';
 import { SsoadminAccountAssignment } from '@cdktf/provider-aws/lib/ssoadmin-account-assignment';
 import { addPostconditions } from '../constructs/postconditions';
 import { hclString, literal } from '../constructs/literal';
@@ -29,10 +29,10 @@ export interface AwsAccessStackProps {
   /** The partition's base stack (stacks/aws-identity-center-stack.ts), whose state holds the permission sets' ARNs. */
   readonly baseStack: TerraformStack;
   /**
-   * The base stack's local state file, when state is local: read only once it exists, so that a plan before the base
-   * stack was ever applied stops with the product's message instead of Terraform's "Unable to find remote state".
+   * Where states are kept: the base stack's state is read only once it exists (constructs/state-backend.ts, stateExists),
+   * so that a plan before the base stack was ever applied stops with the product's message, not Terraform's.
    */
-  readonly baseStateFile?: string;
+  readonly state: StateBackendProps;
   /** The base stack's user assignments on the current account (identityCenter.assignments), which no entry here may repeat. */
   readonly baseAssignments: readonly { readonly user: string; readonly permissionSet: string }[];
 }
@@ -100,8 +100,8 @@ export class AwsAccessStack extends TerraformStack {
 
   /**
    * Each permission set's ARN from the base stack's state, by name, and the check every assignment waits for: the
-   * state must hold each name (else the plan stops with a message naming the deploy to run). With local state the
-   * state is read only once its file exists (fileexists); a missing state reads as no ARN, so the same message stops
+   * state must hold each name (else the plan stops with a message naming the deploy to run). The state is read only
+   * once it exists (stateExists: the local file, or the S3 key); a missing state reads as no ARN, so the same message stops
    * the plan rather than Terraform's "Unable to find remote state". The check sits on a caller-identity read, which
    * always evaluates, and every assignment depends on it, so a failed check plans no assignment.
    */
@@ -111,8 +111,8 @@ export class AwsAccessStack extends TerraformStack {
     if (names.length === 0) return { arns: new Map() };
     const base = readStateOf(this, 'base_state', baseStack);
     const address = `data.terraform_remote_state.${this.getLogicalId(base)}`;
-    if (props.baseStateFile) base.addOverride('count', `\${fileexists(${hclString(props.baseStateFile)}) ? 1 : 0}`);
-    const arns = `try(${address}${props.baseStateFile ? '[0]' : ''}.outputs.${PERMISSION_SET_ARNS_OUTPUT}, {})`;
+    base.addOverride('count', `\${${stateExists(this, baseStack, props.state)} ? 1 : 0}`);
+    const arns = `try(${address}[0].outputs.${PERMISSION_SET_ARNS_OUTPUT}, {})`;
     const wanted = `[${names.map(hclString).join(', ')}]`;
     const check = new DataAwsCallerIdentity(this, 'base_state_check');
     addPostconditions(check, [

@@ -382,10 +382,21 @@ describe('an access stack reading its base stack\'s state from the S3 backend (A
     // Only the environment (the AWS_ENDPOINT_URL every test workspace sets) points them at the emulator.
     workspace = TerraformWorkspace.create(emulator.endpoint, raw);
     await workspace.init(instance);
-    await workspace.apply(instance);
     await workspace.init(stack);
   }, 180_000);
   afterAll(() => emulator?.stop());
+
+  it("before the base stack's first apply, stops with the product's message, not Terraform's \"Unable to find remote state\"", async () => {
+    const mark = emulator.requests.mark();
+    const failed = await workspace.plan(stack).then(() => '', (error: Error) => error.message.replace(/\s+/g, ' '));
+    expect(failed).toContain(`deploy ${instance} first (npm run deploy deploys it before the access stacks), then plan ${stack} again.`);
+    expect(failed).not.toContain('Unable to find remote state');
+    // The key was looked for, with the state profile's credentials, and nothing was written.
+    const listed = emulator.requests.since(mark).filter((c) => c.service === 's3' && c.operation.startsWith(`GET /${bucket}`) && !c.operation.includes('.tfstate'));
+    expect(listed.map((c) => c.caller)).toContain(emulatorAccessKey('aws'));
+    expect(emulator.requests.since(mark).filter((c) => /AccountAssignment/.test(c.operation))).toEqual([]);
+    await workspace.apply(instance);
+  }, 120_000);
 
   it('plans each assignment with the ARN the base stack wrote to its S3 state, read from S3 by the access stack\'s plan', async () => {
     const baseKey = stateKey(raw.state, instance);

@@ -308,6 +308,21 @@ describe("the base stack's state, as the access stacks read it", () => {
     }
   });
 
+  it.each(modes)('%s: the base state is read only once it exists, and in GovCloud the S3 key is listed with the state profile in its region', (_mode, raw, stateDir) => {
+    const stack = synthAll(raw, stateDir)('aws-govcloud-access');
+    const count = stack.data.terraform_remote_state.base_state.count;
+    if ((raw as any).state.backend === 's3') {
+      const s3 = rawConfig.state.s3;
+      const [[id, listed]] = Object.entries(stack.data.aws_s3_objects) as [string, any][];
+      expect(listed).toEqual({ provider: 'aws.state_bucket', bucket: s3.bucket, prefix: `${s3.keyPrefix}/aws-govcloud.tfstate` });
+      expect(stack.provider.aws).toContainEqual(expect.objectContaining({ alias: 'state_bucket', profile: s3.profile, region: s3.region }));
+      expect(count).toBe(`\${contains(data.aws_s3_objects.${id}.keys, "${s3.keyPrefix}/aws-govcloud.tfstate") ? 1 : 0}`);
+    } else {
+      expect(stack.data.aws_s3_objects).toBeUndefined();
+      expect(count).toBe(`\${fileexists(${JSON.stringify(join(stateDir ?? process.cwd(), 'terraform.aws-govcloud.tfstate'))}) ? 1 : 0}`);
+    }
+  });
+
   it.each(modes)('%s: the state file or key is the base stack\'s own', (_mode, raw, stateDir) => {
     const stackJson = synthAll(raw, stateDir);
     const read = stackJson('aws-govcloud-access').data.terraform_remote_state.base_state.config;

@@ -70,6 +70,9 @@ export const TERRAFORM_AWS_ACTIONS: Record<string, readonly string[]> = {
   // <keyPrefix>/<stack>.tfstate, no lock) with state.s3.profile, as every backend does: STATE_BACKEND_ACTIONS on
   // <keyPrefix>/* in the state statements of that profile's policy (scripts/permissions/generate.ts) cover it.
   'data.terraform_remote_state': [],
+  // With the S3 backend, whether the base stack's state exists yet (constructs/state-backend.ts, stateExists): one
+  // ListObjectsV2 of its key with state.s3.profile, s3:ListBucket on the bucket in that profile's state statements.
+  'data.aws_s3_objects': [],
   'data.aws_identitystore_groups': ['identitystore:ListGroups'],
   'data.aws_identitystore_user': ['identitystore:GetUserId', 'identitystore:DescribeUser'],
   // The users an access stack assigns, listed once (constructs/identity-center-principals.ts).
