@@ -12,6 +12,7 @@ import { awsClients } from '../../scripts/clients/aws';
 import { buildAccessReport } from '../../scripts/access';
 import { CallCount, paceAndCount } from '../../scripts/access/collect';
 import { awsEmulatorEnv } from '../../local/harness/aws-emulator-env';
+import { awsCallsNotAllowed } from '../support/permissions';
 
 const DOMAIN = 'contoso.onmicrosoft.com';
 // Graph, faked: no group here is SCIM-made, so nothing is asked of Entra.
@@ -55,7 +56,12 @@ describe('npm run access against the AWS emulator', () => {
     const inOu = active.filter((a) => a !== moved.id);
 
     const records = { location: 'nowhere', read: async () => undefined, write: async () => undefined, remove: async () => undefined };
+    const mark = emulator.requests.mark();
     const report = await buildAccessReport({ instances: ['aws-commercial'], config, entraDomain: DOMAIN, records, awsClientsFor: () => clients, graph });
+    // The report needs nothing beyond the generated read-only policy (the status workflow's role).
+    const byReport = emulator.requests.since(mark);
+    expect(byReport.map((c) => c.operation)).toEqual(expect.arrayContaining(['ListAccountAssignments', 'ListAccounts', 'ListGroupMemberships']));
+    expect(awsCallsNotAllowed(byReport, 'aws-commercial', 'read-only')).toEqual([]);
 
     const [instance] = report.instances;
     if (!instance.readable) throw new Error(instance.reason);

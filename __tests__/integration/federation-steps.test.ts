@@ -147,6 +147,14 @@ describe.each(INSTANCES)('federation steps for $instance', ({ instance: instance
     expect(text).not.toContain(token());
   });
 
+  it('status needs nothing beyond the generated read-only IAM policy (the status workflow\'s role)', async () => {
+    const mark = emulator.requests.mark();
+    expect((await status()).code).toBe(0);
+    const byStatus = emulator.requests.since(mark).filter((c) => c.caller === emulatorAccessKey(partition));
+    expect(byStatus.map((c) => c.operation)).toEqual(expect.arrayContaining(['ListExternalIdPConfigurationsForDirectory', 'ListBearerTokens', 'ListUsers']));
+    expect(awsCallsNotAllowed(byStatus, instanceName, 'read-only')).toEqual([]);
+  });
+
   it('status warns, with exit code 1, when the token has under 30 days and the certificate under 60', async () => {
     const { code, warnings } = await status(340);
     expect(code).toBe(1);

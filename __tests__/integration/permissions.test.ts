@@ -107,6 +107,7 @@ describe('generated permissions', () => {
   it('the coverage checks of the emulator tests flag a call outside the files', () => {
     const call = (service: string, operation: string) => ({ service, operation, count: 1, write: true, caller: 'AKIAEMULATORCOMM' });
     expect(awsCallsNotAllowed([call('sso-admin', 'CreateAccountAssignment'), call('sso-admin', 'DeleteInstance'), call('sts', 'GetCallerIdentity')], 'aws-commercial')).toEqual(['sso:DeleteInstance']);
+    expect(awsCallsNotAllowed([call('sso-admin', 'ListInstances'), call('sso-admin', 'CreateAccountAssignment'), call('organizations', 'ListAccounts')], 'aws-commercial', 'read-only')).toEqual(['sso:CreateAccountAssignment']);
     expect(graphCallsNotCovered([{ method: 'PUT', path: '/v1.0/servicePrincipals/abc/synchronization/secrets' }, { method: 'DELETE', path: '/v1.0/users/abc' }], 'azure-id')).toEqual(['DELETE /v1.0/users/abc']);
   });
 });

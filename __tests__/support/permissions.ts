@@ -4,18 +4,28 @@ import { RequestCount } from '../../local/emulators/aws/gateway';
 import { PERMISSIONS_DIR } from '../../scripts/permissions/generate';
 
 // How the emulator names the services it saw, and the IAM prefix that authorizes each.
-const PREFIX_OF_LOGGED_SERVICE: Record<string, string> = { 'sso-admin': 'sso', identitystore: 'identitystore', 'identitystore-provisioning': 'sso-directory', appsauth: 'sso-directory' };
+const PREFIX_OF_LOGGED_SERVICE: Record<string, string> = {
+  'sso-admin': 'sso',
+  identitystore: 'identitystore',
+  'identitystore-provisioning': 'sso-directory',
+  appsauth: 'sso-directory',
+  organizations: 'organizations',
+};
 // Calls AWS authorizes without a policy (STS reference: GetCallerIdentity needs no permission).
 const NEEDS_NO_PERMISSION = new Set(['sts GetCallerIdentity']);
 
-function allowedActions(profile: string): Set<string> {
-  const policy = JSON.parse(readFileSync(join(PERMISSIONS_DIR, `${profile}.iam-policy.json`), 'utf8'));
+/** The deploy role's policy, or the read-only one that `npm run status` and `npm run access` run with. */
+export type PolicyKind = 'deploy' | 'read-only';
+
+function allowedActions(profile: string, kind: PolicyKind): Set<string> {
+  const file = kind === 'read-only' ? `${profile}.read-only.iam-policy.json` : `${profile}.iam-policy.json`;
+  const policy = JSON.parse(readFileSync(join(PERMISSIONS_DIR, file), 'utf8'));
   return new Set(policy.Statement.flatMap((s: { Action: string[] }) => s.Action));
 }
 
 /** The calls a caller made that the committed policy of its profile does not allow. */
-export function awsCallsNotAllowed(calls: RequestCount[], profile: string): string[] {
-  const allowed = allowedActions(profile);
+export function awsCallsNotAllowed(calls: RequestCount[], profile: string, kind: PolicyKind = 'deploy'): string[] {
+  const allowed = allowedActions(profile, kind);
   return calls
     .filter((c) => !NEEDS_NO_PERMISSION.has(`${c.service} ${c.operation}`))
     .map((c) => (PREFIX_OF_LOGGED_SERVICE[c.service] ? `${PREFIX_OF_LOGGED_SERVICE[c.service]}:${c.operation}` : `unknown service ${c.service} ${c.operation}`))
