@@ -52,6 +52,31 @@ function evaluate(templates: string[], groups: string[]): { values: unknown[]; d
   return { values, dir };
 }
 
+/**
+ * The right-hand sides of the attribute lines of a cdk.tf (`cdktf synth --hcl`) that hold a marker: CDKTF's HCL
+ * renderer writes one attribute a line, and refused text with line breaks never reaches it (constructs/literal.ts).
+ */
+function hclValues(hcl: string): string[] {
+  return hcl
+    .split('\n')
+    .filter((line) => MARKERS.some((m) => line.includes(m)))
+    .map((line) => /^\s*"?[\w-]+"?\s*=\s*(.*)$/.exec(line)?.[1] ?? line);
+}
+
+/** Terraform's reading of HCL expressions, all in one `terraform console` (an error names its line), with `self` as in evaluate. */
+function evaluateHcl(expressions: string[], groups: string[]): unknown[] {
+  const dir = mkdtempSync(join(tmpdir(), 'tf-literal-hcl-'));
+  writeFileSync(join(dir, 'groups.json'), JSON.stringify({ groups: groups.map((name, i) => ({ display_name: name, external_ids: [{ id: `e-${i}` }], group_id: `g-${i}` })) }));
+  writeFileSync(join(dir, 'terraform.rc'), '');
+  const values = expressions.map((e) => e.replace(/\bself\./g, 'local.self.').replace(/\bdata\.aws_identitystore_groups\.\w+\./g, 'local.self.'));
+  writeFileSync(join(dir, 'main.tf'), `locals {\n  self = jsondecode(file("groups.json"))\n  values = [\n${values.map((v) => `    ${v},`).join('\n')}\n  ]\n}\n`);
+  const env = { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: join(dir, 'terraform.rc') };
+  const answer = spawnSync('terraform', ['console'], { cwd: dir, input: 'base64encode(jsonencode(local.values))', env, encoding: 'utf8' });
+  const [last] = answer.stdout.trim().split('\n').slice(-1);
+  if (answer.status !== 0 || !/^"[A-Za-z0-9+/=]*"$/.test(last)) throw new Error(`Terraform refused the HCL: ${(answer.stderr + answer.stdout).replace(/\x1b\[[0-9;]*m/g, '')}`);
+  return JSON.parse(Buffer.from(JSON.parse(last), 'base64').toString('utf8'));
+}
+
 describe('config text reaches Terraform as written (Terraform language docs, "Strings and Templates")', () => {
   const secretFile = join(mkdtempSync(join(tmpdir(), 'secret-file-')), 'secret-file');
   const secret = `secret-${process.pid}-${Date.now()}`;
@@ -146,5 +171,21 @@ describe('config text reaches Terraform as written (Terraform language docs, "St
       // The assignments' principal is the id of the group of that name (g-0, g-1 in the file above).
       expect(valuesOf('resource.aws_ssoadmin_account_assignment.principal_id', stack).sort()).toEqual(['g-0', 'g-1']);
     }
+  });
+
+  // The way out of CDKTF (docs/leaving-cdktf.md): CDKTF's HCL renderer escapes strings otherwise than JSON needs.
+  it('reads the same in the HCL of cdktf synth --hcl: every value, as Terraform reads it, is the JSON synth\'s', () => {
+    const hclStacks = synthToDisk({ SYNTH_HCL_OUTPUT: 'true' }, { dir: mkdtempSync(join(tmpdir(), 'cdktf-literal-hcl-')), rawConfig: config });
+    const expressions = readdirSync(hclStacks).flatMap((stack) => hclValues(readFileSync(join(hclStacks, stack, 'cdk.tf'), 'utf8')));
+    const groups = config.groups.map((g: { displayName: string }) => g.displayName);
+    const canonical = (values: unknown[]) => values.map((v) => JSON.stringify(v)).sort();
+    expect(canonical(evaluateHcl(expressions, groups))).toEqual(canonical([...evaluated.values()]));
+  });
+
+  it('refuses, in cdktf synth --hcl only, config text with a line break, which CDKTF would write as a heredoc with one more', () => {
+    const multiLine = hostileConfig();
+    multiLine.identityCenter.permissionSets[0].description = 'two\nlines';
+    expect(() => synthToDisk({ SYNTH_HCL_OUTPUT: 'true' }, { rawConfig: multiLine })).toThrow(/"two\\nlines" has a line break, which cdktf synth --hcl cannot write exactly/);
+    expect(() => synthToDisk({}, { rawConfig: multiLine })).not.toThrow();
   });
 });
