@@ -17,7 +17,7 @@ export async function readLiveState({ input, console, graph }: Pick<StepContext,
   const [idp, [tenant], servicePrincipal] = await Promise.all([
     console.getExternalIdp(input.identityStoreId),
     console.listProvisioningTenants(input.identityStoreId),
-    graph.getServicePrincipal(input.servicePrincipalId),
+    graph.directory.getServicePrincipal(input.servicePrincipalId),
   ]);
   const tokens = tenant ? await console.listBearerTokens(input.identityStoreId, tenant.tenantId) : [];
   return { idp, tenant, tokens, servicePrincipal };

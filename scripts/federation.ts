@@ -169,7 +169,7 @@ function leftovers(config: AppConfig, invocation: Invocation, prompt: OperatorPr
   });
   const { entra: { defaultDomain } } = loadFederationContext(io.contextFile ?? env.FEDERATION_CONTEXT_FILE ?? DEFAULT_CONTEXT_FILE);
   const graph = new GraphApi(entraEndpoints(config.entra.environment, env), io.credential ?? defaultCredential(env));
-  const entra = { names: entraObjectNames(config, defaultDomain, names), idsNamed: graph.idsNamed.bind(graph) };
+  const entra = { names: entraObjectNames(config, defaultDomain, names), idsNamed: graph.directory.idsNamed.bind(graph.directory) };
   return reportLeftovers(targets, io.print, entra);
 }
 

@@ -17,7 +17,7 @@ import { awsCallsNotAllowed } from '../support/permissions';
 const DOMAIN = 'contoso.onmicrosoft.com';
 // Graph, faked: no group here is SCIM-made, so nothing is asked of Entra.
 const nothingAsked = () => Promise.reject(new Error('no Graph call expected'));
-const graph = { groupMemberNames: nothingAsked, listSyncJobs: nothingAsked, pimSchedules: nothingAsked };
+const graph = { directory: { groupMemberNames: nothingAsked }, synchronization: { listSyncJobs: nothingAsked }, pim: { pimSchedules: nothingAsked } };
 
 describe('npm run access against the AWS emulator', () => {
   let emulator: AwsEmulator;

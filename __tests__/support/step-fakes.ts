@@ -151,7 +151,7 @@ const pemOf = (base64: string) => `-----BEGIN CERTIFICATE-----\n${base64.replace
 
 type Job = { -readonly [K in keyof SyncJob]: SyncJob[K] } & { status: SyncJob['status'] & { code: string } };
 
-/** Graph as the steps call it: the service principal, its job (with a schedule) and its secrets. */
+/** Graph as the steps call it (its directory and synchronization calls): the service principal, its job (with a schedule) and its secrets. */
 export class FakeGraph {
   thumbprint: string | null = null;
   jobs: Job[] = [];
@@ -281,7 +281,8 @@ export function world(certificates: SigningCertificate[]): World {
       input,
       identityStore: store as unknown as IdentitystoreClient,
       console,
-      graph: graph as unknown as GraphApi,
+      // The steps call Graph through its members (scripts/clients/graph.ts); FakeGraph answers for the two they use.
+      graph: { directory: graph, synchronization: graph } as unknown as GraphApi,
       log: (line) => lines.push(line),
       notes: {},
       ...extra,

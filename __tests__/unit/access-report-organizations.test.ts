@@ -61,7 +61,7 @@ describe('npm run access --markdown into a folder that does not exist', () => {
       entraDomain: 'contoso.onmicrosoft.com',
       records: new LocalRecordStore(mkdtempSync(join(tmpdir(), 'records-'))),
       awsClientsFor: () => counted,
-      graph: { groupMemberNames: async () => [], pimSchedules: async () => [], listSyncJobs: async () => [] } as never,
+      graph: { directory: { groupMemberNames: async () => [] }, pim: { pimSchedules: async () => [] }, synchronization: { listSyncJobs: async () => [] } } as never,
     };
     await expect(reportAccess(run, { markdownFile: missing, print: () => undefined })).rejects.toThrow(`--markdown ${missing}: the folder ${join(missing, '..')} does not exist: create it, or write the report elsewhere, then run again.`);
     expect(reads + calls.length).toBe(0);

@@ -22,9 +22,9 @@ const aws: AwsSnapshot = {
   meant: readable([{ principalType: 'GROUP', principal: 'AWS-Base', permissionSet: 'BaseViewOnly', stack: 'aws-govcloud-access', scope: 'accounts 111111111111', accountIds: ['111111111111'] }]),
 };
 const fakeGraph = (pim: () => Promise<never> | Promise<any[]>) => ({
-  groupMemberNames: async () => ['RichRoe@contoso.com'],
-  listSyncJobs: async () => [{ id: 'job', templateId: 't', status: { code: 'Active', lastSuccessfulExecution: { timeBegan: '2026-11-23T11:49:00Z', timeEnded: '2026-11-23T11:50:00Z' } } }],
-  pimSchedules: pim,
+  directory: { groupMemberNames: async () => ['RichRoe@contoso.com'] },
+  synchronization: { listSyncJobs: async () => [{ id: 'job', templateId: 't', status: { code: 'Active', lastSuccessfulExecution: { timeBegan: '2026-11-23T11:49:00Z', timeEnded: '2026-11-23T11:50:00Z' } } }] },
+  pim: { pimSchedules: pim },
 });
 
 describe('access report output', () => {
@@ -59,7 +59,7 @@ describe('access report output', () => {
 
   it('PIM schedules: eligible members, and who holds the membership now by activation, named by the deploy record', async () => {
     const schedules = { eligibilitySchedules: [{ principalId: 'o-nikki', accessId: 'member' }, { principalId: 'o-owner', accessId: 'owner' }], assignmentSchedules: [{ principalId: 'o-nikki', accessId: 'member', assignmentType: 'activated', scheduleInfo: { startDateTime: '2026-11-23T11:30:00Z', expiration: { endDateTime: '2026-11-23T13:30:00Z' } } }, { principalId: 'o-old', accessId: 'member', assignmentType: 'activated', scheduleInfo: { startDateTime: '2026-11-23T08:00:00Z', expiration: { endDateTime: '2026-11-23T10:00:00Z' } } }] };
-    const graph = { ...fakeGraph(async () => []), pimSchedules: async (kind: 'eligibilitySchedules' | 'assignmentSchedules') => schedules[kind] as any };
+    const graph = { ...fakeGraph(async () => []), pim: { pimSchedules: async (kind: 'eligibilitySchedules' | 'assignmentSchedules') => schedules[kind] as any } };
     const entra = await collectEntra(graph, aws.groups, { servicePrincipalId: 'sp', userNames: new Map([['o-nikki', 'NikkiWolf@contoso.com']]), now: NOW });
     expect(entra.pim).toEqual(readable({ 'entra-base': { eligible: ['NikkiWolf@contoso.com'], active: [{ name: 'NikkiWolf@contoso.com', how: 'activated' }] } }));
   });

@@ -4,12 +4,14 @@ import { RetryTimeoutError } from '../../scripts/retry';
 
 /** Graph as the client leaves it when provisionOnDemand answered 429 for its whole retry budget (scripts/retry.ts). */
 const throttledGraph = {
-  me: async () => ({ id: 'user-1', userPrincipalName: 'NikkiWolf@contoso.onmicrosoft.com' }),
-  selfActivateMembership: async () => ({ status: 'Provisioned' }),
-  listSyncJobs: async () => [{ id: 'job-1', status: {} }],
-  outboundGroupRuleId: async () => 'rule-1',
-  provisionGroupOnDemand: async () => {
-    throw new RetryTimeoutError('Microsoft Graph answers POST /servicePrincipals/sp-1/synchronization/jobs/job-1/provisionOnDemand', 120_000, new Error('TooManyRequests: throttled'));
+  directory: { me: async () => ({ id: 'user-1', userPrincipalName: 'NikkiWolf@contoso.onmicrosoft.com' }) },
+  pim: { selfActivateMembership: async () => ({ status: 'Provisioned' }) },
+  synchronization: {
+    listSyncJobs: async () => [{ id: 'job-1', status: {} }],
+    outboundGroupRuleId: async () => 'rule-1',
+    provisionGroupOnDemand: async () => {
+      throw new RetryTimeoutError('Microsoft Graph answers POST /servicePrincipals/sp-1/synchronization/jobs/job-1/provisionOnDemand', 120_000, new Error('TooManyRequests: throttled'));
+    },
   },
 } as unknown as GraphApi;
 

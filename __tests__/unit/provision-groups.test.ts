@@ -62,15 +62,17 @@ function setup(groups: FederationInput['groups']) {
   let answer = (): OnDemandResult => ({ result: 'Success', details: {} });
   let arrives = true;
   const graph = {
-    listSyncJobs: async () => [{ id: 'job-1', templateId: 'aWSSingleSignon', status: { code: 'Active' } }],
-    outboundGroupRuleId: async () => 'rule-1',
-    provisionGroupOnDemand: async (_sp: string, _job: string, _rule: string, groupId: string, members: string[]) => {
-      requests.push({ at: clock.now(), group: groupId, members });
-      const verdict = answer();
-      const group = groups.find((g) => g.objectId === groupId)!;
-      const upns = group.members.filter((m) => members.includes(m.objectId)).map((m) => m.userPrincipalName);
-      if (verdict.result === 'Success' && arrives) store.provision(group.displayName, groupId, upns);
-      return verdict;
+    synchronization: {
+      listSyncJobs: async () => [{ id: 'job-1', templateId: 'aWSSingleSignon', status: { code: 'Active' } }],
+      outboundGroupRuleId: async () => 'rule-1',
+      provisionGroupOnDemand: async (_sp: string, _job: string, _rule: string, groupId: string, members: string[]) => {
+        requests.push({ at: clock.now(), group: groupId, members });
+        const verdict = answer();
+        const group = groups.find((g) => g.objectId === groupId)!;
+        const upns = group.members.filter((m) => members.includes(m.objectId)).map((m) => m.userPrincipalName);
+        if (verdict.result === 'Success' && arrives) store.provision(group.displayName, groupId, upns);
+        return verdict;
+      },
     },
   };
   const input = { instance: 'aws-commercial', identityStoreId: 'd-1234567890', servicePrincipalId: 'sp-1', groups } as unknown as FederationInput;

@@ -84,11 +84,13 @@ function federation(lag: number) {
   const store = new SlowStore(lag);
   const success: OnDemandResult = { result: 'Success', details: {} };
   const graph = {
-    listSyncJobs: async () => [{ id: 'job-1', templateId: 'aWSSingleSignon', status: { code: 'Active' } }],
-    outboundUserRuleId: async () => 'rule-users',
-    outboundGroupRuleId: async () => 'rule-groups',
-    provisionOnDemand: async () => (store.writeUser(richRoe.userPrincipalName), success),
-    provisionGroupOnDemand: async () => (store.writeGroup(base.displayName, base.objectId, [richRoe.userPrincipalName]), success),
+    synchronization: {
+      listSyncJobs: async () => [{ id: 'job-1', templateId: 'aWSSingleSignon', status: { code: 'Active' } }],
+      outboundUserRuleId: async () => 'rule-users',
+      outboundGroupRuleId: async () => 'rule-groups',
+      provisionOnDemand: async () => (store.writeUser(richRoe.userPrincipalName), success),
+      provisionGroupOnDemand: async () => (store.writeGroup(base.displayName, base.objectId, [richRoe.userPrincipalName]), success),
+    },
   };
   const input = { instance: 'aws-govcloud', identityStoreId: 'd-9067000000', servicePrincipalId: 'sp-1', scimUsers: [richRoe], groups: [base] } as unknown as FederationInput;
   const console = { listProvisioningTenants: async () => [{ tenantId: TENANT, scimEndpoint: 'https://scim.example' }] };
@@ -149,11 +151,13 @@ describe('elevate reads the membership back in each instance', () => {
   function jit(targets: ReturnType<typeof target>[]) {
     const bySp = new Map(targets.map((x) => [x.t.servicePrincipalId, x.state]));
     const graph = {
-      me: async () => ({ id: 'user-1', userPrincipalName: 'NikkiWolf@contoso.onmicrosoft.com' }),
-      selfActivateMembership: async () => ({ status: 'Provisioned' }),
-      listSyncJobs: async () => [{ id: 'job-1' }],
-      outboundGroupRuleId: async () => 'rule-groups',
-      provisionGroupOnDemand: async (sp: string) => ((bySp.get(sp)!.provisioned = true), { result: 'Success', details: {} }),
+      directory: { me: async () => ({ id: 'user-1', userPrincipalName: 'NikkiWolf@contoso.onmicrosoft.com' }) },
+      pim: { selfActivateMembership: async () => ({ status: 'Provisioned' }) },
+      synchronization: {
+        listSyncJobs: async () => [{ id: 'job-1' }],
+        outboundGroupRuleId: async () => 'rule-groups',
+        provisionGroupOnDemand: async (sp: string) => ((bySp.get(sp)!.provisioned = true), { result: 'Success', details: {} }),
+      },
     };
     const lines: string[] = [];
     return { options: { graph: graph as unknown as GraphApi, targets: targets.map((x) => x.t), print: (l: string) => lines.push(l), clock: fakeClock() }, lines };

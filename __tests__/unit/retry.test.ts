@@ -239,7 +239,7 @@ describe('the Graph client of the federation steps', () => {
     const throttled: Answer = { status: 429, headers: { 'retry-after': '1' } };
     const endpoint = await graphEndpoint({ [`/v1.0/servicePrincipals/${SP}`]: Array(10).fill(throttled) });
     try {
-      await expect(endpoint.graph.getServicePrincipal(SP)).rejects.toThrow(/Gave up after 2 s/);
+      await expect(endpoint.graph.directory.getServicePrincipal(SP)).rejects.toThrow(/Gave up after 2 s/);
       // Two attempts one Retry-After apart in 1.5 s; a nested RetryHandler would add 3 of its own to each.
       expect(endpoint.hits(`/v1.0/servicePrincipals/${SP}`)).toBe(2);
       expect(endpoint.seen[0].agent).toContain(PRODUCT_AGENT);
@@ -251,7 +251,7 @@ describe('the Graph client of the federation steps', () => {
   it('aborts a hung call and tries again', async () => {
     const endpoint = await graphEndpoint({ '/v1.0/domains': ['hang', { status: 200, body: { value: [{ id: 'contoso.example', isDefault: true }] } }] });
     try {
-      await expect(endpoint.graph.defaultDomain()).resolves.toBe('contoso.example');
+      await expect(endpoint.graph.directory.defaultDomain()).resolves.toBe('contoso.example');
       expect(endpoint.hits('/v1.0/domains')).toBe(2);
     } finally {
       await endpoint.close();
@@ -261,10 +261,10 @@ describe('the Graph client of the federation steps', () => {
   it('retries a 404 on the job it has just created, and no other 404', async () => {
     const endpoint = await graphEndpoint({ [`${JOBS}/job-1`]: [{ status: 404 }], [`${JOBS}/job-old`]: [{ status: 404 }] });
     try {
-      await expect(endpoint.graph.getSyncJob(SP, 'job-old')).rejects.toThrow('HTTP 404');
+      await expect(endpoint.graph.synchronization.getSyncJob(SP, 'job-old')).rejects.toThrow('HTTP 404');
       expect(endpoint.hits(`${JOBS}/job-old`)).toBe(1);
-      const job = await endpoint.graph.createSyncJob(SP, 't');
-      await expect(endpoint.graph.getSyncJob(SP, job.id)).resolves.toBeDefined();
+      const job = await endpoint.graph.synchronization.createSyncJob(SP, 't');
+      await expect(endpoint.graph.synchronization.getSyncJob(SP, job.id)).resolves.toBeDefined();
       expect(endpoint.hits(`${JOBS}/job-1`)).toBe(2);
     } finally {
       await endpoint.close();
@@ -280,11 +280,11 @@ describe('the Graph client of the federation steps', () => {
       [`/v1.0/servicePrincipals/${SP}`]: [{ status: 403 }],
     }, 5000);
     try {
-      await endpoint.graph.startJob(SP, 'job-1');
+      await endpoint.graph.synchronization.startJob(SP, 'job-1');
       expect(endpoint.hits(`${JOBS}/job-1/start`)).toBe(3);
-      await endpoint.graph.putSyncSecrets(SP, 'https://scim.example', new Secret('token'));
+      await endpoint.graph.synchronization.putSyncSecrets(SP, 'https://scim.example', new Secret('token'));
       expect(endpoint.hits(`/v1.0/servicePrincipals/${SP}/synchronization/secrets`)).toBe(2);
-      await expect(endpoint.graph.getServicePrincipal(SP)).rejects.toThrow('HTTP 403');
+      await expect(endpoint.graph.directory.getServicePrincipal(SP)).rejects.toThrow('HTTP 403');
       expect(endpoint.hits(`/v1.0/servicePrincipals/${SP}`)).toBe(1);
     } finally {
       await endpoint.close();

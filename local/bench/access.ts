@@ -26,9 +26,9 @@ function entraStandIn(members: string[], calls: CallCount): EntraReads {
     return Promise.resolve(answer());
   };
   return {
-    groupMemberNames: () => counted('groupMemberNames', () => members),
-    listSyncJobs: () => counted('listSyncJobs', () => []),
-    pimSchedules: () => counted('pimSchedules', () => []),
+    directory: { groupMemberNames: () => counted('groupMemberNames', () => members) },
+    synchronization: { listSyncJobs: () => counted('listSyncJobs', () => []) },
+    pim: { pimSchedules: () => counted('pimSchedules', () => []) },
   };
 }
 

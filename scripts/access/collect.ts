@@ -21,7 +21,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { AccessEntry, accessStackName, AppConfig, InstanceName } from '../../app-config/schema';
 import { OrganizationAccounts, reachedAccountIds } from '../../app-model/account-reach';
-import { GraphApi, PimSchedule } from '../clients/graph';
+import { DirectoryApi, PimApi, PimSchedule, SynchronizationApi } from '../clients/graph';
 import { pollUntil, rateLimiter } from '../retry';
 import { explain } from '../runner';
 import { all as pages } from '../steps/identity-store-users';
@@ -267,7 +267,11 @@ export async function collectAws(clients: AccessAwsClients, read: AwsRead): Prom
 }
 
 /** The Graph reads the report makes (GraphApi's, or a fake). */
-export type EntraReads = Pick<GraphApi, 'groupMemberNames' | 'pimSchedules' | 'listSyncJobs'>;
+export interface EntraReads {
+  readonly directory: Pick<DirectoryApi, 'groupMemberNames'>;
+  readonly synchronization: Pick<SynchronizationApi, 'listSyncJobs'>;
+  readonly pim: Pick<PimApi, 'pimSchedules'>;
+}
 
 /** A schedule whose window includes now (scheduleInfo start and expiration end, when set). */
 const current = (s: PimSchedule, now: number) =>
@@ -276,7 +280,7 @@ const current = (s: PimSchedule, now: number) =>
 async function pimOf(graph: EntraReads, objectIds: string[], names: Map<string, string>, now: number): Promise<Record<string, PimGroup>> {
   const state: Record<string, PimGroup> = {};
   for (const id of objectIds) {
-    const members = (kind: 'eligibilitySchedules' | 'assignmentSchedules') => graph.pimSchedules(kind, id).then((list) => list.filter((s) => s.accessId === 'member' && current(s, now)));
+    const members = (kind: 'eligibilitySchedules' | 'assignmentSchedules') => graph.pim.pimSchedules(kind, id).then((list) => list.filter((s) => s.accessId === 'member' && current(s, now)));
     const name = (principalId: string) => names.get(principalId) ?? principalId;
     state[id] = {
       eligible: (await members('eligibilitySchedules')).map((s) => name(s.principalId)),
@@ -296,10 +300,10 @@ export interface EntraRead {
 
 export async function collectEntra(graph: EntraReads, groups: IdentityGroup[], read: EntraRead): Promise<EntraSnapshot> {
   const objectIds = groups.map(entraObjectId).filter((id): id is string => Boolean(id));
-  const entries = await Promise.all(objectIds.map(async (id) => [id, await attempt(() => graph.groupMemberNames(id))] as const));
+  const entries = await Promise.all(objectIds.map(async (id) => [id, await attempt(() => graph.directory.groupMemberNames(id))] as const));
   const cycle = read.servicePrincipalId
     ? await attempt(async () => {
-        const [job] = await graph.listSyncJobs(read.servicePrincipalId!);
+        const [job] = await graph.synchronization.listSyncJobs(read.servicePrincipalId!);
         if (!job) throw new Error(`the app's service principal ${read.servicePrincipalId} has no provisioning job`);
         return { lastExecution: job.status.lastExecution, lastSuccessfulExecution: job.status.lastSuccessfulExecution };
       })
@@ -314,7 +318,7 @@ export async function collectEntra(graph: EntraReads, groups: IdentityGroup[], r
 export async function waitForCycle(graph: EntraReads, servicePrincipalId: string, since: string, cycleMs: number): Promise<void> {
   await pollUntil(
     async () => {
-      const [job] = await graph.listSyncJobs(servicePrincipalId);
+      const [job] = await graph.synchronization.listSyncJobs(servicePrincipalId);
       const last = job?.status.lastSuccessfulExecution;
       return last?.timeBegan && Date.parse(last.timeBegan) >= Date.parse(since) ? true : undefined;
     },

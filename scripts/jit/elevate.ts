@@ -123,11 +123,11 @@ type Sent = 'on demand' | 'already there for Entra' | 'not allowed';
  */
 async function provisionMembership(graph: GraphApi, target: JitTarget, userId: string, gate: () => Promise<void>): Promise<Sent> {
   try {
-    const [job] = await graph.listSyncJobs(target.servicePrincipalId);
+    const [job] = await graph.synchronization.listSyncJobs(target.servicePrincipalId);
     if (!job) throw new JitError(`[${target.instance}] the app has no provisioning job: run \`npm run federation -- post-apply --instance ${target.instance}\` first`);
-    const ruleId = await graph.outboundGroupRuleId(target.servicePrincipalId, job.id);
+    const ruleId = await graph.synchronization.outboundGroupRuleId(target.servicePrincipalId, job.id);
     await gate();
-    const verdict = await graph.provisionGroupOnDemand(target.servicePrincipalId, job.id, ruleId, target.group.objectId, [userId]);
+    const verdict = await graph.synchronization.provisionGroupOnDemand(target.servicePrincipalId, job.id, ruleId, target.group.objectId, [userId]);
     if (redundant(verdict)) return 'already there for Entra';
     if (verdict.result !== 'Success') throw new JitError(`[${target.instance}] Entra did not provision ${target.group.displayName} on demand (${verdict.result}): ${JSON.stringify(verdict.details)}; Entra's provisioning logs for the app say why`);
     return 'on demand';
@@ -194,7 +194,7 @@ async function waitFor(target: JitTarget, userName: string, change: Change, time
 
 /** The signed-in user (GET /me), or the sentence that names the app registration when Graph refuses the token. */
 async function signedIn(options: JitOptions): Promise<{ id: string; userPrincipalName: string }> {
-  return options.graph.me().catch((error) => {
+  return options.graph.directory.me().catch((error) => {
     throw missingConsent(error, 'reading the signed-in user (GET /me)', 'User.Read') ?? error;
   });
 }
@@ -206,7 +206,7 @@ export async function elevate(request: ElevateRequest, options: JitOptions): Pro
   options.print(`waiting for Entra (PIM) to grant membership of ${group.displayName} to ${me.userPrincipalName} for ${request.duration}`);
   const pending = () =>
     new JitError(`Entra holds the activation for approval by the approvers of ${group.displayName} (config.ts pim): once approved, Entra provisions it at its next cycle, or run \`npm run elevate\` again to provision it on demand`);
-  const answer = await options.graph.selfActivateMembership(group.objectId, me.id, request.duration, request.justification).catch((error) => {
+  const answer = await options.graph.pim.selfActivateMembership(group.objectId, me.id, request.duration, request.justification).catch((error) => {
     if (alreadyRequested(error)) return { status: graphError(error).code };
     if (notEligible(error)) {
       throw new JitError(`${me.userPrincipalName} is not eligible for membership of ${group.displayName}: add the user to eligibleUsers of ${group.displayName} in config.ts (pim.privilegedGroups) and run \`npm run deploy\`, or ask an administrator to make the user eligible in PIM.`);
@@ -238,7 +238,7 @@ const tooSoon = (error: unknown) => graphError(error).code === 'ActiveDurationTo
 
 async function endInEntra(options: JitOptions, groupId: string, userId: string): Promise<Deactivation> {
   try {
-    await options.graph.selfDeactivateMembership(groupId, userId);
+    await options.graph.pim.selfDeactivateMembership(groupId, userId);
     return 'ended';
   } catch (error) {
     const refused = missingConsent(error, 'the deactivation', 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup');

@@ -18,7 +18,7 @@ interface Wanted {
 }
 
 async function wanted({ input, graph }: StepContext): Promise<Wanted> {
-  const xml = await graph.federationMetadata(input.tenantId, input.applicationClientId);
+  const xml = await graph.directory.federationMetadata(input.tenantId, input.applicationClientId);
   const metadata = parseIdpMetadata(xml);
   const loginUrl = metadata.singleSignOnUrls['HTTP-Redirect'] ?? metadata.singleSignOnUrls['HTTP-POST'];
   if (!loginUrl) throw new Error('The Entra federation metadata has no SingleSignOnService location');
@@ -92,7 +92,7 @@ async function idpFindings(idp: ExternalIdp | undefined, want: Wanted, ctx: Step
 async function samlFindings(ctx: StepContext, want: Wanted): Promise<Finding[]> {
   const { input, console, graph, identityStore } = ctx;
   const sp = await console.getSpSamlConfig(input.identityStoreId);
-  const app = await graph.getApplication(input.applicationObjectId);
+  const app = await graph.directory.getApplication(input.applicationObjectId);
   const active = want.metadata.signingCertificates.some((c) => sha1Thumbprint(c) === input.signingCertificateThumbprint.toUpperCase());
   const equal = (what: string, ok: boolean, seen: string, fix: string) => (ok ? holds(what, seen) : fails(what, seen, fix));
   const findings = [

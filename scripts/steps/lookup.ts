@@ -38,7 +38,7 @@ export async function lookup(config: AppConfig, env: NodeJS.ProcessEnv, io: Look
     io.print(`  ${name}: issuer ${sp.issuer}, ACS ${sp.acsUrl}, portal ${accessPortalUrl}`);
   }
   const graph = new GraphApi(entraEndpoints(config.entra.environment, env), io.credential ?? defaultCredential(env));
-  const defaultDomain = await graph.defaultDomain();
+  const defaultDomain = await graph.directory.defaultDomain();
   io.print(`  Entra default domain: ${defaultDomain}`);
   const file = io.contextFile ?? env.FEDERATION_CONTEXT_FILE ?? DEFAULT_CONTEXT_FILE;
   const context = { $comment: 'Written by `npm run federation -- lookup`; commit it so a reviewer sees every change.', source: 'lookup', entra: { defaultDomain }, instances };

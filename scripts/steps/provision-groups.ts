@@ -145,14 +145,14 @@ export function provisionGroupsOn(clock: Clock): Step {
       const { input, graph } = ctx;
       if (!input.groups.length) return already('no group is assigned to the app');
       const { job } = await ensureSyncJob(graph, input.servicePrincipalId);
-      const ruleId = await graph.outboundGroupRuleId(input.servicePrincipalId, job.id);
+      const ruleId = await graph.synchronization.outboundGroupRuleId(input.servicePrincipalId, job.id);
       // One gate for the whole run: the limit is per app, whichever group a request carries.
       const gate = rateLimiter({ ...ON_DEMAND_RATE, ...clock });
       const done: string[] = [];
       for (const assigned of input.groups) {
         const send = async (members: string[]) => {
           await gate();
-          return graph.provisionGroupOnDemand(input.servicePrincipalId, job.id, ruleId, assigned.objectId, members);
+          return graph.synchronization.provisionGroupOnDemand(input.servicePrincipalId, job.id, ruleId, assigned.objectId, members);
         };
         if (await provisionGroup(ctx, assigned, send, clock)) done.push(assigned.displayName);
       }

@@ -32,8 +32,8 @@ async function liveTenantIds(ctx: StepContext): Promise<string[]> {
  */
 async function provision(ctx: StepContext, tenantIds: string[], user: StepContext['input']['scimUsers'][number], jobId: string, clock: Clock): Promise<void> {
   const { input, graph } = ctx;
-  const ruleId = await graph.outboundUserRuleId(input.servicePrincipalId, jobId);
-  const verdict = await graph.provisionOnDemand(input.servicePrincipalId, jobId, ruleId, user.objectId);
+  const ruleId = await graph.synchronization.outboundUserRuleId(input.servicePrincipalId, jobId);
+  const verdict = await graph.synchronization.provisionOnDemand(input.servicePrincipalId, jobId, ruleId, user.objectId);
   if (verdict.result !== 'Success') {
     if (verdict.result === 'Skipped' && (await createdThrough(ctx, tenantIds, user.userPrincipalName))) return;
     throw new Error(`Entra did not provision ${user.userPrincipalName} (${verdict.result}): ${entraSays(verdict)}`);

@@ -26,8 +26,8 @@ export const rotateToken: Runnable = {
     for (const spare of spares) await console.deleteBearerToken(...ids, spare.tokenId);
 
     const { info, token } = await console.createBearerToken(...ids);
-    await graph.putSyncSecrets(input.servicePrincipalId, tenant.scimEndpoint, token);
-    if (!(await graph.savedCredentialsWork(input.servicePrincipalId, job.id))) {
+    await graph.synchronization.putSyncSecrets(input.servicePrincipalId, tenant.scimEndpoint, token);
+    if (!(await graph.synchronization.savedCredentialsWork(input.servicePrincipalId, job.id))) {
       throw new Error(`Entra's connection test rejects the new SCIM token ${info.tokenId}; the old token ${held ?? '(unknown)'} was kept in Identity Center, but Entra now holds the new one: run post-apply to hand over a working token`);
     }
     notes.tokenId = info.tokenId;

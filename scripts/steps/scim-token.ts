@@ -12,7 +12,7 @@ export const TOKEN_WARNING_DAYS = 30;
 
 async function saysCredentialsWork({ input, graph }: StepContext): Promise<boolean> {
   const job = await findSyncJob(graph, input.servicePrincipalId);
-  return job ? graph.savedCredentialsWork(input.servicePrincipalId, job.id) : false;
+  return job ? graph.synchronization.savedCredentialsWork(input.servicePrincipalId, job.id) : false;
 }
 
 function secretFinding(tokens: readonly BearerTokenInfo[], credentialsWork: boolean, recorded: string | undefined): Finding {
@@ -33,15 +33,15 @@ export const scimToken = defineStep('scim-token', {
     const [tenant] = await console.listProvisioningTenants(input.identityStoreId);
     if (!tenant) throw new Error(`Identity store ${input.identityStoreId} has no provisioning tenant: the "scim-tenant" step must run first`);
     const { job } = await ensureSyncJob(graph, input.servicePrincipalId);
-    if (await graph.savedCredentialsWork(input.servicePrincipalId, job.id)) return already("Entra's saved SCIM credentials work");
+    if (await graph.synchronization.savedCredentialsWork(input.servicePrincipalId, job.id)) return already("Entra's saved SCIM credentials work");
 
     const tokens = (await console.listBearerTokens(input.identityStoreId, tenant.tenantId)).sort((a, b) => a.creationTime - b.creationTime);
     for (const oldest of tokens.slice(0, Math.max(0, tokens.length - MAX_TOKENS + 1))) {
       await console.deleteBearerToken(input.identityStoreId, tenant.tenantId, oldest.tokenId);
     }
     const { info, token } = await console.createBearerToken(input.identityStoreId, tenant.tenantId);
-    await graph.putSyncSecrets(input.servicePrincipalId, tenant.scimEndpoint, token);
-    if (!(await graph.savedCredentialsWork(input.servicePrincipalId, job.id))) {
+    await graph.synchronization.putSyncSecrets(input.servicePrincipalId, tenant.scimEndpoint, token);
+    if (!(await graph.synchronization.savedCredentialsWork(input.servicePrincipalId, job.id))) {
       throw new Error(`Entra's connection test rejects the new SCIM token ${info.tokenId} for ${tenant.scimEndpoint}: check that automatic provisioning is enabled in Identity Center, then run again`);
     }
     notes.tokenId = info.tokenId;

@@ -8,15 +8,15 @@ export const CERTIFICATE_WARNING_DAYS = 60;
 /** No undo: the certificate is Terraform's and goes with the app. */
 export const signingCertificate = defineStep('signing-certificate', {
   async apply({ input, graph }) {
-    const servicePrincipal = await graph.getServicePrincipal(input.servicePrincipalId);
+    const servicePrincipal = await graph.directory.getServicePrincipal(input.servicePrincipalId);
     const wanted = input.signingCertificateThumbprint.toUpperCase();
     if (servicePrincipal.preferredTokenSigningKeyThumbprint?.toUpperCase() === wanted) return already(`thumbprint ${wanted}`);
-    await graph.setPreferredTokenSigningKey(input.servicePrincipalId, wanted);
+    await graph.directory.setPreferredTokenSigningKey(input.servicePrincipalId, wanted);
     return changed(`thumbprint ${wanted} is now active`);
   },
 
   async check({ input, graph, now }) {
-    const servicePrincipal = await graph.getServicePrincipal(input.servicePrincipalId);
+    const servicePrincipal = await graph.directory.getServicePrincipal(input.servicePrincipalId);
     const active = (servicePrincipal.preferredTokenSigningKeyThumbprint ?? '').toUpperCase();
     const wanted = input.signingCertificateThumbprint.toUpperCase();
     const what = 'Entra signing certificate';

@@ -20,12 +20,12 @@ function jobFindings(job: SyncJob | undefined): Finding[] {
 export const startSync = defineStep('sync-job', {
   async apply({ input, graph }) {
     const { job } = await ensureSyncJob(graph, input.servicePrincipalId);
-    if (!(await graph.savedCredentialsWork(input.servicePrincipalId, job.id))) {
+    if (!(await graph.synchronization.savedCredentialsWork(input.servicePrincipalId, job.id))) {
       throw new Error("Entra's connection test fails with the saved SCIM credentials: run the post-apply step again to issue a new token");
     }
-    const current = await graph.getSyncJob(input.servicePrincipalId, job.id);
+    const current = await graph.synchronization.getSyncJob(input.servicePrincipalId, job.id);
     if (!needsStart(current)) return already(`job ${describeJob(current)}`);
-    await graph.startJob(input.servicePrincipalId, job.id);
+    await graph.synchronization.startJob(input.servicePrincipalId, job.id);
     return changed(`job ${job.id} started (was ${current.status.code}, schedule ${current.schedule?.state ?? 'unknown'})`);
   },
 
@@ -34,7 +34,7 @@ export const startSync = defineStep('sync-job', {
     const job = await findSyncJob(graph, input.servicePrincipalId);
     if (!job) return already('no provisioning job');
     if (!runsOnSchedule(job)) return already(`job ${describeJob(job)}`);
-    await graph.pauseJob(input.servicePrincipalId, job.id);
+    await graph.synchronization.pauseJob(input.servicePrincipalId, job.id);
     return changed(`job ${job.id} paused`);
   },
 

@@ -6,9 +6,9 @@ const TEMPLATE_ID = /^aWSSingleSignon/i;
 
 /** The app's provisioning job, created from its template when missing. */
 export async function ensureSyncJob(graph: GraphApi, spId: string): Promise<{ job: SyncJob; created: boolean }> {
-  const [existing] = await graph.listSyncJobs(spId);
+  const [existing] = await graph.synchronization.listSyncJobs(spId);
   if (existing) return { job: existing, created: false };
-  const templates = await graph.listSyncTemplates(spId);
+  const templates = await graph.synchronization.listSyncTemplates(spId);
   const template = templates.find((t) => TEMPLATE_ID.test(t.id)) ?? (templates.length === 1 ? templates[0] : undefined);
   if (!template) {
     throw new Error(
@@ -16,11 +16,11 @@ export async function ensureSyncJob(graph: GraphApi, spId: string): Promise<{ jo
         `(templates: ${templates.map((t) => t.id).join(', ') || 'none'}): instantiate the gallery app "AWS IAM Identity Center", then run again.`,
     );
   }
-  return { job: await graph.createSyncJob(spId, template.id), created: true };
+  return { job: await graph.synchronization.createSyncJob(spId, template.id), created: true };
 }
 
 export async function findSyncJob(graph: GraphApi, spId: string): Promise<SyncJob | undefined> {
-  return (await graph.listSyncJobs(spId))[0];
+  return (await graph.synchronization.listSyncJobs(spId))[0];
 }
 
 /**
