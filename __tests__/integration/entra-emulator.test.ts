@@ -494,11 +494,14 @@ describe('Entra emulator', () => {
         await cycle(jobPath);
         const targetGroup = () => [...scim.groups.values()].find((g) => g.displayName === 'PIM-Cycle');
         expect(groupWrites().filter((r) => r.method === 'PATCH')).toEqual([]);
-        await asUser(userToken(user.userPrincipalName), 'POST', `${PIM}/assignmentScheduleRequests`, activation(user, group.id, 'PT0.5S', 'cycle'));
+        // Two seconds: room for the cycle on a busy machine before the activation ends; then wait until it has.
+        await asUser(userToken(user.userPrincipalName), 'POST', `${PIM}/assignmentScheduleRequests`, activation(user, group.id, 'PT2S', 'cycle'));
         scim.requests.length = 0;
         await cycle(jobPath);
         expect(groupWrites()).toEqual([expect.objectContaining({ method: 'PATCH', path: `/scim/v2/Groups/${targetGroup().id}`, body: expect.objectContaining({ Operations: [expect.objectContaining({ op: 'Add' })] }) })]);
-        await new Promise((resolve) => setTimeout(resolve, 600));
+        const members = async () => (await graph('GET', `/groups/${group.id}/members`)).body.value;
+        for (const deadline = Date.now() + 10_000; (await members()).length && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(await members()).toEqual([]);
         scim.requests.length = 0;
         await cycle(jobPath);
         expect(groupWrites()).toEqual([expect.objectContaining({ method: 'PATCH', body: expect.objectContaining({ Operations: [expect.objectContaining({ op: 'Remove' })] }) })]);

@@ -21,8 +21,10 @@ export const AWS_STACKS = INSTANCE_NAMES;
 export const ENTRA_STACK = rawConfig.entra.shortName;
 // The Entra emulator's provisioning interval; Entra's own is about 40 minutes.
 export const CYCLE_MS = 500;
-// How long the Entra emulator's PIM keeps an activation before it may be ended; Entra's own is five minutes.
-export const PIM_MINIMUM_ACTIVE_MS = 3000;
+// How long the Entra emulator's PIM keeps an activation before it may be ended: Entra's own five minutes (Microsoft
+// Entra docs, "Assign eligibility for a group in PIM"). The just-in-time phase lets them pass by lowering it to 0 after
+// its early revoke, so that no check depends on how fast a busy machine gets from elevate to revoke.
+export const PIM_MINIMUM_ACTIVE_MS = 5 * 60_000;
 
 /** 'full' (npm start): the whole product. 'federation': the base stacks, azure-id and its federation steps only. */
 export type Scope = 'full' | 'federation';
