@@ -52,5 +52,5 @@ describe('cdktf deploy and destroy of the AWS stacks from a workstation', () => 
       expect(destroyed.stdout).toContain(`Destroy complete! Resources: ${resourcesIn(stack)} destroyed.`);
     }
     expect(emulator.leftovers()).toEqual({ provisioningTenants: 0, bearerTokens: 0, scimObjects: 0, externalIdps: 0 });
-  }, 240_000);
+  }, 360_000);
 });

@@ -26,5 +26,5 @@ describe('rehearsal: interrupted federation runs, and its temporary folder', () 
     } finally {
       process.env.TMPDIR = saved;
     }
-  }, 300_000);
+  }, 540_000);
 });
