@@ -49,6 +49,18 @@ function warnOfManagedPolicies(instance: InstanceName, identityCenter: IdentityC
  * account: the bound for an account counts the permission sets that name it plus those of every such entry.
  */
 function warnOfProvisionedPermissionSets(stack: Construct, instance: InstanceName, entries: Target[]): void {
+  const { account, bound } = mostProvisionedAccount(entries);
+  if (bound <= MAX_PROVISIONED_PERMISSION_SETS_PER_ACCOUNT) return;
+  Annotations.of(stack).addWarning(
+    `up to ${bound} permission sets could be provisioned in ${account ? `account ${account}` : 'one account'} of ${instance} ` +
+      '(an entry on the current account, organizationalUnits or allAccounts can reach any account, so each counts): ' +
+      `IAM Identity Center allows ${MAX_PROVISIONED_PERMISSION_SETS_PER_ACCOUNT} provisioned permission sets per AWS account (IAM Identity Center quotas, adjustable): ` +
+      'request an increase in Service Quotas from the management account before deploying, or assign fewer permission sets per account',
+  );
+}
+
+/** The most permission sets the entries could provision in one account, and that account when the entries name it by id. */
+export function mostProvisionedAccount(entries: Target[]): { account?: string; bound: number } {
   const floating = new Set(entries.filter((e) => !e.accounts || e.accounts.includes('current')).map((e) => e.permissionSet));
   const named = new Map<string, Set<string>>();
   for (const entry of entries) {
@@ -57,13 +69,7 @@ function warnOfProvisionedPermissionSets(stack: Construct, instance: InstanceNam
   let account: string | undefined;
   let bound = floating.size;
   for (const [id, permissionSets] of named) if (permissionSets.size > bound) [account, bound] = [id, permissionSets.size];
-  if (bound <= MAX_PROVISIONED_PERMISSION_SETS_PER_ACCOUNT) return;
-  Annotations.of(stack).addWarning(
-    `up to ${bound} permission sets could be provisioned in ${account ? `account ${account}` : 'one account'} of ${instance} ` +
-      '(an entry on the current account, organizationalUnits or allAccounts can reach any account, so each counts): ' +
-      `IAM Identity Center allows ${MAX_PROVISIONED_PERMISSION_SETS_PER_ACCOUNT} provisioned permission sets per AWS account (IAM Identity Center quotas, adjustable): ` +
-      'request an increase in Service Quotas from the management account before deploying, or assign fewer permission sets per account',
-  );
+  return { account, bound };
 }
 
 type Target = Pick<AccessEntry, 'permissionSet' | 'accounts' | 'organizationalUnits' | 'allAccounts'>;
