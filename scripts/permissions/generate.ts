@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config';
-import { AppConfig, ConfigError, INSTANCE_NAMES, InstanceName } from '../../app-config/schema';
+import { AppConfig, ConfigError, INSTANCE_NAMES, InstanceName, Partition } from '../../app-config/schema';
 import { accessStacks, stackNames } from '../../app-model/stacks';
 import {
   ASSIGNMENT_LIST_ACTIONS, ASSIGNMENT_ROLE_ACTIONS, ASSIGNMENT_ROLE_RESOURCES, GRAPH_CALL_PERMISSIONS, IAM_ACTION_OF_OPERATION, IAM_PREFIX, IAM_REQUESTED_REGION, LOCAL_ONLY_TYPES, NO_PERMISSION_ACTIONS, ORGANIZATIONS_REQUESTED_REGION,
@@ -93,23 +93,35 @@ export function graphPermissionOf(call: Pick<GraphCall, 'method' | 'path'>): str
   return graphRuleOf(call).permission;
 }
 
+const actionsOf = (actions: string[], prefix: string) => actions.filter((a) => a.startsWith(`${prefix}:`));
+
+/**
+ * The statements both policies of a profile open with: one per Identity Center service, each limited to the
+ * profile's region, and Organizations' reads, limited to the region its partition's endpoint answers in.
+ */
+function serviceStatements(actions: string[], partition: Partition, region: string, sids: Record<'sso' | 'identitystore' | 'sso-directory', string>): Statement[] {
+  const inRegion = { StringEquals: { 'aws:RequestedRegion': region } };
+  const statements: Statement[] = Object.entries(sids).map(([prefix, Sid]) => ({ Sid, Effect: 'Allow', Action: actionsOf(actions, prefix), Resource: '*', Condition: inRegion }));
+  if (actionsOf(actions, 'organizations').length) {
+    const organizationsRegion = { StringEquals: { 'aws:RequestedRegion': ORGANIZATIONS_REQUESTED_REGION[partition] } };
+    statements.push({ Sid: 'OrganizationReadsForAccessTargets', Effect: 'Allow', Action: actionsOf(actions, 'organizations'), Resource: '*', Condition: organizationsRegion });
+  }
+  return statements;
+}
+
+const stateBucketListing = (bucket: string): Statement => ({ Sid: 'StateBucketListingWhenBackendIsS3', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: `arn:aws:s3:::${bucket}` });
+
 /** The policy the profile of one AWS instance needs: its stacks (every access stack of the partition), the azure-id reads through it, the scripts. */
 export function awsPolicy(instance: InstanceName, types: Record<string, string[]>, scripts: AwsCall[], config: AppConfig) {
   const { partition, region, profile } = config.aws[instance];
   const accessTypes = accessStacks(config, instance).flatMap(({ name }) => types[name]);
   const awsTypes = sorted([...types[instance], ...accessTypes, ...types[config.entra.shortName].filter((t) => /^(data\.)?aws_/.test(t))]);
   const actions = sorted([...lookUp(awsTypes, TERRAFORM_AWS_ACTIONS, 'IAM actions'), ...scripts.map(iamActionOfScriptCall)]).filter((a) => !NO_PERMISSION_ACTIONS.has(a));
-  const inRegion = { StringEquals: { 'aws:RequestedRegion': region } };
-  const byPrefix = (prefix: string) => actions.filter((a) => a.startsWith(`${prefix}:`));
-  const statements: Statement[] = [
-    { Sid: 'IdentityCenterAdministration', Effect: 'Allow', Action: byPrefix('sso'), Resource: '*', Condition: inRegion },
-    { Sid: 'IdentityStoreUsersAndGroups', Effect: 'Allow', Action: byPrefix('identitystore'), Resource: '*', Condition: inRegion },
-    { Sid: 'ConsoleOnlyFederationOperations', Effect: 'Allow', Action: byPrefix('sso-directory'), Resource: '*', Condition: inRegion },
-  ];
-  if (byPrefix('organizations').length) {
-    const organizationsRegion = { StringEquals: { 'aws:RequestedRegion': ORGANIZATIONS_REQUESTED_REGION[partition] } };
-    statements.push({ Sid: 'OrganizationReadsForAccessTargets', Effect: 'Allow', Action: byPrefix('organizations'), Resource: '*', Condition: organizationsRegion });
-  }
+  const statements = serviceStatements(actions, partition, region, {
+    sso: 'IdentityCenterAdministration',
+    identitystore: 'IdentityStoreUsersAndGroups',
+    'sso-directory': 'ConsoleOnlyFederationOperations',
+  });
   if (awsTypes.includes('aws_ssoadmin_account_assignment')) {
     statements.push(
       { Sid: 'AssignmentRolesInTheAccount', Effect: 'Allow', Action: ASSIGNMENT_ROLE_ACTIONS, Resource: ASSIGNMENT_ROLE_RESOURCES(partition) },
@@ -119,8 +131,8 @@ export function awsPolicy(instance: InstanceName, types: Record<string, string[]
   if (profile === config.state.s3.profile) {
     const { bucket, keyPrefix } = config.state.s3;
     statements.push(
-      { Sid: 'StateBucketListingWhenBackendIsS3', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: `arn:aws:s3:::${bucket}` },
-      { Sid: 'StateAndDeployRecordsWhenBackendIsS3', Effect: 'Allow', Action: sorted([...STATE_BACKEND_ACTIONS, ...byPrefix('s3')]).filter((a) => a !== 's3:ListBucket'), Resource: `arn:aws:s3:::${bucket}/${keyPrefix}/*` },
+      stateBucketListing(bucket),
+      { Sid: 'StateAndDeployRecordsWhenBackendIsS3', Effect: 'Allow', Action: sorted([...STATE_BACKEND_ACTIONS, ...actionsOf(actions, 's3')]).filter((a) => a !== 's3:ListBucket'), Resource: `arn:aws:s3:::${bucket}/${keyPrefix}/*` },
     );
   }
   return { Version: '2012-10-17', Statement: statements };
@@ -154,20 +166,11 @@ export function readOnlyPolicy(instance: InstanceName, scripts: AwsCall[], confi
   const { partition, region, profile } = config.aws[instance];
   const files = new Set(reachableFiles(ROOT));
   const actions = sorted(scripts.filter((call) => files.has(call.file)).map(iamActionOfScriptCall)).filter((a) => READ_ONLY_ACTION.test(a) && !NO_PERMISSION_ACTIONS.has(a));
-  const inRegion = { StringEquals: { 'aws:RequestedRegion': region } };
-  const byPrefix = (prefix: string) => actions.filter((a) => a.startsWith(`${prefix}:`));
-  const statements: Statement[] = [
-    { Sid: 'IdentityCenterReads', Effect: 'Allow', Action: byPrefix('sso'), Resource: '*', Condition: inRegion },
-    { Sid: 'IdentityStoreReads', Effect: 'Allow', Action: byPrefix('identitystore'), Resource: '*', Condition: inRegion },
-    { Sid: 'ConsoleOnlyFederationReads', Effect: 'Allow', Action: byPrefix('sso-directory'), Resource: '*', Condition: inRegion },
-  ];
-  if (byPrefix('organizations').length) {
-    statements.push({ Sid: 'OrganizationReadsForAccessTargets', Effect: 'Allow', Action: byPrefix('organizations'), Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': ORGANIZATIONS_REQUESTED_REGION[partition] } } });
-  }
-  if (profile === config.state.s3.profile && byPrefix('s3').includes('s3:GetObject')) {
+  const statements = serviceStatements(actions, partition, region, { sso: 'IdentityCenterReads', identitystore: 'IdentityStoreReads', 'sso-directory': 'ConsoleOnlyFederationReads' });
+  if (profile === config.state.s3.profile && actionsOf(actions, 's3').includes('s3:GetObject')) {
     const { bucket, keyPrefix } = config.state.s3;
     statements.push(
-      { Sid: 'StateBucketListingWhenBackendIsS3', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: `arn:aws:s3:::${bucket}` },
+      stateBucketListing(bucket),
       { Sid: 'DeployRecordsWhenBackendIsS3', Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::${bucket}/${keyPrefix}/records/*` },
     );
   }
