@@ -45,22 +45,6 @@ describe('npm start: usage errors print the usage', () => {
   }, 30_000);
 });
 
-describe('npm run emulator: a port in use', () => {
-  it('names the port and how to choose another', async () => {
-    const taken = createServer();
-    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
-    const port = (taken.address() as AddressInfo).port;
-    try {
-      const { code, output } = await run('local/emulators/aws/cli.ts', [], { ...process.env, EMULATOR_PORT: String(port) });
-      expect(output).toContain(`port ${port} on 127.0.0.1 is in use`);
-      expect(output).toMatch(/choose another port with EMULATOR_PORT=<port> npm run emulator/);
-      expect(code).toBe(1);
-    } finally {
-      taken.close();
-    }
-  }, 60_000);
-});
-
 /** A node -r preload that breaks config.ts the way a typo would, before the command validates it. */
 function badConfigPreload(): string {
   const file = join(mkdtempSync(join(tmpdir(), 'bad-config-')), 'bad-config.js');
@@ -83,12 +67,12 @@ describe('an invalid config.ts: the message, no stack trace, exit 1', () => {
 });
 
 describe('npm run emulator (AWS and Entra): a port in use, or not a port', () => {
-  it('names the port and how to choose another', async () => {
+  it.each([['local/emulators/cli.ts'], ['local/emulators/aws/cli.ts']])('%s names a port in use and how to choose another', async (script) => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const port = (taken.address() as AddressInfo).port;
     try {
-      const { code, output } = await run('local/emulators/cli.ts', [], { ...process.env, EMULATOR_PORT: String(port) });
+      const { code, output } = await run(script, [], { ...process.env, EMULATOR_PORT: String(port) });
       expect(output).toContain(`port ${port} on 127.0.0.1 is in use`);
       expect(output).toMatch(/choose another port with EMULATOR_PORT=<port> npm run emulator/);
       expect(output).not.toMatch(/\n\s+at /);
